@@ -1,0 +1,152 @@
+"""Entry point of the data build (`make data`): raw sources in, the app's data/ files out."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from databuild import age, boundaries, curated, population
+from databuild.sources import sources
+from ksg_dashboard import config
+from ksg_dashboard.validation import DataValidationError
+
+log = logging.getLogger("databuild")
+
+
+def write_geoparquet(frame: gpd.GeoDataFrame, path: Path) -> None:
+    """GeoParquet with zstd compression, sorted by its key for stable output."""
+    frame.to_parquet(path, compression="zstd", index=False, schema_version="1.0.0")
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Plain Parquet with zstd compression."""
+    frame.to_parquet(path, compression="zstd", index=False)
+
+
+def build_boundaries(out: Path) -> set[str]:
+    """Municipality polygons at two levels of detail plus district and state outlines."""
+    package = boundaries.fetch_package(config.cache_dir() / "npm")
+    municipalities = boundaries.municipalities(
+        boundaries.read_layer(package / "gemeinden.geo.json")
+    )
+    for level, tolerance in boundaries.TOLERANCES_M.items():
+        simplified = boundaries.simplify_coverage(municipalities, tolerance)
+        write_geoparquet(simplified, out / f"municipalities_{level}.parquet")
+        log.info("municipalities_%s: %d polygons", level, len(simplified))
+    tolerance = boundaries.TOLERANCES_M["overview"]
+    outlines = (
+        ("districts", "kreise.geo.json", boundaries.districts),
+        ("states", "laender.geo.json", boundaries.states),
+    )
+    for name, source_file, reader in outlines:
+        layer = reader(boundaries.read_layer(package / source_file))
+        write_geoparquet(boundaries.simplify_coverage(layer, tolerance), out / f"{name}.parquet")
+        log.info("%s: %d outlines", name, len(layer))
+    return set(municipalities["ags"])
+
+
+def write_sources(out: Path, records: dict[str, dict]) -> None:
+    """data/sources.json for the app and data/SOURCES.md for people."""
+    (out / "sources.json").write_text(
+        json.dumps(records, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    lines = [
+        "# Quellen der Daten in `data/`",
+        "",
+        "Erzeugt von `make data` (`python -m databuild`) aus den amtlichen Rohdaten; "
+        "nicht von Hand bearbeiten (kuratierte Eingaben liegen in `curated/`).",
+        "",
+    ]
+    for record in records.values():
+        lines += [f"## {record['title']}", ""]
+        for label, key in (
+            ("Herausgeber", "publisher"),
+            ("Bezug", "via"),
+            ("URL", "url"),
+            ("Stand", "reference_date"),
+            ("Lizenz", "licence"),
+            ("Quellenvermerk", "attribution"),
+            ("Bearbeitung", "changes"),
+        ):
+            if record.get(key):
+                lines.append(f"- {label}: {record[key]}")
+        lines.append(f"- Dateien: {', '.join(f'`{f}`' for f in record['files'])}")
+        lines.append("")
+    (out / "SOURCES.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def write_manifest(out: Path, seconds: float) -> None:
+    """File sizes and checksums so a rebuild can be compared with the committed data."""
+    files = {}
+    for path in sorted(out.iterdir()):
+        if path.name == "manifest.json" or not path.is_file():
+            continue
+        files[path.name] = {
+            "bytes": path.stat().st_size,
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        }
+    manifest = {"build_seconds": round(seconds, 1), "files": files}
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+
+
+def build(out: Path) -> None:
+    """Run every step; each validates its output and raises DataValidationError on a problem."""
+    started = time.monotonic()
+    raw = config.raw_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    log.info("raw sources: %s -> %s", raw, out)
+
+    boundary_ags = build_boundaries(out)
+
+    all_years = population.read_all_years(raw / "destatis-gv-isys")
+    population_table = population.population_table(all_years)
+    write_parquet(population_table, out / "population.parquet")
+    register = population.register(all_years, boundary_ags)
+    write_parquet(register, out / "municipalities.parquet")
+    log.info(
+        "population: %d rows, register: %d municipalities", len(population_table), len(register)
+    )
+
+    district_age = age.read_district_age_structure(raw / "destatis-12411-0018" / "12411-0018.csv")
+    write_parquet(district_age, out / "district_age.parquet")
+    ratios = age.read_dependency_ratios(raw / "regionalstatistik-2018" / "12411-08-01-4-B_2018.csv")
+    write_parquet(ratios, out / "dependency_ratios.parquet")
+    log.info("district age: %d rows, dependency ratios: %d", len(district_age), len(ratios))
+
+    known = register[["ags", "name", "state_key"]]
+    cooperations = curated.build_cooperations(
+        config.REPO_ROOT / "curated" / "cooperations.yaml", known
+    )
+    curated.write_yaml(
+        cooperations, out / "cooperations.yaml", "Erzeugt aus curated/cooperations.yaml"
+    )
+    measures = curated.build_measures(config.facts_dir() / "examples.yaml", known)
+    curated.write_yaml(measures, out / "measures.yaml", "Erzeugt aus shared/facts/examples.yaml")
+    log.info("cooperations: %d, measures: %d", len(cooperations), len(measures))
+
+    years = sorted(population_table["year"].unique().tolist())
+    write_sources(out, sources(years))
+    write_manifest(out, time.monotonic() - started)
+    log.info("done in %.0f s", time.monotonic() - started)
+
+
+def main() -> int:
+    """Build data/ (or KSG_DATA_DIR); exit 1 with a clear message on any data problem."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    try:
+        build(config.data_dir())
+    except DataValidationError as error:
+        log.error("data build failed: %s", error)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

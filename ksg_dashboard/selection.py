@@ -1,0 +1,144 @@
+"""The app-wide region filter: parse it from and write it to URL query parameters (pure logic)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import pandas as pd
+
+AGS_RE = re.compile(r"^\d{7,8}$")
+STATE_RE = re.compile(r"^\d{1,2}$")
+# Query parameters owned by the global filter; pages add their own (jahr, indikator, stopp, ...).
+FILTER_PARAMS = ("region", "ags", "land", "praesentation")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the user has selected: cooperation regions, one municipality, states, presenter mode."""
+
+    regions: tuple[str, ...] = ()
+    ags: str | None = None
+    states: tuple[str, ...] = ()
+    presenter: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        """True when nothing narrows the view (Germany as a whole)."""
+        return not (self.regions or self.ags or self.states)
+
+
+@dataclass
+class ParsedQuery:
+    """A selection read from the URL plus friendly notes on values that were ignored."""
+
+    selection: Selection
+    notes: list[str] = field(default_factory=list)
+
+
+def _values(params: Mapping[str, Iterable[str] | str], key: str) -> list[str]:
+    """All values of a repeatable, possibly comma-separated parameter, stripped, in order."""
+    raw = params.get(key, [])
+    items = [raw] if isinstance(raw, str) else list(raw)
+    values: list[str] = []
+    for item in items:
+        for part in str(item).split(","):
+            part = part.strip()
+            if part and part not in values:
+                values.append(part)
+    return values
+
+
+def parse_query(
+    params: Mapping[str, Iterable[str] | str],
+    known_regions: Iterable[str],
+    known_ags: Iterable[str],
+    known_states: Iterable[str],
+) -> ParsedQuery:
+    """Read `region`, `ags`, `land` and `praesentation`; unknown or malformed values are dropped
+    with a note (in German, for the UI), never with an error."""
+    region_ids, ags_keys, state_keys = set(known_regions), set(known_ags), set(known_states)
+    notes: list[str] = []
+
+    regions = []
+    for value in _values(params, "region"):
+        if value in region_ids:
+            regions.append(value)
+        else:
+            notes.append(f"Unbekannte Region „{value}“ wurde ignoriert.")
+
+    ags = None
+    ags_values = _values(params, "ags")
+    for value in ags_values:
+        key = value.zfill(8) if AGS_RE.match(value) else None
+        if key is None:
+            notes.append(
+                f"„{value}“ ist kein gültiger Gemeindeschlüssel (8 Ziffern) und wurde ignoriert."
+            )
+        elif key not in ags_keys:
+            notes.append(f"Gemeindeschlüssel {key} ist nicht bekannt und wurde ignoriert.")
+        elif ags is None:
+            ags = key
+        else:
+            notes.append(f"Nur eine Gemeinde auswählbar; {key} wurde ignoriert.")
+
+    states = []
+    for value in _values(params, "land"):
+        key = value.zfill(2) if STATE_RE.match(value) else None
+        if key is None or key not in state_keys:
+            notes.append(f"Unbekanntes Land „{value}“ wurde ignoriert.")
+        elif key not in states:
+            states.append(key)
+
+    presenter_values = _values(params, "praesentation")
+    presenter = bool(presenter_values) and presenter_values[-1].lower() in {"1", "ja", "true"}
+    if (
+        presenter_values
+        and not presenter
+        and presenter_values[-1].lower() not in {"0", "nein", "false"}
+    ):
+        notes.append(f"praesentation={presenter_values[-1]} wurde ignoriert (erlaubt: 1 oder 0).")
+
+    return ParsedQuery(Selection(tuple(regions), ags, tuple(states), presenter), notes)
+
+
+def to_query(selection: Selection) -> dict[str, str]:
+    """Query parameters for a selection (comma-separated lists; empty values left out)."""
+    params: dict[str, str] = {}
+    if selection.regions:
+        params["region"] = ",".join(selection.regions)
+    if selection.ags:
+        params["ags"] = selection.ags
+    if selection.states:
+        params["land"] = ",".join(selection.states)
+    if selection.presenter:
+        params["praesentation"] = "1"
+    return params
+
+
+def permalink(base_url: str, url_path: str, params: Mapping[str, str]) -> str:
+    """Absolute link to a page (url_path "" is the default page at "/") with its query string."""
+    link = f"{base_url.rstrip('/')}/{url_path}"
+    return f"{link}?{urlencode(params, safe=',')}" if params else link
+
+
+def selected_ags(
+    selection: Selection, cooperations: list[dict], register: pd.DataFrame
+) -> list[str]:
+    """AGS of all municipalities the selection covers (union; empty selection → empty list).
+
+    A municipality choice wins over regions and states (it is the most specific); regions and
+    states are combined as a union so that cross-border cooperations stay whole.
+    """
+    if selection.ags:
+        return [selection.ags]
+    keys: list[str] = []
+    by_id = {c["id"]: c for c in cooperations}
+    for region in selection.regions:
+        keys.extend(by_id[region]["member_ags"] if region in by_id else [])
+    if selection.states:
+        current = register[register["last_year"] == register["last_year"].max()]
+        keys.extend(current.loc[current["state_key"].isin(selection.states), "ags"].tolist())
+    return list(dict.fromkeys(keys))
