@@ -26,6 +26,7 @@ class Headline:
     change_abs: int | None
     change_pct: float | None
     missing: tuple[str, ...]  # AGS without a value in `year` or `base_year`
+    territorial_changes: tuple[tuple[str, int], ...] = ()  # (ags, year) of area jumps in between
 
 
 def change(value: float | None, base: float | None) -> tuple[float | None, float | None]:
@@ -72,7 +73,10 @@ def headline(
     base_total = None if missing_then or not keys else int(then["population"].sum())
     area = None if missing_now or not keys else float(now["area_km2"].sum())
     absolute, percent = change(total, base_total)
+    jumps = territorial_changes(rows)
+    jumps = jumps[(jumps["year"] > min(base_year, year)) & (jumps["year"] <= max(base_year, year))]
     return Headline(
+        territorial_changes=tuple(zip(jumps["ags"], jumps["year"].astype(int), strict=True)),
         municipalities=len(keys),
         population=total,
         area_km2=area,
@@ -81,6 +85,34 @@ def headline(
         change_abs=None if absolute is None else int(absolute),
         change_pct=percent,
         missing=tuple(sorted(set(missing_now) | set(missing_then))),
+    )
+
+
+def territory_headline(
+    population: pd.DataFrame,
+    state_keys: Iterable[str] = (),
+    year: int | None = None,
+    base_year: int = DEFAULT_BASE_YEAR,
+) -> Headline:
+    """Key figures for Germany (no state keys) or for states, with each year's municipalities."""
+    states = set(state_keys)
+    rows = population[population["state_key"].isin(states)] if states else population
+    year = int(population["year"].max()) if year is None else year
+    now = rows[rows["year"] == year]
+    then = rows[rows["year"] == base_year]
+    gaps = now["population"].isna().any() or then["population"].isna().any()
+    total = None if now.empty or gaps else int(now["population"].sum())
+    base_total = None if then.empty or gaps else int(then["population"].sum())
+    absolute, percent = change(total, base_total)
+    return Headline(
+        municipalities=len(now),
+        population=total,
+        area_km2=None if now.empty else float(now["area_km2"].sum()),
+        year=year,
+        base_year=base_year,
+        change_abs=None if absolute is None else int(absolute),
+        change_pct=percent,
+        missing=(),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -23,6 +23,10 @@ class Selection:
     ags: str | None = None
     states: tuple[str, ...] = ()
     presenter: bool = False
+
+    def with_presenter(self, presenter: bool) -> Selection:
+        """The same selection with presenter mode switched on or off."""
+        return replace(self, presenter=presenter)
 
     @property
     def is_empty(self) -> bool:
@@ -142,3 +146,35 @@ def selected_ags(
         current = register[register["last_year"] == register["last_year"].max()]
         keys.extend(current.loc[current["state_key"].isin(selection.states), "ags"].tolist())
     return list(dict.fromkeys(keys))
+
+
+def selection_from_click(properties: Mapping[str, object] | None, current: Selection) -> Selection:
+    """The selection after a click on a map feature (drill-down).
+
+    A click on a member of a cooperation that is not yet selected selects that cooperation;
+    a click on a municipality inside the selected cooperation, or on any other municipality,
+    selects that municipality. Clicks on features without an AGS change nothing.
+    """
+    if not properties:
+        return current
+    region = properties.get("region")
+    ags = properties.get("ags")
+    if region and region not in current.regions:
+        return Selection(regions=(str(region),), presenter=current.presenter)
+    if ags:
+        return Selection(
+            regions=current.regions, ags=str(ags), states=(), presenter=current.presenter
+        )
+    return current
+
+
+def municipality_labels(register: pd.DataFrame) -> dict[str, str]:
+    """'Name (AGS)' for every municipality in the register; former ones say until when."""
+    last_year = int(register["last_year"].max())
+    labels = {}
+    for ags, name, until in zip(
+        register["ags"], register["name"], register["last_year"], strict=True
+    ):
+        suffix = f", bis {until}" if until < last_year else ""
+        labels[ags] = f"{name} ({ags}{suffix})"
+    return labels

@@ -1,0 +1,38 @@
+"""KSG-Dashboard entry point: page frame, shared region filter in the sidebar, navigation."""
+
+import logging
+
+import streamlit as st
+
+from ksg_dashboard import filters, offline, ui
+from ksg_dashboard.loaders import load_cooperations, load_municipalities
+from ksg_dashboard.navigation import PAGES
+
+logging.basicConfig(level=logging.INFO)
+
+st.set_page_config(
+    page_title="KSG-Transferwerkstatt Gröditz 2019",
+    page_icon="🏘️",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+offline.use_local_leaflet(st.get_option("server.baseUrlPath") or "")
+
+pages = [
+    st.Page(
+        spec.file,
+        title=spec.title,
+        icon=spec.icon,
+        url_path=spec.url_path or None,
+        default=not spec.url_path,
+    )
+    for spec in PAGES
+]
+cooperations = ui.load_or_default(load_cooperations, [])
+register = ui.load_or_default(load_municipalities, None)
+selection = filters.sidebar(cooperations, register)
+ui.apply_styles(selection.presenter)
+navigation = st.navigation(pages, position="top" if selection.presenter else "sidebar")
+if selection.presenter and st.button("Präsentationsmodus beenden", key="presenter.exit"):
+    filters.request_selection(filters.current_selection().with_presenter(False))
+navigation.run()

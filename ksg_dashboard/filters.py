@@ -1,0 +1,137 @@
+"""The shared sidebar filter: widgets, URL query-parameter sync and map-click selection."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ksg_dashboard.config import STATE_NAMES
+from ksg_dashboard.loaders import load_municipality_labels
+from ksg_dashboard.selection import (
+    FILTER_PARAMS,
+    Selection,
+    parse_query,
+    permalink,
+    to_query,
+)
+
+KEY_STATES = "filter.land"
+KEY_REGIONS = "filter.region"
+KEY_AGS = "filter.ags"
+KEY_PRESENTER = "filter.presenter"
+KEY_PENDING = "filter.pending"
+KEY_NOTES = "filter.notes"
+KEY_READY = "filter.ready"
+
+
+def _query_lists() -> dict[str, list[str]]:
+    """Current query parameters with all values of repeated keys."""
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def _put_in_widgets(selection: Selection) -> None:
+    """Write a selection into the widget states (only before the widgets are drawn)."""
+    st.session_state[KEY_STATES] = list(selection.states)
+    st.session_state[KEY_REGIONS] = list(selection.regions)
+    st.session_state[KEY_AGS] = selection.ags
+    st.session_state[KEY_PRESENTER] = selection.presenter
+
+
+def request_selection(selection: Selection) -> None:
+    """Ask for a new selection (e.g. from a map click); applied at the start of the next run."""
+    st.session_state[KEY_PENDING] = selection
+    st.rerun()
+
+
+def init_from_url(cooperations: list[dict], register: pd.DataFrame | None) -> None:
+    """On a session's first run, or when a pending selection exists, fill the widgets."""
+    if KEY_PENDING in st.session_state:
+        _put_in_widgets(st.session_state.pop(KEY_PENDING))
+        return
+    if st.session_state.get(KEY_READY):
+        return
+    parsed = parse_query(
+        _query_lists(),
+        known_regions=[c["id"] for c in cooperations],
+        known_ags=register["ags"] if register is not None else [],
+        known_states=STATE_NAMES,
+    )
+    _put_in_widgets(parsed.selection)
+    st.session_state[KEY_NOTES] = parsed.notes
+    st.session_state[KEY_READY] = True
+
+
+def current_selection() -> Selection:
+    """The selection held by the widgets."""
+    return Selection(
+        regions=tuple(st.session_state.get(KEY_REGIONS) or ()),
+        ags=st.session_state.get(KEY_AGS),
+        states=tuple(st.session_state.get(KEY_STATES) or ()),
+        presenter=bool(st.session_state.get(KEY_PRESENTER)),
+    )
+
+
+def sync_url(selection: Selection) -> None:
+    """Mirror the selection into the URL, leaving page-specific parameters alone."""
+    wanted = to_query(selection)
+    for key in FILTER_PARAMS:
+        if key in wanted:
+            if st.query_params.get(key) != wanted[key] or len(st.query_params.get_all(key)) > 1:
+                st.query_params[key] = wanted[key]
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def sidebar(cooperations: list[dict], register: pd.DataFrame | None) -> Selection:
+    """Draw the filter in the sidebar and return the selection (also written to the URL)."""
+    init_from_url(cooperations, register)
+    names = {c["id"]: c["short_name"] for c in cooperations}
+    labels = load_municipality_labels() if register is not None else {}
+    with st.sidebar:
+        st.subheader("Auswahl")
+        st.multiselect(
+            "Kooperation",
+            options=list(names),
+            format_func=names.get,
+            key=KEY_REGIONS,
+            placeholder="Kooperationen wählen",
+        )
+        st.multiselect(
+            "Land",
+            options=list(STATE_NAMES),
+            format_func=STATE_NAMES.get,
+            key=KEY_STATES,
+            placeholder="Länder wählen",
+        )
+        st.selectbox(
+            "Gemeinde (Name oder AGS)",
+            options=list(labels),
+            format_func=labels.get,
+            key=KEY_AGS,
+            index=None,
+            placeholder="Gemeinde suchen …",
+        )
+        st.toggle("Präsentationsmodus", key=KEY_PRESENTER, help="Große Schrift, ohne Seitenleiste")
+        selection = current_selection()
+        if not selection.is_empty and st.button("Auswahl zurücksetzen", width="stretch"):
+            request_selection(Selection(presenter=selection.presenter))
+    sync_url(selection)
+    return selection
+
+
+def show_notes() -> None:
+    """Friendly notes about URL values that were ignored (shown once per session start)."""
+    for note in st.session_state.get(KEY_NOTES, []):
+        st.info(note, icon="ℹ️")
+
+
+def permalink_box(url_path: str, page_params: dict[str, str] | None = None) -> None:
+    """A 'Link kopieren' field with the permalink to the current view."""
+    base = st.context.url.split("?")[0] if st.context.url else ""
+    if url_path and base.rstrip("/").endswith("/" + url_path):
+        base = base.rstrip("/")[: -len(url_path) - 1]
+    params = to_query(current_selection()) | (page_params or {})
+    link = permalink(base or "http://localhost:8501", url_path, params)
+    with st.popover("🔗 Link kopieren"):
+        st.caption("Dieser Link öffnet genau diese Ansicht:")
+        st.code(link, language=None)

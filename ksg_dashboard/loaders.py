@@ -1,0 +1,100 @@
+"""Cached loaders the pages call: one read per server process, shared read-only across sessions."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from ksg_dashboard import datastore, indicators, overview, selection
+from ksg_dashboard.datastore import DetailLevel
+
+# Large frames are shared without copying (cache_resource); callers must not mutate them.
+
+
+@st.cache_resource(show_spinner=False)
+def load_population() -> pd.DataFrame:
+    """Population per municipality and year."""
+    return datastore.read_population()
+
+
+@st.cache_resource(show_spinner=False)
+def load_municipalities() -> pd.DataFrame:
+    """Register of all municipalities 2010–2022 (latest name, keys, centre)."""
+    return datastore.read_municipalities()
+
+
+@st.cache_resource(show_spinner=False)
+def load_municipality_shapes(level: DetailLevel = "overview") -> gpd.GeoDataFrame:
+    """Municipality polygons at a level of detail."""
+    return datastore.read_municipality_shapes(level)
+
+
+@st.cache_resource(show_spinner=False)
+def load_districts() -> gpd.GeoDataFrame:
+    """District outlines."""
+    return datastore.read_districts()
+
+
+@st.cache_resource(show_spinner=False)
+def load_states() -> gpd.GeoDataFrame:
+    """State outlines."""
+    return datastore.read_states()
+
+
+@st.cache_resource(show_spinner=False)
+def load_district_age() -> pd.DataFrame:
+    """District age structure 2015–2020."""
+    return datastore.read_district_age()
+
+
+@st.cache_resource(show_spinner=False)
+def load_dependency_ratios() -> pd.DataFrame:
+    """Dependency ratios per district 2018."""
+    return datastore.read_dependency_ratios()
+
+
+@st.cache_resource(show_spinner=False)
+def load_cooperations() -> list[dict]:
+    """The workshop's cooperations."""
+    return datastore.read_cooperations()
+
+
+@st.cache_resource(show_spinner=False)
+def load_measures() -> list[dict]:
+    """Programme measures (practice examples)."""
+    return datastore.read_measures()
+
+
+@st.cache_resource(show_spinner=False)
+def load_sources() -> dict[str, dict]:
+    """Source and licence records by dataset id."""
+    return datastore.read_sources()
+
+
+@st.cache_resource(show_spinner=False)
+def load_latest_population() -> pd.DataFrame:
+    """Latest population value per AGS (ags, year, population)."""
+    return indicators.latest_population(load_population())
+
+
+@st.cache_resource(show_spinner=False)
+def load_municipality_labels() -> dict[str, str]:
+    """Search labels 'Name (AGS)' for the municipality picker."""
+    return selection.municipality_labels(load_municipalities())
+
+
+@st.cache_resource(show_spinner=False)
+def load_overview_data() -> overview.OverviewData:
+    """All frames the overview map and details panel use."""
+    return overview.OverviewData(
+        shapes=load_municipality_shapes("regional"),
+        shapes_overview=load_municipality_shapes("overview"),
+        states=load_states(),
+        districts=load_districts(),
+        register=load_municipalities(),
+        population=load_population(),
+        latest=load_latest_population(),
+        cooperations=load_cooperations(),
+        measures=load_measures(),
+    )

@@ -1,0 +1,108 @@
+"""Frames for map layers: cooperation members, region outlines, programme measures, view bounds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+# Okabe–Ito palette: distinguishable with the common colour-vision deficiencies.
+REGION_COLOURS = ("#E69F00", "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+MEASURE_COLOUR = "#6a3d9a"
+HOST_COLOUR = "#D55E00"
+# Germany's extent (south-west, north-east) for the default view.
+GERMANY_BOUNDS = ((47.27, 5.87), (55.06, 15.04))
+
+
+def region_colours(cooperations: list[dict]) -> dict[str, str]:
+    """A stable colour per cooperation id, in file order."""
+    return {c["id"]: REGION_COLOURS[i % len(REGION_COLOURS)] for i, c in enumerate(cooperations)}
+
+
+def with_population_label(frame: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:
+    """Adds `population` (formatted, German) and `population_year` for tooltips."""
+    merged = frame.merge(latest, on="ags", how="left")
+    merged["population_label"] = [
+        "unbekannt" if pd.isna(p) else f"{int(p):,}".replace(",", ".") + f" ({int(y)})"
+        for p, y in zip(merged["population"], merged["year"], strict=True)
+    ]
+    return merged.drop(columns=["population", "year"])
+
+
+def region_members(
+    cooperations: list[dict], shapes: gpd.GeoDataFrame, latest: pd.DataFrame
+) -> gpd.GeoDataFrame:
+    """One polygon per (cooperation, member) with region id/name/colour and tooltip fields."""
+    colours = region_colours(cooperations)
+    rows = [
+        {"ags": ags, "region": c["id"], "region_name": c["short_name"], "colour": colours[c["id"]]}
+        for c in cooperations
+        for ags in c["member_ags"]
+    ]
+    members = pd.DataFrame(rows, columns=["ags", "region", "region_name", "colour"])
+    frame = shapes[["ags", "name", "geometry"]].merge(members, on="ags", how="inner")
+    frame = with_population_label(frame, latest)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=shapes.crs)
+
+
+def region_outlines(members: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The dissolved outline of each cooperation region."""
+    if members.empty:
+        return members.iloc[:0][["region", "region_name", "colour", "geometry"]]
+    grouped = members.dissolve(by=["region", "region_name", "colour"], as_index=False)
+    return grouped[["region", "region_name", "colour", "geometry"]]
+
+
+def measure_members(
+    measures: list[dict], shapes: gpd.GeoDataFrame, latest: pd.DataFrame, exclude: Iterable[str]
+) -> gpd.GeoDataFrame:
+    """Municipalities of the programme measures, except those already drawn as regions."""
+    skip = set(exclude)
+    rows = [
+        {"ags": ags, "measure": m["id"], "measure_name": m["name"]}
+        for m in measures
+        for ags in m["member_ags"]
+        if ags not in skip
+    ]
+    frame = pd.DataFrame(rows, columns=["ags", "measure", "measure_name"])
+    frame = frame.groupby("ags", as_index=False).agg(
+        measure=("measure", "first"), measure_name=("measure_name", " · ".join)
+    )
+    merged = shapes[["ags", "name", "geometry"]].merge(frame, on="ags", how="inner")
+    merged = with_population_label(merged, latest)
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs=shapes.crs)
+
+
+def measure_points(measures: list[dict], exclude_ids: Iterable[str] = ()) -> pd.DataFrame:
+    """Lead-town points of the programme measures (lat/lon from Destatis centres)."""
+    skip = set(exclude_ids)
+    rows = [
+        {
+            "measure": m["id"],
+            "name": m["name"],
+            "ags": m.get("lead_ags") or "",
+            "lat": m["lat"],
+            "lon": m["lon"],
+        }
+        for m in measures
+        if m["id"] not in skip and m.get("lat") is not None and m.get("lon") is not None
+    ]
+    return pd.DataFrame(rows, columns=["measure", "name", "ags", "lat", "lon"])
+
+
+def bounds_of(frame: gpd.GeoDataFrame, margin: float = 0.05) -> tuple[tuple, tuple] | None:
+    """((south, west), (north, east)) of a frame with a relative margin; None if empty."""
+    if frame.empty:
+        return None
+    west, south, east, north = frame.total_bounds
+    dx, dy = (east - west) * margin + 0.01, (north - south) * margin + 0.01
+    return ((south - dy, west - dx), (north + dy, east + dx))
+
+
+def in_view(frame: gpd.GeoDataFrame, bounds: tuple[tuple, tuple]) -> gpd.GeoDataFrame:
+    """Rows of a frame that intersect the view rectangle."""
+    (south, west), (north, east) = bounds
+    box = shapely.box(west, south, east, north)
+    return frame[frame.intersects(box)]

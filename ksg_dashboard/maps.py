@@ -1,0 +1,194 @@
+"""Folium map builders (no Streamlit): offline base layers, regions, measures, selection."""
+
+from __future__ import annotations
+
+import html
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+
+from ksg_dashboard.mapdata import GERMANY_BOUNDS, HOST_COLOUR, MEASURE_COLOUR
+from ksg_dashboard.offline import leaflet_image_path
+
+OUTLINE_STATE = {"color": "#7a8793", "weight": 1.2, "fill": False}
+OUTLINE_DISTRICT = {"color": "#b7c0c8", "weight": 0.6, "fill": False}
+CONTEXT_STYLE = {"color": "#9aa5b1", "weight": 0.5, "fillColor": "#ffffff", "fillOpacity": 0.05}
+SELECTED_STYLE = {"color": "#111111", "weight": 4, "fill": False}
+BACKGROUND = "#eef2f5"
+ONLINE_TILES_ATTRIBUTION = "© OpenStreetMap-Mitwirkende"
+
+
+class IconImagePath(MacroElement):
+    """Leaflet's marker image folder, set in the map's own script.
+
+    streamlit-folium renders only the scripts of the map's children, not the root script.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "L.Icon.Default.imagePath = {{ this.path|tojson }};"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self._name = "IconImagePath"
+        self.path = path
+
+
+def escaped(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Copy with text columns HTML-escaped: tooltips and popups render them as HTML."""
+    result = frame.copy()
+    for column in columns:
+        result[column] = result[column].map(lambda v: html.escape(str(v)) if pd.notna(v) else "")
+    return result
+
+
+def base_map(bounds: tuple[tuple, tuple] | None, online_tiles: bool = False) -> folium.Map:
+    """An empty map fitted to bounds; no tiles unless the optional online layer is switched on."""
+    fmap = folium.Map(
+        tiles=None,
+        prefer_canvas=False,
+        zoom_snap=0.25,
+        control_scale=True,
+        attribution_control=True,
+    )
+    fmap.get_root().header.add_child(
+        folium.Element(f"<style>.leaflet-container{{background:{BACKGROUND};}}</style>")
+    )
+    fmap.add_child(IconImagePath(leaflet_image_path()))
+    if online_tiles:
+        folium.TileLayer("OpenStreetMap", attr=ONLINE_TILES_ATTRIBUTION, name="OSM").add_to(fmap)
+    fmap.fit_bounds(bounds or GERMANY_BOUNDS)
+    return fmap
+
+
+def add_outlines(fmap: folium.Map, frame: gpd.GeoDataFrame, style: dict, name: str) -> None:
+    """Non-interactive outlines (states, districts) as the offline basemap."""
+    if frame.empty:
+        return
+    folium.GeoJson(
+        frame[["geometry"]],
+        name=name,
+        style_function=lambda _: style,
+        interactive=False,
+        control=False,
+    ).add_to(fmap)
+
+
+def add_context_municipalities(fmap: folium.Map, frame: gpd.GeoDataFrame) -> None:
+    """Clickable municipalities around the selection (thin grey), with name and AGS tooltip."""
+    if frame.empty:
+        return
+    data = escaped(frame[["ags", "name", "population_label", "geometry"]], ["name"])
+    folium.GeoJson(
+        data,
+        name="Gemeinden",
+        style_function=lambda _: CONTEXT_STYLE,
+        highlight_function=lambda _: {"weight": 2, "color": "#444"},
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "ags", "population_label"],
+            aliases=["Gemeinde", "AGS", "Einwohner"],
+        ),
+        control=False,
+    ).add_to(fmap)
+
+
+def add_measures(fmap: folium.Map, members: gpd.GeoDataFrame, points: pd.DataFrame) -> None:
+    """Programme municipalities (filled) and a marker at each measure's lead town."""
+    if not members.empty:
+        data = escaped(
+            members[["ags", "name", "measure", "measure_name", "population_label", "geometry"]],
+            ["name", "measure_name"],
+        )
+        folium.GeoJson(
+            data,
+            name="Programmkommunen",
+            style_function=lambda _: {
+                "color": MEASURE_COLOUR,
+                "weight": 1,
+                "fillColor": MEASURE_COLOUR,
+                "fillOpacity": 0.25,
+            },
+            highlight_function=lambda _: {"weight": 3},
+            tooltip=folium.GeoJsonTooltip(
+                fields=["name", "ags", "population_label", "measure_name"],
+                aliases=["Gemeinde", "AGS", "Einwohner", "Praxisbeispiel"],
+            ),
+            control=False,
+        ).add_to(fmap)
+    for row in escaped(points, ["name"]).itertuples():
+        folium.CircleMarker(
+            location=(row.lat, row.lon),
+            radius=4,
+            color="#ffffff",
+            weight=1,
+            fill=True,
+            fill_color=MEASURE_COLOUR,
+            fill_opacity=0.9,
+            tooltip=f"Praxisbeispiel: {row.name}",
+        ).add_to(fmap)
+
+
+def add_regions(fmap: folium.Map, members: gpd.GeoDataFrame, outlines: gpd.GeoDataFrame) -> None:
+    """Cooperation regions: members filled in the region colour, dissolved outline on top."""
+    if members.empty:
+        return
+    data = escaped(
+        members[["ags", "name", "region", "region_name", "colour", "population_label", "geometry"]],
+        ["name", "region_name"],
+    )
+    folium.GeoJson(
+        data,
+        name="Kooperationen",
+        style_function=lambda f: {
+            "color": f["properties"]["colour"],
+            "weight": 1,
+            "fillColor": f["properties"]["colour"],
+            "fillOpacity": 0.45,
+        },
+        highlight_function=lambda _: {"weight": 3, "fillOpacity": 0.65},
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "ags", "population_label", "region_name"],
+            aliases=["Gemeinde", "AGS", "Einwohner", "Kooperation"],
+        ),
+        control=False,
+    ).add_to(fmap)
+    folium.GeoJson(
+        outlines[["region", "colour", "geometry"]],
+        name="Kooperationsräume",
+        style_function=lambda f: {"color": f["properties"]["colour"], "weight": 3.5, "fill": False},
+        interactive=False,
+        control=False,
+    ).add_to(fmap)
+
+
+def add_selected(fmap: folium.Map, frame: gpd.GeoDataFrame) -> None:
+    """A bold outline around the selected municipality."""
+    if frame.empty:
+        return
+    folium.GeoJson(
+        frame[["geometry"]],
+        name="Auswahl",
+        style_function=lambda _: SELECTED_STYLE,
+        interactive=False,
+        control=False,
+    ).add_to(fmap)
+
+
+def add_host(fmap: folium.Map, lat: float, lon: float, label: str) -> None:
+    """The host town as a labelled star (DivIcon: needs no icon fonts from a CDN)."""
+    icon = folium.DivIcon(
+        html=(
+            f'<div class="ksg-host" style="color:{HOST_COLOUR};font-size:26px;line-height:26px;'
+            f'text-shadow:0 0 3px #fff,0 0 3px #fff;white-space:nowrap">★'
+            f'<span style="font-size:13px;color:#1d2630;font-weight:600">'
+            f"{html.escape(label)}</span></div>"
+        ),
+        icon_size=(160, 26),
+        icon_anchor=(13, 13),
+    )
+    folium.Marker((lat, lon), icon=icon, tooltip=html.escape(label)).add_to(fmap)

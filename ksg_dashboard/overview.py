@@ -1,0 +1,113 @@
+"""The overview map and details panel for a selection (pure: frames in, map/dicts out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from ksg_dashboard import mapdata, maps
+from ksg_dashboard.indicators import Headline, headline, territory_headline
+from ksg_dashboard.selection import Selection
+
+HOST_AGS = "14627050"  # Gröditz, host of the workshop
+HOST_LABEL = "Gröditz (Gastgeber)"
+
+
+@dataclass(frozen=True)
+class OverviewData:
+    """Everything the overview needs, loaded once per process."""
+
+    shapes: gpd.GeoDataFrame  # municipality polygons, regional detail
+    shapes_overview: gpd.GeoDataFrame  # municipality polygons, Germany-wide detail
+    states: gpd.GeoDataFrame
+    districts: gpd.GeoDataFrame
+    register: pd.DataFrame
+    population: pd.DataFrame
+    latest: pd.DataFrame  # ags, year, population
+    cooperations: list[dict]
+    measures: list[dict]
+
+
+def selection_shapes(data: OverviewData, ags: list[str]) -> gpd.GeoDataFrame:
+    """Polygons of the selected municipalities (those that exist in the 2016 boundaries)."""
+    return data.shapes[data.shapes["ags"].isin(ags)]
+
+
+def build_map(
+    data: OverviewData, selection: Selection, ags: list[str], online_tiles: bool = False
+) -> folium.Map:
+    """Regions in colour, programme municipalities, host star; fitted to the selection."""
+    members = mapdata.region_members(data.cooperations, data.shapes, data.latest)
+    outlines = mapdata.region_outlines(members)
+    # Programme municipalities are spread over Germany: the coarse level keeps the payload small.
+    measure_members = mapdata.measure_members(
+        data.measures, data.shapes_overview, data.latest, exclude=members["ags"]
+    )
+    points = mapdata.measure_points(data.measures)
+    selected = selection_shapes(data, ags)
+    bounds = mapdata.bounds_of(selected, margin=0.25 if selection.ags else 0.08)
+    fmap = maps.base_map(bounds, online_tiles=online_tiles)
+    maps.add_outlines(fmap, data.states[["geometry"]], maps.OUTLINE_STATE, "Länder")
+    if bounds is not None:
+        districts = mapdata.in_view(data.districts, bounds)
+        maps.add_outlines(fmap, districts[["geometry"]], maps.OUTLINE_DISTRICT, "Kreise")
+        context = mapdata.in_view(data.shapes, bounds)
+        context = context[~context["ags"].isin(set(members["ags"]) | set(measure_members["ags"]))]
+        context = mapdata.with_population_label(context[["ags", "name", "geometry"]], data.latest)
+        maps.add_context_municipalities(fmap, context)
+    maps.add_measures(fmap, measure_members, points)
+    maps.add_regions(fmap, members, outlines)
+    maps.add_selected(fmap, selected if selection.ags else selected.iloc[:0])
+    host = data.register.set_index("ags").loc[HOST_AGS]
+    maps.add_host(fmap, float(host["lat"]), float(host["lon"]), HOST_LABEL)
+    return fmap
+
+
+def headline_for(data: OverviewData, selection: Selection, ags: list[str]) -> Headline:
+    """Key figures for the selection.
+
+    Germany and states are territories: each year counts the municipalities that existed then,
+    so mergers do not break the sums. Cooperations and municipalities are fixed sets of AGS.
+    """
+    if selection.ags or selection.regions:
+        return headline(data.population, ags)
+    return territory_headline(data.population, selection.states)
+
+
+def member_table(data: OverviewData, ags: list[str]) -> pd.DataFrame:
+    """Per selected municipality: name, AGS, population latest and 2012, change in %."""
+    pop = data.population
+    latest_year = int(pop["year"].max())
+    now = pop[pop["year"] == latest_year].set_index("ags")["population"]
+    base = pop[pop["year"] == 2012].set_index("ags")["population"]
+    names = data.register.set_index("ags")["name"]
+    rows = []
+    for key in ags:
+        value_now = now.get(key)
+        value_base = base.get(key)
+        pct = None
+        if value_now is not None and value_base is not None and pd.notna(value_now) and value_base:
+            pct = round((value_now - value_base) / value_base * 100, 1)
+        rows.append(
+            {
+                "Gemeinde": names.get(key, "unbekannt"),
+                "AGS": key,
+                f"Einw. {latest_year}": value_now,
+                "Einw. 2012": value_base,
+                "± %": pct,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def cooperation_by_id(data: OverviewData, region: str) -> dict | None:
+    """The cooperation record with that id."""
+    return next((c for c in data.cooperations if c["id"] == region), None)
+
+
+def regions_of(data: OverviewData, ags: str) -> list[dict]:
+    """Cooperations a municipality belongs to."""
+    return [c for c in data.cooperations if ags in c["member_ags"]]

@@ -1,0 +1,152 @@
+"""Streamlit panels shared by pages: headline figures and the selection details panel."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from ksg_dashboard import filters
+from ksg_dashboard.config import STATE_NAMES
+from ksg_dashboard.indicators import Headline, territorial_changes
+from ksg_dashboard.overview import (
+    OverviewData,
+    cooperation_by_id,
+    member_table,
+    regions_of,
+)
+from ksg_dashboard.selection import Selection
+from ksg_dashboard.ui import format_float, format_int
+
+
+def scope_label(selection: Selection, data: OverviewData) -> str:
+    """What the figures refer to, in words."""
+    if selection.ags:
+        names = data.register.set_index("ags")["name"]
+        return str(names.get(selection.ags, selection.ags))
+    parts = [(cooperation_by_id(data, r) or {}).get("short_name", r) for r in selection.regions] + [
+        STATE_NAMES[s] for s in selection.states
+    ]
+    return ", ".join(parts) if parts else "Deutschland"
+
+
+def headline_metrics(figures: Headline, selection: Selection, data: OverviewData) -> None:
+    """Four key figures with their reference date."""
+    st.markdown(f"**{html.escape(scope_label(selection, data))}** · Stand 31.12.{figures.year}")
+    cols = st.columns(4)
+    cols[0].metric("Gemeinden", format_int(figures.municipalities))
+    cols[1].metric(f"Einwohner {figures.year}", format_int(figures.population))
+    cols[2].metric("Fläche", f"{format_float(figures.area_km2, 0)} km²")
+    delta = None if figures.change_pct is None else f"{format_float(figures.change_pct, 1)} %"
+    cols[3].metric(
+        f"Veränderung seit {figures.base_year}",
+        format_int(figures.change_abs) if figures.change_abs is not None else "unbekannt",
+        delta=delta,
+        delta_color="off",
+    )
+    if figures.territorial_changes:
+        names = data.register.set_index("ags")["name"]
+        changes = ", ".join(f"{names.get(a, a)} {y}" for a, y in figures.territorial_changes)
+        st.caption(
+            f"⚠️ Gebietsänderung im Zeitraum ({changes}): die Veränderung seit "
+            f"{figures.base_year} enthält eingemeindete Einwohner und ist kein reiner "
+            "Bevölkerungstrend."
+        )
+    if figures.missing:
+        st.caption(
+            f"Für {len(figures.missing)} Gemeinde(n) fehlen Werte in {figures.base_year} oder "
+            f"{figures.year} (z. B. Gebietsänderung): Summen und Veränderung nicht berechnet."
+        )
+
+
+def _sources_list(sources: list[dict]) -> str:
+    items = []
+    for source in sources:
+        title = html.escape(source.get("title") or "")
+        url = source.get("url")
+        items.append(
+            f'<li><a href="{html.escape(url)}" target="_blank" rel="noopener">{title}</a></li>'
+            if url
+            else f"<li>{title}</li>"
+        )
+    return "<ul>" + "".join(items) + "</ul>"
+
+
+def _territorial_notes(data: OverviewData, ags: list[str]) -> None:
+    changes = territorial_changes(data.population[data.population["ags"].isin(ags)])
+    names = data.register.set_index("ags")["name"]
+    for row in changes.itertuples():
+        st.caption(
+            f"Gebietsänderung {names.get(row.ags, row.ags)} {row.year}: Fläche "
+            f"{format_float(row.area_before)} → {format_float(row.area_after)} km², Einwohner "
+            f"{format_int(row.population_before)} → {format_int(row.population_after)}."
+        )
+
+
+def cooperation_details(data: OverviewData, cooperation: dict) -> None:
+    """Name, programme year, members with population, projects, sources, uncertainty."""
+    st.subheader(cooperation["short_name"])
+    st.caption(f"{cooperation['kind']} · {cooperation['name']}")
+    year = cooperation.get("programme_year")
+    st.markdown(f"**Im Programm seit:** {year if year else 'unbekannt'}")
+    if cooperation.get("programme_year_note"):
+        st.caption(cooperation["programme_year_note"])
+    table = member_table(data, cooperation["member_ags"])
+    st.dataframe(table, hide_index=True, width="stretch")
+    _territorial_notes(data, cooperation["member_ags"])
+    st.markdown(cooperation.get("summary", ""))
+    projects = cooperation.get("key_projects") or []
+    if projects:
+        st.markdown("**Schlüsselprojekte**")
+        st.markdown("\n".join(f"- {p['text']}" for p in projects))
+    if cooperation.get("uncertain"):
+        st.html(
+            '<div class="ksg-uncertain"><b>Unsicher:</b> '
+            f"{html.escape(cooperation['uncertain'])}</div>"
+        )
+    st.html("<b>Quellen</b>" + _sources_list(cooperation.get("sources") or []))
+
+
+def municipality_details(data: OverviewData, ags: str) -> None:
+    """Official name, keys, population development and cooperation membership."""
+    register = data.register.set_index("ags")
+    if ags not in register.index:
+        st.info("Für diese Gemeinde liegen keine Daten vor.")
+        return
+    row = register.loc[ags]
+    st.subheader(str(row["name"]))
+    st.caption(
+        f"AGS {ags} · {row['type'] or 'Gemeinde'} · {row['district_name']} · {row['state_name']}"
+    )
+    st.dataframe(member_table(data, [ags]).drop(columns=["Gemeinde"]), hide_index=True)
+    _territorial_notes(data, [ags])
+    memberships = regions_of(data, ags)
+    if memberships:
+        st.markdown("**Kooperation:** " + ", ".join(c["short_name"] for c in memberships))
+    measures = [m for m in data.measures if ags in m["member_ags"]]
+    if measures:
+        st.markdown("**Praxisbeispiel:** " + ", ".join(m["name"] for m in measures))
+
+
+def selection_details(data: OverviewData, selection: Selection, ags: list[str]) -> None:
+    """The details panel beside the overview map."""
+    if selection.ags:
+        municipality_details(data, selection.ags)
+        return
+    if selection.regions:
+        for region in selection.regions:
+            cooperation = cooperation_by_id(data, region)
+            if cooperation:
+                cooperation_details(data, cooperation)
+        return
+    if selection.states:
+        st.subheader(", ".join(STATE_NAMES[s] for s in selection.states))
+        st.markdown(f"{format_int(len(ags))} Gemeinden (Gebietsstand 31.12.)")
+        return
+    st.subheader("Kooperationen der Werkstatt")
+    st.caption("Zum Auswählen anklicken – in der Karte oder hier:")
+    for cooperation in data.cooperations:
+        if st.button(cooperation["short_name"], key=f"overview.pick.{cooperation['id']}"):
+            filters.request_selection(
+                Selection(regions=(cooperation["id"],), presenter=selection.presenter)
+            )

@@ -1,0 +1,104 @@
+"""Shared Streamlit widgets: source captions, HTML legends, data errors and presenter styling."""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+import streamlit as st
+
+from ksg_dashboard.validation import DataValidationError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+PRESENTER_CSS = """
+<style>
+html { font-size: 21px; }
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
+.ksg-secondary { display: none; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; max-width: 100%; }
+</style>
+"""
+BASE_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; padding-bottom: 2rem; }
+h1 { font-size: 2rem !important; padding-top: 0 !important; }
+.ksg-legend { display: flex; flex-wrap: wrap; gap: .35rem 1.1rem; font-size: .9rem;
+  margin: .2rem 0; }
+.ksg-legend span.swatch { display: inline-block; width: .95rem; height: .95rem;
+  border-radius: 3px; margin-right: .35rem; vertical-align: -2px; border: 1px solid #0003; }
+.ksg-source { font-size: .8rem; color: #55606b; margin-top: .2rem; }
+.ksg-uncertain { background: #fff4d6; border-left: 4px solid #e0a100; padding: .2rem .5rem; }
+</style>
+"""
+
+
+def apply_styles(presenter: bool) -> None:
+    """Base CSS always; presenter mode enlarges type and hides sidebar and secondary text."""
+    st.html(BASE_CSS + (PRESENTER_CSS if presenter else ""))
+
+
+def legend(items: Iterable[tuple[str, str]], shape: str = "square") -> None:
+    """A legend drawn in HTML (no map plugin, no CDN): (colour, label) pairs."""
+    radius = "50%" if shape == "circle" else "3px"
+    parts = [
+        f'<span><span class="swatch" style="background:{html.escape(colour)};'
+        f'border-radius:{radius}"></span>{html.escape(label)}</span>'
+        for colour, label in items
+    ]
+    st.html(f'<div class="ksg-legend">{"".join(parts)}</div>')
+
+
+def sources_caption(sources: dict[str, dict], dataset_ids: Iterable[str]) -> None:
+    """The attribution line(s) shown under a map or chart."""
+    lines = [sources[i]["attribution"] for i in dataset_ids if i in sources]
+    st.html(
+        '<div class="ksg-source">Quellen: ' + " · ".join(html.escape(x) for x in lines) + "</div>"
+    )
+
+
+def data_error(error: DataValidationError) -> None:
+    """A clear German message naming the broken file and how to rebuild it."""
+    log.error("data problem: %s", error)
+    st.error(
+        f"Die Datendatei **{error.file}** ist fehlerhaft oder fehlt ({error.problem}). "
+        "Bitte die Daten mit `make data` neu erzeugen.",
+        icon="⚠️",
+    )
+
+
+def load_or_stop(loader: Callable[[], T]) -> T:
+    """Call a loader; on a data problem show the message and stop this page only."""
+    try:
+        return loader()
+    except DataValidationError as error:
+        data_error(error)
+        st.stop()
+        raise  # unreachable: st.stop() raises
+
+
+def load_or_default(loader: Callable[[], T], default: T) -> T:
+    """Call a loader; on a data problem show the message and carry on with a default."""
+    try:
+        return loader()
+    except DataValidationError as error:
+        data_error(error)
+        return default
+
+
+def format_int(value: float | int | None) -> str:
+    """German thousands separator; 'unbekannt' for missing values."""
+    if value is None:
+        return "unbekannt"
+    return f"{round(value):,}".replace(",", ".")
+
+
+def format_float(value: float | None, digits: int = 1) -> str:
+    """German decimal comma and thousands dot; 'unbekannt' for missing values."""
+    if value is None:
+        return "unbekannt"
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
