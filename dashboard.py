@@ -33,6 +33,6 @@ register = ui.load_or_default(load_municipalities, None)
 selection = filters.sidebar(cooperations, register)
 ui.apply_styles(selection.presenter)
 navigation = st.navigation(pages, position="top" if selection.presenter else "sidebar")
-if selection.presenter and st.button("Präsentationsmodus beenden", key="presenter.exit"):
-    filters.request_selection(filters.current_selection().with_presenter(False))
 navigation.run()
+if selection.presenter and st.button("Präsentationsmodus beenden", key="presenter.exit"):
+    filters.request_selection(selection.with_presenter(False))

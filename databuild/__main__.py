@@ -82,7 +82,7 @@ def write_sources(out: Path, records: dict[str, dict]) -> None:
     (out / "SOURCES.md").write_text("\n".join(lines), encoding="utf-8")
 
 
-def write_manifest(out: Path, seconds: float) -> None:
+def write_manifest(out: Path) -> None:
     """File sizes and checksums so a rebuild can be compared with the committed data."""
     files = {}
     for path in sorted(out.iterdir()):
@@ -92,7 +92,7 @@ def write_manifest(out: Path, seconds: float) -> None:
             "bytes": path.stat().st_size,
             "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
         }
-    manifest = {"build_seconds": round(seconds, 1), "files": files}
+    manifest = {"files": files}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
@@ -133,7 +133,7 @@ def build(out: Path) -> None:
 
     years = sorted(population_table["year"].unique().tolist())
     write_sources(out, sources(years))
-    write_manifest(out, time.monotonic() - started)
+    write_manifest(out)
     log.info("done in %.0f s", time.monotonic() - started)
 
 

@@ -30,9 +30,30 @@ def scope_label(selection: Selection, data: OverviewData) -> str:
     return ", ".join(parts) if parts else "Deutschland"
 
 
+def headline_line(figures: Headline) -> str:
+    """The key figures as one line of text (presenter mode)."""
+    parts = [
+        f"{format_int(figures.municipalities)} Gemeinden",
+        f"{format_int(figures.population)} Einw. ({figures.year})",
+        f"{format_float(figures.area_km2, 0)} km²",
+    ]
+    if figures.change_pct is not None:
+        parts.append(
+            f"{format_float(figures.change_pct, 1, signed=True)} % seit {figures.base_year}"
+        )
+    return " · ".join(parts)
+
+
 def headline_metrics(figures: Headline, selection: Selection, data: OverviewData) -> None:
-    """Four key figures with their reference date."""
-    st.markdown(f"**{html.escape(scope_label(selection, data))}** · Stand 31.12.{figures.year}")
+    """Four key figures with their reference date (one compact line in presenter mode)."""
+    scope = html.escape(scope_label(selection, data))
+    if selection.presenter:
+        st.html(
+            f'<div style="font-size:1.45rem;font-weight:700">{scope}</div>'
+            f'<div style="font-size:1.05rem">{html.escape(headline_line(figures))}</div>'
+        )
+        return
+    st.markdown(f"**{scope}** · Stand 31.12.{figures.year}")
     cols = st.columns(4)
     cols[0].metric("Gemeinden", format_int(figures.municipalities))
     cols[1].metric(f"Einwohner {figures.year}", format_int(figures.population))
@@ -40,7 +61,7 @@ def headline_metrics(figures: Headline, selection: Selection, data: OverviewData
     delta = None if figures.change_pct is None else f"{format_float(figures.change_pct, 1)} %"
     cols[3].metric(
         f"Veränderung seit {figures.base_year}",
-        format_int(figures.change_abs) if figures.change_abs is not None else "unbekannt",
+        format_int(figures.change_abs, signed=True),
         delta=delta,
         delta_color="off",
     )
@@ -83,16 +104,16 @@ def _territorial_notes(data: OverviewData, ags: list[str]) -> None:
         )
 
 
-def cooperation_details(data: OverviewData, cooperation: dict) -> None:
+def cooperation_details(data: OverviewData, cooperation: dict, presenter: bool = False) -> None:
     """Name, programme year, members with population, projects, sources, uncertainty."""
     st.subheader(cooperation["short_name"])
     st.caption(f"{cooperation['kind']} · {cooperation['name']}")
     year = cooperation.get("programme_year")
     st.markdown(f"**Im Programm seit:** {year if year else 'unbekannt'}")
-    if cooperation.get("programme_year_note"):
+    if cooperation.get("programme_year_note") and not presenter:
         st.caption(cooperation["programme_year_note"])
     table = member_table(data, cooperation["member_ags"])
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table.drop(columns=["AGS"]) if presenter else table, hide_index=True)
     _territorial_notes(data, cooperation["member_ags"])
     st.markdown(cooperation.get("summary", ""))
     projects = cooperation.get("key_projects") or []
@@ -137,7 +158,7 @@ def selection_details(data: OverviewData, selection: Selection, ags: list[str]) 
         for region in selection.regions:
             cooperation = cooperation_by_id(data, region)
             if cooperation:
-                cooperation_details(data, cooperation)
+                cooperation_details(data, cooperation, selection.presenter)
         return
     if selection.states:
         st.subheader(", ".join(STATE_NAMES[s] for s in selection.states))

@@ -89,16 +89,17 @@ def load_or_default(loader: Callable[[], T], default: T) -> T:
         return default
 
 
-def format_int(value: float | int | None) -> str:
-    """German thousands separator; 'unbekannt' for missing values."""
+def format_int(value: float | int | None, signed: bool = False) -> str:
+    """German thousands separator; 'unbekannt' for missing values; optional +/− sign."""
     if value is None:
         return "unbekannt"
-    return f"{round(value):,}".replace(",", ".")
+    text = f"{round(value):{'+' if signed else ''},}".replace(",", ".")
+    return text.replace("-", "−")
 
 
-def format_float(value: float | None, digits: int = 1) -> str:
+def format_float(value: float | None, digits: int = 1, signed: bool = False) -> str:
     """German decimal comma and thousands dot; 'unbekannt' for missing values."""
     if value is None:
         return "unbekannt"
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+    text = f"{value:{'+' if signed else ''},.{digits}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".").replace("-", "−")

@@ -13,7 +13,8 @@ data = ui.load_or_stop(load_overview_data)
 sources = ui.load_or_stop(load_sources)
 ags = selected_ags(selection, data.cooperations, data.register)
 
-st.title("Kooperationen und Programmkommunen")
+if not selection.presenter:
+    st.title("Kooperationen und Programmkommunen")
 st.html(
     '<p class="ksg-secondary" style="margin:-.6rem 0 0">Transferwerkstatt „Sicherung der '
     "Daseinsvorsorge durch Kooperationen und überörtliche Netzwerke“, 11.–12. März 2019 in "
@@ -24,12 +25,14 @@ panels.headline_metrics(overview.headline_for(data, selection, ags), selection, 
 
 map_column, detail_column = st.columns([3, 2], gap="medium")
 with map_column:
-    online = st.toggle("Online-Hintergrundkarte (OpenStreetMap)", key="overview.tiles")
+    online = not selection.presenter and st.toggle(
+        "Online-Hintergrundkarte (OpenStreetMap)", key="overview.tiles"
+    )
     fmap = overview.build_map(data, selection, ags, online_tiles=online)
     clicked = st_folium(
         fmap,
         key=f"overview.map.{hash((selection.regions, selection.ags, selection.states, online))}",
-        height=560 if selection.presenter else 500,
+        height=470 if selection.presenter else 500,
         use_container_width=True,
         returned_objects=["last_active_drawing"],
     )
