@@ -30,9 +30,12 @@ pages = [
 ]
 cooperations = ui.load_or_default(load_cooperations, [])
 register = ui.load_or_default(load_municipalities, None)
+filters.init_from_url(cooperations, register)
+presenter = filters.current_selection().presenter
+# Navigation first: Streamlit expects it before other sidebar elements.
+navigation = st.navigation(pages, position="top" if presenter else "sidebar")
 selection = filters.sidebar(cooperations, register)
 ui.apply_styles(selection.presenter)
-navigation = st.navigation(pages, position="top" if selection.presenter else "sidebar")
 navigation.run()
 if selection.presenter and st.button("Präsentationsmodus beenden", key="presenter.exit"):
     filters.request_selection(selection.with_presenter(False))

@@ -19,9 +19,10 @@ KEY_STATES = "filter.land"
 KEY_REGIONS = "filter.region"
 KEY_AGS = "filter.ags"
 KEY_PRESENTER = "filter.presenter"
-KEY_PENDING = "filter.pending"
+# The selection itself lives under its own key; widget keys only mirror it. Streamlit drops
+# the state of widgets that a run does not draw, the canonical selection survives that.
+KEY_SELECTION = "filter.selection"
 KEY_NOTES = "filter.notes"
-KEY_READY = "filter.ready"
 
 
 def _query_lists() -> dict[str, list[str]]:
@@ -29,26 +30,9 @@ def _query_lists() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
-def _put_in_widgets(selection: Selection) -> None:
-    """Write a selection into the widget states (only before the widgets are drawn)."""
-    st.session_state[KEY_STATES] = list(selection.states)
-    st.session_state[KEY_REGIONS] = list(selection.regions)
-    st.session_state[KEY_AGS] = selection.ags
-    st.session_state[KEY_PRESENTER] = selection.presenter
-
-
-def request_selection(selection: Selection) -> None:
-    """Ask for a new selection (e.g. from a map click); applied at the start of the next run."""
-    st.session_state[KEY_PENDING] = selection
-    st.rerun()
-
-
 def init_from_url(cooperations: list[dict], register: pd.DataFrame | None) -> None:
-    """On a session's first run, or when a pending selection exists, fill the widgets."""
-    if KEY_PENDING in st.session_state:
-        _put_in_widgets(st.session_state.pop(KEY_PENDING))
-        return
-    if st.session_state.get(KEY_READY):
+    """On a session's first run, read the selection from the URL (bad values become notes)."""
+    if KEY_SELECTION in st.session_state:
         return
     parsed = parse_query(
         _query_lists(),
@@ -56,19 +40,37 @@ def init_from_url(cooperations: list[dict], register: pd.DataFrame | None) -> No
         known_ags=register["ags"] if register is not None else [],
         known_states=STATE_NAMES,
     )
-    _put_in_widgets(parsed.selection)
+    st.session_state[KEY_SELECTION] = parsed.selection
     st.session_state[KEY_NOTES] = parsed.notes
-    st.session_state[KEY_READY] = True
 
 
 def current_selection() -> Selection:
-    """The selection held by the widgets."""
-    return Selection(
+    """The selection of this session."""
+    return st.session_state.get(KEY_SELECTION, Selection())
+
+
+def request_selection(selection: Selection) -> None:
+    """Set a new selection (e.g. from a map click) and rerun so every widget shows it."""
+    st.session_state[KEY_SELECTION] = selection
+    st.rerun()
+
+
+def _from_widgets() -> None:
+    """on_change callback: the widgets' values become the selection."""
+    st.session_state[KEY_SELECTION] = Selection(
         regions=tuple(st.session_state.get(KEY_REGIONS) or ()),
         ags=st.session_state.get(KEY_AGS),
         states=tuple(st.session_state.get(KEY_STATES) or ()),
         presenter=bool(st.session_state.get(KEY_PRESENTER)),
     )
+
+
+def _into_widgets(selection: Selection) -> None:
+    """Mirror the selection into the widget keys (before the widgets are drawn)."""
+    st.session_state[KEY_STATES] = list(selection.states)
+    st.session_state[KEY_REGIONS] = list(selection.regions)
+    st.session_state[KEY_AGS] = selection.ags
+    st.session_state[KEY_PRESENTER] = selection.presenter
 
 
 def sync_url(selection: Selection) -> None:
@@ -83,10 +85,13 @@ def sync_url(selection: Selection) -> None:
 
 
 def sidebar(cooperations: list[dict], register: pd.DataFrame | None) -> Selection:
-    """Draw the filter in the sidebar and return the selection (also written to the URL)."""
-    init_from_url(cooperations, register)
+    """Draw the filter in the sidebar and return the selection (also written to the URL).
+
+    `init_from_url` must have run earlier in this script run.
+    """
     names = {c["id"]: c["short_name"] for c in cooperations}
     labels = load_municipality_labels() if register is not None else {}
+    _into_widgets(current_selection())
     with st.sidebar:
         st.subheader("Auswahl")
         st.multiselect(
@@ -94,6 +99,7 @@ def sidebar(cooperations: list[dict], register: pd.DataFrame | None) -> Selectio
             options=list(names),
             format_func=names.get,
             key=KEY_REGIONS,
+            on_change=_from_widgets,
             placeholder="Kooperationen wählen",
         )
         st.multiselect(
@@ -101,6 +107,7 @@ def sidebar(cooperations: list[dict], register: pd.DataFrame | None) -> Selectio
             options=list(STATE_NAMES),
             format_func=STATE_NAMES.get,
             key=KEY_STATES,
+            on_change=_from_widgets,
             placeholder="Länder wählen",
         )
         st.selectbox(
@@ -108,10 +115,16 @@ def sidebar(cooperations: list[dict], register: pd.DataFrame | None) -> Selectio
             options=list(labels),
             format_func=labels.get,
             key=KEY_AGS,
+            on_change=_from_widgets,
             index=None,
             placeholder="Gemeinde suchen …",
         )
-        st.toggle("Präsentationsmodus", key=KEY_PRESENTER, help="Große Schrift, ohne Seitenleiste")
+        st.toggle(
+            "Präsentationsmodus",
+            key=KEY_PRESENTER,
+            on_change=_from_widgets,
+            help="Große Schrift, ohne Seitenleiste",
+        )
         selection = current_selection()
         if not selection.is_empty and st.button("Auswahl zurücksetzen", width="stretch"):
             request_selection(Selection(presenter=selection.presenter))

@@ -1,0 +1,131 @@
+"""AppTest: navigation over all pages, the shared filter and its URL round trip, offline map."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ksg_dashboard.datastore import read_population
+from ksg_dashboard.navigation import PAGES
+from ksg_dashboard.ui import format_int
+from tests.conftest import APP_FILE
+
+TIMEOUT = 60
+
+
+def run_app(**params: str) -> AppTest:
+    at = AppTest.from_file(APP_FILE, default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for e in at.title] + [e.value for e in at.markdown]
+    parts += [e.value for e in at.info] + [e.value for e in at.caption]
+    parts += [e.value for e in at.subheader]
+    return "\n".join(str(p) for p in parts)
+
+
+def folium_args(at: AppTest) -> dict:
+    components = [
+        c
+        for c in at.get("component_instance")
+        if c.proto.component_name == "streamlit_folium.st_folium"
+    ]
+    assert len(components) == 1, "expected exactly one folium map"
+    return json.loads(components[0].proto.json_args)
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.url_path or "overview" for p in PAGES])
+def test_every_page_runs_without_exception(spec):
+    at = run_app()
+    at.switch_page(spec.file).run()
+    assert not at.exception, at.exception
+    assert at.title, f"{spec.file} shows no title"
+
+
+def test_overview_default_shows_germany_figures_and_the_five_cooperations():
+    at = run_app()
+    content = texts(at)
+    assert "Deutschland" in content
+    labels = [m.label for m in at.metric]
+    assert labels == ["Gemeinden", "Einwohner 2022", "Fläche", "Veränderung seit 2012"]
+    assert at.metric[1].value == "84.358.845"  # Destatis GV-ISys 31.12.2022
+    buttons = {b.label for b in at.button}
+    assert {"Region in Bewegung", "Kurstadtregion", "AG Bachtal", "Bad Berleburg"} <= buttons
+
+
+# AppTest limits (streamlit 1.67, with st.navigation): sidebar widgets vanish from its element
+# tree after a rerun, and query parameters written by the script are not reflected back in
+# `at.query_params`. The URL round trip and cross-page persistence in a real browser are
+# therefore tested in tests/e2e; here we test the state and what the page renders.
+
+
+def test_region_param_selects_region():
+    at = run_app(region="kurstadtregion-elbe-elster")
+    assert at.multiselect(key="filter.region").value == ["kurstadtregion-elbe-elster"]
+    assert at.metric[0].value == "4"
+    assert at.metric[1].value == "24.220"  # 4 members, 31.12.2022
+    assert "Kurstadtregion" in texts(at)
+
+
+def test_widget_change_updates_selection_and_page():
+    at = run_app()
+    at.multiselect(key="filter.region").select("ag-bachtal").run()
+    assert at.session_state["filter.selection"].regions == ("ag-bachtal",)
+    assert [s.value for s in at.subheader] == ["AG Bachtal"]
+    assert at.metric[0].value == "3"
+
+
+def test_municipality_param_shows_municipality_details():
+    at = run_app(ags="9773170")  # leading zero lost, as in spreadsheets
+    assert at.session_state["filter.selection"].ags == "09773170"
+    assert "Syrgenstein" in texts(at)
+    assert at.metric[0].value == "1"
+
+
+def test_selection_holds_when_switching_pages():
+    at = run_app(region="ag-bachtal", land="09")
+    at.switch_page("pages/tour.py").run()
+    assert at.title[0].value.startswith("Rundfahrt")
+    at.switch_page("pages/overview.py").run()
+    population = read_population()
+    bavaria_2022 = population[(population["year"] == 2022) & (population["state_key"] == "09")]
+    # Regions and states combine as a union; AG Bachtal lies in Bavaria.
+    assert at.metric[0].value == format_int(len(bavaria_2022))
+    assert at.session_state["filter.selection"].states == ("09",)
+
+
+@pytest.mark.parametrize(
+    ("params", "note"),
+    [
+        ({"ags": "abc"}, "kein gültiger Gemeindeschlüssel"),
+        ({"region": "atlantis"}, "Unbekannte Region"),
+        ({"land": "77"}, "Unbekanntes Land"),
+    ],
+)
+def test_bad_params_show_a_note_and_the_page_still_renders(params, note):
+    at = run_app(**params)
+    assert not at.exception
+    assert any(note in i.value for i in at.info)
+    assert at.metric[0].label == "Gemeinden"
+
+
+def test_presenter_param_switches_to_compact_layout():
+    at = run_app(praesentation="1", region="region-in-bewegung")
+    assert at.toggle(key="filter.presenter").value is True
+    assert not at.title  # no page title in presenter mode
+    assert not at.metric  # key figures as one line instead
+    assert any(b.label == "Präsentationsmodus beenden" for b in at.button)
+
+
+def test_map_loads_only_local_scripts_and_styles():
+    at = run_app(region="region-in-bewegung")
+    args = folium_args(at)
+    links = args["js_links"] + args["css_links"]
+    assert links, "no Leaflet assets referenced"
+    assert all(link.startswith("/app/static/") for link in links), links
+    assert "d3js.org" not in args["script"] and "https://" not in args["js_links"]
