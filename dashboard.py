@@ -6,7 +6,7 @@ import streamlit as st
 
 from ksg_dashboard import filters, offline, ui
 from ksg_dashboard.loaders import load_cooperations, load_municipalities
-from ksg_dashboard.navigation import PAGES
+from ksg_dashboard.navigation import PAGES, foreign_params
 
 logging.basicConfig(level=logging.INFO)
 
@@ -35,6 +35,7 @@ presenter = filters.current_selection().presenter
 # Navigation first: Streamlit expects it before other sidebar elements.
 navigation = st.navigation(pages, position="top" if presenter else "sidebar")
 selection = filters.sidebar(cooperations, register)
+filters.drop_params(foreign_params(navigation.url_path))
 ui.apply_styles(selection.presenter)
 navigation.run()
 if selection.presenter and st.button("Präsentationsmodus beenden", key="presenter.exit"):

@@ -148,3 +148,9 @@ def permalink_box(url_path: str, page_params: dict[str, str] | None = None) -> N
     with st.popover("🔗 Link kopieren"):
         st.caption("Dieser Link öffnet genau diese Ansicht:")
         st.code(link, language=None)
+
+
+def drop_params(keys: set[str]) -> None:
+    """Remove query parameters that belong to other pages (left over from navigation)."""
+    for key in keys & set(st.query_params):
+        del st.query_params[key]

@@ -13,12 +13,31 @@ class PageSpec:
     title: str
     icon: str
     url_path: str  # "" for the default page served at "/"
+    params: tuple[str, ...] = ()  # page-specific query parameters (dropped on other pages)
 
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "Übersicht", "🗺️", ""),
-    PageSpec("pages/tour.py", "Rundfahrt", "🚌", "tour"),
-    PageSpec("pages/demographics.py", "Demografie", "📈", "demografie"),
-    PageSpec("pages/examples.py", "Beispiele", "🏘️", "beispiele"),
-    PageSpec("pages/programme.py", "Programm", "🗓️", "programm"),
+    PageSpec("pages/tour.py", "Rundfahrt", "🚌", "tour", ("stopp",)),
+    PageSpec(
+        "pages/demographics.py",
+        "Demografie",
+        "📈",
+        "demografie",
+        ("indikator", "jahr", "basis", "ansicht", "vergleich"),
+    ),
+    PageSpec(
+        "pages/examples.py",
+        "Beispiele",
+        "🏘️",
+        "beispiele",
+        ("beispiel", "thema", "bundesland", "von", "bis", "suche", "nur_kooperationen"),
+    ),
+    PageSpec("pages/programme.py", "Programm", "🗓️", "programm", ("punkt",)),
 )
+
+
+def foreign_params(url_path: str) -> set[str]:
+    """Page-specific parameters that belong to pages other than the one at url_path."""
+    own = {p for spec in PAGES if spec.url_path == url_path for p in spec.params}
+    return {p for spec in PAGES for p in spec.params} - own
