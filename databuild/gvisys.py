@@ -60,6 +60,7 @@ GAP_MARKERS = frozenset({"", "/", "-", ".", "...", "x", "X", "#N/A"})
 EXPECTED_KEY_HEADER = ("Land", "RB", "Kreis", "VB", "Gem")
 EXPECTED_COUNT_HEADER = ("insgesamt", "männlich", "weiblich")
 KEY_WIDTHS = {"land": 2, "rb": 1, "kreis": 2, "vb": 4, "gem": 3}
+THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
 FOOTNOTE_MARK = re.compile(r"\s*\d\)$")
 FILE_PATTERN = re.compile(r"(\d{4})_12_31_Auszug_GV\.xlsx$")
 
@@ -81,7 +82,10 @@ def _number(value: object) -> float | None:
     text = str(value).strip().replace("\xa0", "")
     if text in GAP_MARKERS:
         return None
-    return float(text.replace(".", "").replace(",", ".")) if "," in text else float(text)
+    if "," in text or THOUSANDS.match(text):
+        # German notation: '.' groups thousands, ',' is the decimal mark.
+        return float(text.replace(".", "").replace(",", "."))
+    return float(text)
 
 
 def _coordinate(value: object) -> float | None:

@@ -71,7 +71,11 @@ def headline(
     missing_then = [k for k in keys if k not in then.index or pd.isna(then.at[k, "population"])]
     total = None if missing_now or not keys else int(now["population"].sum())
     base_total = None if missing_then or not keys else int(then["population"].sum())
-    area = None if missing_now or not keys else float(now["area_km2"].sum())
+    area = (
+        None
+        if missing_now or not keys or now["area_km2"].isna().any()
+        else float(now["area_km2"].sum())
+    )
     absolute, percent = change(total, base_total)
     jumps = territorial_changes(rows)
     jumps = jumps[(jumps["year"] > min(base_year, year)) & (jumps["year"] <= max(base_year, year))]
