@@ -12,7 +12,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from databuild import age, boundaries, curated, population
+from databuild import age, boundaries, curated, population, webgeometry
 from databuild.sources import sources
 from ksg_dashboard import config
 from ksg_dashboard.validation import DataValidationError
@@ -40,6 +40,11 @@ def build_boundaries(out: Path) -> set[str]:
         simplified = boundaries.simplify_coverage(municipalities, tolerance)
         write_geoparquet(simplified, out / f"municipalities_{level}.parquet")
         log.info("municipalities_%s: %d polygons", level, len(simplified))
+        if level == "overview":
+            layer = webgeometry.web_layer(simplified)
+            (out / "municipalities_web.json").write_text(
+                json.dumps(layer, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+            )
     tolerance = boundaries.TOLERANCES_M["overview"]
     outlines = (
         ("districts", "kreise.geo.json", boundaries.districts),

@@ -24,6 +24,7 @@ def sources(population_years: list[int]) -> dict[str, dict]:
             "files": [
                 "municipalities_overview.parquet",
                 "municipalities_regional.parquet",
+                "municipalities_web.json",
                 "districts.parquet",
                 "states.parquet",
             ],

@@ -156,3 +156,23 @@ def read_sources(directory: Path | None = None) -> dict[str, dict]:
     if not isinstance(records, dict):
         raise DataValidationError(name, "erwartet ein Objekt")
     return records
+
+
+def read_web_layer(directory: Path | None = None) -> tuple[list[str], str]:
+    """AGS order and the JSON text [precision, geometry] of the encoded Germany-wide layer."""
+    name = "municipalities_web.json"
+    try:
+        layer = json.loads(_path(name, directory).read_text(encoding="utf-8"))
+        ags, geometry, precision = layer["ags"], layer["geometry"], layer["precision"]
+    except DataValidationError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise DataValidationError(name, f"nicht lesbar ({type(error).__name__})") from error
+    if len(ags) != len(geometry):
+        raise DataValidationError(name, "AGS und Geometrien passen nicht zusammen")
+    check_ags_format(name, ags)
+    # [precision, geometry] without object braces, and "{" inside the encoded strings written
+    # as a JSON escape: folium/branca re-parse map scripts as Jinja templates, where "{{",
+    # "{%" and "{#" would be read as template syntax.
+    payload = json.dumps([precision, geometry], separators=(",", ":")).replace("{", "\\u007b")
+    return ags, payload

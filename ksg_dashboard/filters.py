@@ -12,6 +12,7 @@ from ksg_dashboard.selection import (
     Selection,
     parse_query,
     permalink,
+    search_municipalities,
     to_query,
 )
 
@@ -22,6 +23,7 @@ KEY_PRESENTER = "filter.presenter"
 # The selection itself lives under its own key; widget keys only mirror it. Streamlit drops
 # the state of widgets that a run does not draw, the canonical selection survives that.
 KEY_SELECTION = "filter.selection"
+KEY_SEARCH = "filter.search"
 KEY_NOTES = "filter.notes"
 
 
@@ -110,15 +112,27 @@ def sidebar(cooperations: list[dict], register: pd.DataFrame | None) -> Selectio
             on_change=_from_widgets,
             placeholder="Länder wählen",
         )
-        st.selectbox(
-            "Gemeinde (Name oder AGS)",
-            options=list(labels),
-            format_func=labels.get,
-            key=KEY_AGS,
-            on_change=_from_widgets,
-            index=None,
-            placeholder="Gemeinde suchen …",
+        query = st.text_input(
+            "Gemeinde suchen",
+            key=KEY_SEARCH,
+            placeholder="Name oder AGS, z. B. Gröditz",
         )
+        current = current_selection().ags
+        options = list(
+            dict.fromkeys(([current] if current else []) + search_municipalities(labels, query))
+        )
+        if query and len(query.strip()) >= 2 and not options:
+            st.caption("Keine Gemeinde gefunden.")
+        if options:
+            st.selectbox(
+                "Gemeinde",
+                options=options,
+                format_func=lambda a: labels.get(a, a),
+                key=KEY_AGS,
+                index=None,
+                placeholder="Treffer wählen …",
+                on_change=_from_widgets,
+            )
         st.toggle(
             "Präsentationsmodus",
             key=KEY_PRESENTER,
@@ -154,3 +168,18 @@ def drop_params(keys: set[str]) -> None:
     """Remove query parameters that belong to other pages (left over from navigation)."""
     for key in keys & set(st.query_params):
         del st.query_params[key]
+
+
+def page_query() -> dict[str, str]:
+    """The current query parameters, last value per key."""
+    return {key: st.query_params.get(key) for key in st.query_params}
+
+
+def write_page_params(keys: tuple[str, ...], wanted: dict[str, str]) -> None:
+    """Mirror a page's own parameters into the URL (keys not in `wanted` are removed)."""
+    for key in keys:
+        if key in wanted:
+            if st.query_params.get(key) != wanted[key]:
+                st.query_params[key] = wanted[key]
+        elif key in st.query_params:
+            del st.query_params[key]

@@ -6,7 +6,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from ksg_dashboard import datastore, indicators, overview, selection
+from ksg_dashboard import datastore, demography, indicators, overview, selection
 from ksg_dashboard.datastore import DetailLevel
 
 # Large frames are shared without copying (cache_resource); callers must not mutate them.
@@ -98,3 +98,15 @@ def load_overview_data() -> overview.OverviewData:
         cooperations=load_cooperations(),
         measures=load_measures(),
     )
+
+
+@st.cache_resource(show_spinner=False)
+def load_web_layer() -> tuple[list[str], str]:
+    """Encoded Germany-wide municipality layer: AGS order and JSON payload."""
+    return datastore.read_web_layer()
+
+
+@st.cache_resource(show_spinner=False)
+def load_municipality_table(year: int, base_year: int) -> pd.DataFrame:
+    """All municipalities of a year with every indicator (shared read-only)."""
+    return demography.municipality_table(load_population(), year, base_year)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import html
 
+import pandas as pd
 import streamlit as st
 
 from ksg_dashboard import filters
+from ksg_dashboard.charts import make_pyramid
 from ksg_dashboard.config import STATE_NAMES
+from ksg_dashboard.demography import age_shares, pyramid
+from ksg_dashboard.demography_views import AGE_YEARS, district_names
 from ksg_dashboard.indicators import Headline, territorial_changes
 from ksg_dashboard.overview import (
     OverviewData,
@@ -16,7 +20,7 @@ from ksg_dashboard.overview import (
     regions_of,
 )
 from ksg_dashboard.selection import Selection
-from ksg_dashboard.ui import format_float, format_int
+from ksg_dashboard.ui import format_float, format_int, sources_caption
 
 
 def scope_label(selection: Selection, data: OverviewData) -> str:
@@ -171,3 +175,63 @@ def selection_details(data: OverviewData, selection: Selection, ags: list[str]) 
             filters.request_selection(
                 Selection(regions=(cooperation["id"],), presenter=selection.presenter)
             )
+
+
+def territorial_notes(data: OverviewData, ags: list[str]) -> None:
+    """Captions for mergers/splits found in the selected municipalities' area series."""
+    _territorial_notes(data, ags)
+
+
+def district_age_section(
+    district_age: pd.DataFrame,
+    ratios: pd.DataFrame,
+    district_keys: list[str],
+    presenter: bool,
+    sources: dict,
+) -> None:
+    """Age pyramid, shares under 18 / 65+ and dependency ratios for the selection's districts."""
+    st.subheader("Altersstruktur der Kreise")
+    st.caption(
+        "Altersangaben gibt es in der amtlichen Statistik nicht je Gemeinde; gezeigt werden die "
+        "Werte der Landkreise/kreisfreien Städte, in denen die ausgewählten Gemeinden liegen."
+    )
+    if not district_keys:
+        st.info("Bitte eine Kooperation, ein Land oder eine Gemeinde wählen.", icon="ℹ️")
+        return
+    names = district_names(district_age, district_keys)
+    year = st.select_slider(
+        "Stichtag 31.12.",
+        options=list(range(AGE_YEARS[0], AGE_YEARS[1] + 1)),
+        value=AGE_YEARS[1],
+        key="demografie.altersjahr",
+    )
+    frame = pyramid(district_age, district_keys, year)
+    shares = age_shares(frame)
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown(f"**{', '.join(names)}** · 31.12.{year}")
+        st.plotly_chart(
+            make_pyramid(frame, large=presenter),
+            config={"displaylogo": False},
+            key="demografie.pyramid",
+        )
+        sources_caption(sources, ["district_age"])
+    with right:
+        st.metric("Anteil unter 18 Jahren", f"{format_float(shares['unter_18'])} %")
+        st.metric("Anteil 65 Jahre und älter", f"{format_float(shares['ab_65'])} %")
+        rows = ratios[ratios["district_key"].isin(district_keys)]
+        if not rows.empty:
+            table = rows[["district_name", "youth_ratio", "old_age_ratio"]].rename(
+                columns={
+                    "district_name": "Kreis",
+                    "youth_ratio": "Jugendquotient",
+                    "old_age_ratio": "Altenquotient",
+                }
+            )
+            st.markdown("**Jugend- und Altenquotient 2018** (je Kreis)")
+            st.dataframe(table, hide_index=True)
+            st.caption(
+                "Personen unter 20 bzw. ab 65 Jahren je 100 Personen von 20 bis unter 65 Jahren "
+                "(aus den Altersgruppen nachgerechnet; die Quelle nennt die Definition nicht)."
+            )
+            sources_caption(sources, ["dependency_ratios"])

@@ -178,3 +178,30 @@ def municipality_labels(register: pd.DataFrame) -> dict[str, str]:
         suffix = f", bis {until}" if until < last_year else ""
         labels[ags] = f"{name} ({ags}{suffix})"
     return labels
+
+
+def _fold(text: str) -> str:
+    """Case- and umlaut-insensitive form for searching ('Gröditz' ~ 'groeditz' ~ 'groditz')."""
+    text = text.casefold()
+    for umlaut, plain in (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ß", "ss")):
+        text = text.replace(umlaut, plain)
+    return text.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+
+
+def search_municipalities(labels: dict[str, str], query: str, limit: int = 25) -> list[str]:
+    """AGS whose label matches the query: AGS prefix, or every word in the name.
+
+    Names starting with the query come first, so 'Bad' lists 'Bad …' before 'Neubad'.
+    """
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    if query.isdigit():
+        # A key typed without its leading zero (spreadsheets drop it) still matches.
+        prefixes = (query, "0" + query)
+        return [a for a in labels if a.startswith(prefixes)][:limit]
+    words = _fold(query).split()
+    hits = [(a, _fold(label)) for a, label in labels.items()]
+    hits = [(a, f) for a, f in hits if all(w in f for w in words)]
+    hits.sort(key=lambda item: (not item[1].startswith(words[0]), item[1]))
+    return [a for a, _ in hits[:limit]]

@@ -1,0 +1,107 @@
+"""Plotly chart builders (no Streamlit): time series with the census break, age pyramid."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ksg_dashboard.config import FIRST_CENSUS_YEAR, FIRST_YEAR, LAST_YEAR
+from ksg_dashboard.demography import Indicator
+
+SERIES_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
+BREAK_X = FIRST_CENSUS_YEAR - 0.5
+FONT = {"family": "Source Sans Pro, sans-serif", "size": 14}
+
+
+def _german_number(value: float, digits: int) -> str:
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def make_time_chart(
+    long: pd.DataFrame, indicator: Indicator, base_year: int | None, large: bool = False
+) -> go.Figure:
+    """One line per series (columns: series, year, value), broken at the census break."""
+    figure = go.Figure()
+    for i, (name, rows) in enumerate(long.groupby("series", sort=False)):
+        rows = rows.sort_values("year")
+        gap = pd.DataFrame({"year": [BREAK_X], "value": [None]})
+        rows = pd.concat([rows[rows["year"] < BREAK_X], gap, rows[rows["year"] > BREAK_X]])
+        values = pd.to_numeric(rows["value"], errors="coerce")
+        labels = ["" if pd.isna(v) else _german_number(float(v), indicator.digits) for v in values]
+        figure.add_trace(
+            go.Scatter(
+                x=rows["year"],
+                y=values,
+                name=str(name),
+                mode="lines+markers",
+                connectgaps=False,
+                line={"color": SERIES_COLOURS[i % len(SERIES_COLOURS)], "width": 3},
+                customdata=labels,
+                hovertemplate=f"%{{x}}: %{{customdata}} {indicator.unit}<extra>{name}</extra>",
+            )
+        )
+    figure.add_vline(x=BREAK_X, line_dash="dash", line_color="#888")
+    figure.add_annotation(
+        x=BREAK_X,
+        y=1.02,
+        yref="paper",
+        text="Zensus 2011: Bruch der Reihe",
+        showarrow=False,
+        font={"size": 12, "color": "#555"},
+        xanchor="center",
+        yanchor="bottom",
+    )
+    if base_year is not None and indicator.key in {"index", "veraenderung", "veraenderung_pct"}:
+        figure.add_vline(x=base_year, line_dash="dot", line_color="#444")
+    figure.update_layout(
+        font={**FONT, "size": 18 if large else 14},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        height=460 if large else 380,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        yaxis_title=f"{indicator.label} ({indicator.unit})" if indicator.unit else indicator.label,
+        xaxis={"tickvals": list(range(FIRST_YEAR, LAST_YEAR + 1, 2)), "tickangle": 0},
+        separators=",.",
+        hovermode="x unified",
+        plot_bgcolor="#ffffff",
+    )
+    figure.update_yaxes(gridcolor="#e5e8eb")
+    return figure
+
+
+def make_pyramid(frame: pd.DataFrame, large: bool = False) -> go.Figure:
+    """Population pyramid: men left, women right (columns age_group, age_order, sex, population)."""
+    order = frame.drop_duplicates("age_group").sort_values("age_order")["age_group"].tolist()
+    figure = go.Figure()
+    for sex, sign, colour in (("männlich", -1, "#0072B2"), ("weiblich", 1, "#E69F00")):
+        rows = frame[frame["sex"] == sex].set_index("age_group").reindex(order)
+        values = rows["population"].astype(float)
+        figure.add_trace(
+            go.Bar(
+                y=order,
+                x=values * sign,
+                orientation="h",
+                name="Männer" if sign < 0 else "Frauen",
+                marker_color=colour,
+                customdata=[_german_number(v, 0) if pd.notna(v) else "" for v in values],
+                hovertemplate="%{y}: %{customdata}<extra>%{fullData.name}</extra>",
+            )
+        )
+    maximum = float(frame["population"].max() or 1)
+    ticks = [-maximum, -maximum / 2, 0, maximum / 2, maximum]
+    figure.update_layout(
+        barmode="relative",
+        bargap=0.05,
+        font={**FONT, "size": 16 if large else 13},
+        height=460 if large else 420,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        legend={"orientation": "h", "y": -0.08},
+        xaxis={
+            "tickvals": ticks,
+            "ticktext": [_german_number(abs(t), 0) for t in ticks],
+            "title": "Personen",
+        },
+        separators=",.",
+        plot_bgcolor="#ffffff",
+    )
+    return figure

@@ -1,0 +1,240 @@
+"""What the demographics page shows: URL parameters, comparison series, ranking, maps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from ksg_dashboard import mapdata, maps
+from ksg_dashboard.config import DEFAULT_BASE_YEAR, FIRST_YEAR, LAST_YEAR, STATE_NAMES
+from ksg_dashboard.demography import (
+    DEFAULT_INDICATOR,
+    DIVERGING,
+    INDICATORS,
+    MISSING_COLOUR,
+    SEQUENTIAL,
+    Indicator,
+    classify,
+    fixed_set_series,
+    series_indicators,
+    territory_series,
+)
+from ksg_dashboard.selection import Selection
+
+VIEWS = {"auswahl": "Auswahl", "deutschland": "Deutschland (alle Gemeinden)"}
+AGE_YEARS = (2015, 2020)
+
+
+@dataclass(frozen=True)
+class DemographyParams:
+    """The page's own URL parameters."""
+
+    indicator: str = DEFAULT_INDICATOR
+    year: int = LAST_YEAR
+    base_year: int = DEFAULT_BASE_YEAR
+    view: str = "auswahl"
+
+
+@dataclass
+class ParsedParams:
+    params: DemographyParams
+    notes: list[str] = field(default_factory=list)
+
+
+def _year(value: str, label: str, notes: list[str]) -> int | None:
+    if value.isdigit() and FIRST_YEAR <= int(value) <= LAST_YEAR:
+        return int(value)
+    notes.append(f"{label} „{value}“ ist ungültig (erlaubt {FIRST_YEAR}–{LAST_YEAR}).")
+    return None
+
+
+def parse_params(query: Mapping[str, str]) -> ParsedParams:
+    """`indikator`, `jahr`, `basis`, `ansicht` from the URL; bad values become notes."""
+    notes: list[str] = []
+    defaults = DemographyParams()
+    indicator = query.get("indikator", defaults.indicator)
+    if indicator not in INDICATORS:
+        notes.append(f"Unbekannter Indikator „{indicator}“ – es wird der Standard gezeigt.")
+        indicator = defaults.indicator
+    year = _year(query["jahr"], "Jahr", notes) if "jahr" in query else None
+    base = _year(query["basis"], "Basisjahr", notes) if "basis" in query else None
+    view = query.get("ansicht", defaults.view)
+    if view not in VIEWS:
+        notes.append(f"Unbekannte Ansicht „{view}“ – es wird die Auswahl gezeigt.")
+        view = defaults.view
+    return ParsedParams(
+        DemographyParams(indicator, year or defaults.year, base or defaults.base_year, view), notes
+    )
+
+
+def to_query(params: DemographyParams) -> dict[str, str]:
+    """URL parameters for the page (defaults left out)."""
+    defaults = DemographyParams()
+    query = {}
+    if params.indicator != defaults.indicator:
+        query["indikator"] = params.indicator
+    if params.year != defaults.year:
+        query["jahr"] = str(params.year)
+    if params.base_year != defaults.base_year:
+        query["basis"] = str(params.base_year)
+    if params.view != defaults.view:
+        query["ansicht"] = params.view
+    return query
+
+
+def states_of(selection: Selection, ags: list[str]) -> list[str]:
+    """Selected states plus the states of the selected municipalities, for comparison lines."""
+    states = list(selection.states) + [a[:2] for a in ags]
+    return list(dict.fromkeys(states))
+
+
+def comparison_long(
+    population: pd.DataFrame,
+    selection: Selection,
+    cooperations: list[dict],
+    names: Mapping[str, str],
+    indicator: str,
+    base_year: int,
+) -> pd.DataFrame:
+    """Long frame (series, year, value) for the time chart: selection, its states, Germany."""
+    series: list[tuple[str, pd.DataFrame]] = []
+    by_id = {c["id"]: c for c in cooperations}
+    for region in selection.regions:
+        if region in by_id:
+            cooperation = by_id[region]
+            series.append(
+                (cooperation["short_name"], fixed_set_series(population, cooperation["member_ags"]))
+            )
+    if selection.ags:
+        label = str(names.get(selection.ags, selection.ags))
+        series.append((label, fixed_set_series(population, [selection.ags])))
+    member_ags = [a for r in selection.regions if r in by_id for a in by_id[r]["member_ags"]]
+    for state in states_of(selection, member_ags + ([selection.ags] if selection.ags else [])):
+        series.append((STATE_NAMES.get(state, state), territory_series(population, [state])))
+    series.append(("Deutschland", territory_series(population)))
+    frames = []
+    for label, yearly in series:
+        values = series_indicators(yearly, base_year)[indicator]
+        frames.append(pd.DataFrame({"series": label, "year": values.index, "value": values.values}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def ranking(
+    table: pd.DataFrame, ags: list[str], indicator: Indicator, names: Mapping[str, str]
+) -> pd.DataFrame:
+    """Municipalities of the selection (all of Germany if empty), sorted by the indicator."""
+    rows = table[table["ags"].isin(ags)] if ags else table
+    columns = (
+        ["ags", "einwohner", indicator.key]
+        if indicator.key != "einwohner"
+        else ["ags", "einwohner"]
+    )
+    out = rows[columns].copy()
+    out.insert(1, "Gemeinde", out["ags"].map(names))
+    out = out.sort_values(indicator.key, ascending=False, na_position="last")
+    label = f"{indicator.label} ({indicator.unit})" if indicator.unit else indicator.label
+    return out.rename(columns={"ags": "AGS", "einwohner": "Einwohner", indicator.key: label})
+
+
+def palette_for(indicator: Indicator) -> tuple[str, ...]:
+    return DIVERGING if indicator.diverging else SEQUENTIAL
+
+
+def legend_items(breaks: list[float], indicator: Indicator) -> list[tuple[str, str]]:
+    """(colour, label) pairs for the HTML legend of a classified map (see demography.classify)."""
+    palette = palette_for(indicator)
+    centre = 100.0 if indicator.key == "index" else 0.0
+    offset = 2 - sum(b < centre for b in breaks) if indicator.diverging else 0
+
+    def fmt(value: float) -> str:
+        text = f"{value:,.{indicator.digits}f}"
+        return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+    items = []
+    for position in range(len(breaks) + 1):
+        if position == 0:
+            label = f"unter {fmt(breaks[0])}" if breaks else "alle Werte"
+        elif position == len(breaks):
+            label = f"ab {fmt(breaks[-1])}"
+        else:
+            label = f"{fmt(breaks[position - 1])} bis unter {fmt(breaks[position])}"
+        colour = palette[min(max(position + offset, 0), len(palette) - 1)]
+        items.append((colour, label))
+    return [*items, (MISSING_COLOUR, "keine Angabe")]
+
+
+def value_labels(values: pd.Series, indicator: Indicator) -> list[str]:
+    """German formatted values for tooltips ('keine Angabe' where missing)."""
+    out = []
+    for value in pd.to_numeric(values, errors="coerce"):
+        if pd.isna(value):
+            out.append("keine Angabe")
+            continue
+        text = (
+            f"{value:,.{indicator.digits}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+        )
+        out.append(f"{indicator.label}: {text} {indicator.unit}".strip())
+    return out
+
+
+def selection_map(
+    shapes: gpd.GeoDataFrame,
+    states: gpd.GeoDataFrame,
+    table: pd.DataFrame,
+    ags: list[str],
+    indicator: Indicator,
+) -> tuple[folium.Map, list[float]]:
+    """Choropleth of the selected municipalities (regional detail); returns map and breaks."""
+    frame = shapes[shapes["ags"].isin(ags)].merge(
+        table[["ags", indicator.key]], on="ags", how="left"
+    )
+    centre = 100.0 if indicator.key == "index" else 0.0
+    breaks, classes = classify(frame[indicator.key], indicator.diverging, centre)
+    palette = palette_for(indicator)
+    frame["label"] = value_labels(frame[indicator.key], indicator)
+    fmap = maps.base_map(mapdata.bounds_of(frame, margin=0.05))
+    maps.add_outlines(fmap, states[["geometry"]], maps.OUTLINE_STATE, "Länder")
+    colours = [palette[c] if c >= 0 else MISSING_COLOUR for c in classes]
+    maps.add_choropleth(fmap, gpd.GeoDataFrame(frame, geometry="geometry"), colours, "label")
+    return fmap, breaks
+
+
+def germany_map(
+    layer_ags: list[str],
+    layer_json: str,
+    states: gpd.GeoDataFrame,
+    table: pd.DataFrame,
+    names: Mapping[str, str],
+    indicator: Indicator,
+) -> tuple[folium.Map, list[float]]:
+    """All municipalities of Germany via the encoded canvas layer; returns map and breaks."""
+    values = table.set_index("ags")[indicator.key].reindex(layer_ags)
+    centre = 100.0 if indicator.key == "index" else 0.0
+    breaks, classes = classify(values, indicator.diverging, centre)
+    labels = [
+        f"{names.get(a, a)} ({a}) – {v}"
+        for a, v in zip(layer_ags, value_labels(values, indicator), strict=True)
+    ]
+    fmap = maps.base_map(None)
+    fmap.add_child(
+        maps.EncodedChoropleth(
+            layer_json, classes, list(palette_for(indicator)), labels, MISSING_COLOUR
+        )
+    )
+    maps.add_outlines(fmap, states[["geometry"]], maps.OUTLINE_STATE, "Länder")
+    return fmap, breaks
+
+
+def districts_of(ags: list[str], register: pd.DataFrame) -> list[str]:
+    """District keys (first five digits) of the selected municipalities, in order."""
+    return list(dict.fromkeys(a[:5] for a in ags))
+
+
+def district_names(district_age: pd.DataFrame, keys: list[str]) -> list[str]:
+    """Names of districts as published in the age table."""
+    names = district_age.drop_duplicates("district_key").set_index("district_key")["district_name"]
+    return [str(names.get(k, k)) for k in keys]

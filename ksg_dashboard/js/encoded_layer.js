@@ -1,0 +1,41 @@
+// Draws many municipality polygons from encoded polylines on one canvas renderer.
+// Data: [precision, geometry: [[[ring, ...], ...], ...]] plus per-feature colour index and label.
+(function () {
+  function decode(str, factor) {
+    var points = [], index = 0, lat = 0, lon = 0;
+    while (index < str.length) {
+      var result = 0, shift = 0, byte;
+      do { byte = str.charCodeAt(index++) - 63; result |= (byte & 0x1f) << shift; shift += 5; }
+      while (byte >= 0x20);
+      lat += (result & 1) ? ~(result >> 1) : (result >> 1);
+      result = 0; shift = 0;
+      do { byte = str.charCodeAt(index++) - 63; result |= (byte & 0x1f) << shift; shift += 5; }
+      while (byte >= 0x20);
+      lon += (result & 1) ? ~(result >> 1) : (result >> 1);
+      points.push([lat / factor, lon / factor]);
+    }
+    return points;
+  }
+  window.ksgEncodedLayer = function (map, layer, colourIndex, palette, labels, missingColour) {
+    var factor = Math.pow(10, layer[0]);
+    var geometry = layer[1];
+    var renderer = L.canvas({padding: 0.2});
+    var group = L.featureGroup();
+    for (var i = 0; i < geometry.length; i++) {
+      var polygons = geometry[i].map(function (rings) {
+        return rings.map(function (ring) { return decode(ring, factor); });
+      });
+      var c = colourIndex[i];
+      var shape = L.polygon(polygons, {
+        renderer: renderer, weight: 0.3, color: '#ffffff', opacity: 0.6,
+        fillColor: c < 0 ? missingColour : palette[c], fillOpacity: 0.9,
+        className: 'ksg-municipality'
+      });
+      shape.bindTooltip(labels[i], {sticky: true});
+      group.addLayer(shape);
+    }
+    group.addTo(map);
+    window.ksgEncodedLayerCount = geometry.length;
+    return group;
+  };
+})();
