@@ -1,0 +1,1 @@
+"""Performance benchmark of the dashboard in headless Chromium (`python -m bench`, `make bench`)."""

@@ -1,0 +1,96 @@
+"""Helpers for the browser tests: open a page, wait for Streamlit, find maps, save screenshots."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import FrameLocator, Page
+
+from bench.server import APP_DONE, FOLIUM_IFRAME, READY_JS, is_external, page_url
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+TIMEOUT_MS = 60_000
+
+# Counts script runs in window.__ksgScriptRuns, so wait_for_rerun() can tell a new run from an old.
+COUNT_RUNS_JS = """
+window.__ksgScriptRuns = 0;
+const ATTR = 'data-test-script-state';
+new MutationObserver((records) => {
+  for (const r of records) {
+    if (r.target.getAttribute(ATTR) === 'running') window.__ksgScriptRuns += 1;
+  }
+}).observe(document, {attributes: true, subtree: true, attributeFilter: [ATTR]});
+"""
+
+
+def open_page(
+    page: Page, base_url: str, url_path: str = "", query: str = "", timeout_ms: int = TIMEOUT_MS
+) -> None:
+    """Navigate to a page and wait until its script has finished and the app is shown.
+
+    Before the first script run the app reports the state "initial", so waiting for
+    "notRunning" cannot return early.
+    """
+    url = page_url(base_url, url_path, query)
+    page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+    page.wait_for_selector(APP_DONE, timeout=timeout_ms)
+    page.wait_for_selector("[data-testid=stAppViewContainer]", timeout=timeout_ms)
+
+
+def wait_until_rendered(page: Page, timeout_ms: int = TIMEOUT_MS) -> bool:
+    """Wait until the script finished and every folium map and plotly chart has drawn.
+
+    Returns True if an exception box is shown (the page is then considered done as well).
+    """
+    handle = page.wait_for_function(READY_JS, arg=FOLIUM_IFRAME, polling=50, timeout=timeout_ms)
+    return bool(handle.json_value()["exception"])
+
+
+def script_runs(page: Page) -> int:
+    """Number of script runs the page has seen (needs the browser_page fixture's init script)."""
+    return int(page.evaluate("window.__ksgScriptRuns || 0"))
+
+
+def wait_for_rerun(
+    page: Page, runs_before: int | None = None, timeout_ms: int = TIMEOUT_MS
+) -> None:
+    """Wait until a rerun has finished.
+
+    Pass `runs_before=script_runs(page)`, taken before the interaction that triggers the rerun, so a
+    run that has not started yet is waited for; without it this only waits for "notRunning".
+    """
+    if runs_before is not None:
+        page.wait_for_function(
+            "(n) => (window.__ksgScriptRuns || 0) > n", arg=runs_before, timeout=timeout_ms
+        )
+    page.wait_for_selector(APP_DONE, timeout=timeout_ms)
+
+
+def folium_frame(page: Page, index: int = 0) -> FrameLocator:
+    """Frame locator of the `index`-th streamlit-folium map on the page."""
+    return page.frame_locator(FOLIUM_IFRAME).nth(index)
+
+
+def save_screenshot(page: Page, name: str, height: int | None = None) -> Path:
+    """Save a screenshot of the viewport to tests/e2e/artifacts/<name>.png and return its path.
+
+    Streamlit scrolls inside its own container, so `full_page` does not help; pass `height` to
+    take the shot with a taller viewport instead (the size is restored afterwards).
+    """
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name).strip('_')}.png"
+    size = page.viewport_size
+    if height and size:
+        page.set_viewport_size({"width": size["width"], "height": height})
+    try:
+        page.screenshot(path=str(path))
+    finally:
+        if height and size:
+            page.set_viewport_size(size)
+    return path
+
+
+def external_requests(page: Page) -> list[str]:
+    """Recorded request URLs (see the browser_page fixture) that went to a non-local host."""
+    return [url for url in getattr(page, "requests_seen", []) if is_external(url)]
