@@ -42,9 +42,9 @@ def headline_line(figures: Headline) -> str:
         f"{format_float(figures.area_km2, 0)} km²",
     ]
     if figures.change_pct is not None:
-        parts.append(
-            f"{format_float(figures.change_pct, 1, signed=True)} % seit {figures.base_year}"
-        )
+        percent = format_float(figures.change_pct, 1, signed=True)
+        marker = " (inkl. Gebietsänderung)" if figures.territorial_changes else ""
+        parts.append(f"{percent} % seit {figures.base_year}{marker}")
     return " · ".join(parts)
 
 
