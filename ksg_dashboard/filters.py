@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.loaders import load_municipality_labels
 from ksg_dashboard.selection import (
+    CUSTOM_ID,
     FILTER_PARAMS,
+    MAX_CUSTOM_IN_URL,
     Selection,
+    custom_cooperation,
     parse_query,
     permalink,
     search_municipalities,
     to_query,
 )
+from ksg_dashboard.upload import parse_upload
 
 KEY_STATES = "filter.land"
 KEY_REGIONS = "filter.region"
@@ -24,6 +30,8 @@ KEY_PRESENTER = "filter.presenter"
 # the state of widgets that a run does not draw, the canonical selection survives that.
 KEY_SELECTION = "filter.selection"
 KEY_SEARCH = "filter.search"
+KEY_UPLOAD = "filter.upload"
+KEY_UPLOAD_RESULT = "filter.upload_result"
 KEY_NOTES = "filter.notes"
 
 
@@ -64,7 +72,68 @@ def _from_widgets() -> None:
         ags=st.session_state.get(KEY_AGS),
         states=tuple(st.session_state.get(KEY_STATES) or ()),
         presenter=bool(st.session_state.get(KEY_PRESENTER)),
+        custom=current_selection().custom,
     )
+
+
+def _from_upload() -> None:
+    """on_change callback of the file uploader: parse the list and select it."""
+    uploaded = st.session_state.get(KEY_UPLOAD)
+    if uploaded is None:
+        return
+    result = parse_upload(uploaded.name, uploaded.getvalue(), load_municipality_labels().keys())
+    st.session_state[KEY_UPLOAD_RESULT] = (uploaded.name, result)
+    selection = current_selection()
+    if result.ags:
+        regions = (*[r for r in selection.regions if r != CUSTOM_ID], CUSTOM_ID)
+        st.session_state[KEY_SELECTION] = replace(
+            selection, regions=regions, ags=None, custom=result.ags
+        )
+
+
+def session_cooperations(cooperations: list[dict]) -> list[dict]:
+    """The curated cooperations plus the planner's own list, if there is one."""
+    custom = current_selection().custom
+    if not custom:
+        return cooperations
+    uploaded = st.session_state.get(KEY_UPLOAD_RESULT)
+    label = f"Eigene Auswahl ({uploaded[0]})" if uploaded else "Eigene Auswahl (aus dem Link)"
+    return [*cooperations, custom_cooperation(custom, label)]
+
+
+def custom_names() -> dict[str, str]:
+    """Names and groups the planner's file gave for its municipalities (plain text)."""
+    uploaded = st.session_state.get(KEY_UPLOAD_RESULT)
+    return dict(uploaded[1].names) if uploaded else {}
+
+
+def _upload_box() -> None:
+    """File uploader for the planner's own list, with the parser's messages."""
+    with st.expander("Eigene Auswahl hochladen", expanded=False):
+        st.file_uploader(
+            "CSV oder Excel mit AGS-Spalte",
+            type=["csv", "txt", "xlsx", "xls"],
+            key=KEY_UPLOAD,
+            on_change=_from_upload,
+            help="Spalte AGS, Gemeindeschlüssel oder ARS; optional Name und Gruppe. Max. 5 MB.",
+        )
+        uploaded = st.session_state.get(KEY_UPLOAD_RESULT)
+        if not uploaded:
+            return
+        _, result = uploaded
+        # Messages may quote cell contents: shown as plain text, never as Markdown/HTML.
+        if result.error:
+            st.error("Datei nicht verwendbar")
+            st.text(result.error)
+            return
+        st.success(f"{len(result.ags)} Gemeinden übernommen")
+        if result.unknown:
+            st.warning("Unbekannte Schlüssel (nicht übernommen)")
+            st.text(", ".join(result.unknown[:30]) + (" …" if len(result.unknown) > 30 else ""))
+        for note in result.notes:
+            st.text(note)
+        if len(result.ags) > MAX_CUSTOM_IN_URL:
+            st.caption("Die Liste ist zu lang für den Link; sie gilt nur in dieser Sitzung.")
 
 
 def _into_widgets(selection: Selection) -> None:
@@ -91,7 +160,7 @@ def sidebar(cooperations: list[dict], register: pd.DataFrame | None) -> Selectio
 
     `init_from_url` must have run earlier in this script run.
     """
-    names = {c["id"]: c["short_name"] for c in cooperations}
+    names = {c["id"]: c["short_name"] for c in session_cooperations(cooperations)}
     labels = load_municipality_labels() if register is not None else {}
     _into_widgets(current_selection())
     with st.sidebar:
@@ -133,6 +202,7 @@ def sidebar(cooperations: list[dict], register: pd.DataFrame | None) -> Selectio
                 placeholder="Treffer wählen …",
                 on_change=_from_widgets,
             )
+        _upload_box()
         st.toggle(
             "Präsentationsmodus",
             key=KEY_PRESENTER,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -110,3 +113,26 @@ def load_web_layer() -> tuple[list[str], str]:
 def load_municipality_table(year: int, base_year: int) -> pd.DataFrame:
     """All municipalities of a year with every indicator (shared read-only)."""
     return demography.municipality_table(load_population(), year, base_year)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def load_overview_map(
+    regions: tuple[str, ...],
+    ags: str | None,
+    states: tuple[str, ...],
+    custom: tuple[str, ...],
+    online_tiles: bool,
+) -> folium.Map:
+    """The overview map for a selection, built once and shared (building takes ~0.4 s).
+
+    streamlit-folium renders the same map object again on every run; that only sets element
+    ids to the same deterministic values, so sharing it across sessions is safe.
+    """
+    data = load_overview_data()
+    cooperations = data.cooperations
+    if custom:
+        cooperations = [*cooperations, selection.custom_cooperation(custom)]
+    data = replace(data, cooperations=cooperations)
+    chosen = selection.Selection(regions=regions, ags=ags, states=states, custom=custom)
+    keys = selection.selected_ags(chosen, data.cooperations, data.register)
+    return overview.build_map(data, chosen, keys, online_tiles=online_tiles)

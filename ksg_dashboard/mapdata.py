@@ -8,17 +8,25 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from ksg_dashboard.selection import CUSTOM_ID
+
 # Okabe–Ito palette: distinguishable with the common colour-vision deficiencies.
 REGION_COLOURS = ("#E69F00", "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 MEASURE_COLOUR = "#6a3d9a"
 HOST_COLOUR = "#D55E00"
+CUSTOM_COLOUR = "#000000"
 # Germany's extent (south-west, north-east) for the default view.
 GERMANY_BOUNDS = ((47.27, 5.87), (55.06, 15.04))
 
 
 def region_colours(cooperations: list[dict]) -> dict[str, str]:
-    """A stable colour per cooperation id, in file order."""
-    return {c["id"]: REGION_COLOURS[i % len(REGION_COLOURS)] for i, c in enumerate(cooperations)}
+    """A stable colour per cooperation id, in file order; the planner's own list in black."""
+    colours = {}
+    for i, cooperation in enumerate(c for c in cooperations if c["id"] != CUSTOM_ID):
+        colours[cooperation["id"]] = REGION_COLOURS[i % len(REGION_COLOURS)]
+    if any(c["id"] == CUSTOM_ID for c in cooperations):
+        colours[CUSTOM_ID] = CUSTOM_COLOUR
+    return colours
 
 
 def with_population_label(frame: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:

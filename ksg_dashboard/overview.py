@@ -14,6 +14,7 @@ from ksg_dashboard.selection import Selection
 
 HOST_AGS = "14627050"  # Gröditz, host of the workshop
 HOST_LABEL = "Gröditz (Gastgeber)"
+MAX_CONTEXT_MUNICIPALITIES = 400
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,13 @@ def build_map(
         maps.add_outlines(fmap, districts[["geometry"]], maps.OUTLINE_DISTRICT, "Kreise")
         context = mapdata.in_view(data.shapes, bounds)
         context = context[~context["ags"].isin(set(members["ags"]) | set(measure_members["ags"]))]
-        context = mapdata.with_population_label(context[["ags", "name", "geometry"]], data.latest)
-        maps.add_context_municipalities(fmap, context)
+        # Clickable neighbours only for a regional view: a selection spread over Germany
+        # would put thousands of polygons into the page.
+        if len(context) <= MAX_CONTEXT_MUNICIPALITIES:
+            context = mapdata.with_population_label(
+                context[["ags", "name", "geometry"]], data.latest
+            )
+            maps.add_context_municipalities(fmap, context)
     maps.add_measures(fmap, measure_members, points)
     maps.add_regions(fmap, members, outlines)
     maps.add_selected(fmap, selected if selection.ags else selected.iloc[:0])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +13,7 @@ from ksg_dashboard.charts import make_pyramid
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.demography import age_shares, pyramid
 from ksg_dashboard.demography_views import AGE_YEARS, district_names
+from ksg_dashboard.export import csv_bytes, geojson_bytes, selection_table
 from ksg_dashboard.indicators import Headline, territorial_changes
 from ksg_dashboard.overview import (
     OverviewData,
@@ -19,7 +21,7 @@ from ksg_dashboard.overview import (
     member_table,
     regions_of,
 )
-from ksg_dashboard.selection import Selection
+from ksg_dashboard.selection import CUSTOM_ID, Selection
 from ksg_dashboard.ui import format_float, format_int, sources_caption
 
 
@@ -62,7 +64,8 @@ def headline_metrics(figures: Headline, selection: Selection, data: OverviewData
     cols[0].metric("Gemeinden", format_int(figures.municipalities))
     cols[1].metric(f"Einwohner {figures.year}", format_int(figures.population))
     cols[2].metric("Fläche", f"{format_float(figures.area_km2, 0)} km²")
-    delta = None if figures.change_pct is None else f"{format_float(figures.change_pct, 1)} %"
+    # ASCII sign: Streamlit picks the arrow direction from a leading "-".
+    delta = None if figures.change_pct is None else f"{figures.change_pct:+.1f} %".replace(".", ",")
     cols[3].metric(
         f"Veränderung seit {figures.base_year}",
         format_int(figures.change_abs, signed=True),
@@ -153,7 +156,9 @@ def municipality_details(data: OverviewData, ags: str) -> None:
         st.markdown("**Praxisbeispiel:** " + ", ".join(m["name"] for m in measures))
 
 
-def selection_details(data: OverviewData, selection: Selection, ags: list[str]) -> None:
+def selection_details(
+    data: OverviewData, selection: Selection, ags: list[str], file_names: dict[str, str]
+) -> None:
     """The details panel beside the overview map."""
     if selection.ags:
         municipality_details(data, selection.ags)
@@ -161,7 +166,9 @@ def selection_details(data: OverviewData, selection: Selection, ags: list[str]) 
     if selection.regions:
         for region in selection.regions:
             cooperation = cooperation_by_id(data, region)
-            if cooperation:
+            if cooperation and region == CUSTOM_ID:
+                custom_details(data, cooperation, file_names)
+            elif cooperation:
                 cooperation_details(data, cooperation, selection.presenter)
         return
     if selection.states:
@@ -235,3 +242,48 @@ def district_age_section(
                 "(aus den Altersgruppen nachgerechnet; die Quelle nennt die Definition nicht)."
             )
             sources_caption(sources, ["dependency_ratios"])
+
+
+def custom_details(data: OverviewData, cooperation: dict, file_names: dict[str, str]) -> None:
+    """The planner's own list: members with population and the names given in the file."""
+    st.subheader("Eigene Auswahl")
+    st.caption(cooperation["name"])
+    table = member_table(data, cooperation["member_ags"])
+    if file_names:
+        table.insert(1, "Name in Datei", table["AGS"].map(file_names).fillna(""))
+    # st.table renders cell text as text: names from uploaded files are never HTML.
+    shown = table.head(50).astype(object).map(lambda v: "" if pd.isna(v) else v)
+    for column in shown.columns[shown.columns.str.startswith(("Einw.", "±"))]:
+        shown[column] = [
+            format_float(v, 1) if column.startswith("±") and v != "" else format_int(v or None)
+            for v in shown[column]
+        ]
+    st.table(shown)
+    if len(table) > 50:
+        st.caption(f"… und {len(table) - 50} weitere (vollständig im Download).")
+
+
+def download_buttons(data: OverviewData, ags: list[str]) -> None:
+    """CSV and GeoJSON of the selected municipalities, generated only when clicked."""
+    if not ags:
+        return
+    table = partial(selection_table, data.population, data.register, ags)
+    left, right = st.columns(2)
+    left.download_button(
+        "CSV",
+        data=lambda: csv_bytes(table()),
+        file_name="ksg_auswahl.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="download.csv",
+        icon="⬇️",
+    )
+    right.download_button(
+        "GeoJSON",
+        data=lambda: geojson_bytes(data.shapes, table()),
+        file_name="ksg_auswahl.geojson",
+        mime="application/geo+json",
+        on_click="ignore",
+        key="download.geojson",
+        icon="⬇️",
+    )

@@ -12,7 +12,11 @@ import pandas as pd
 AGS_RE = re.compile(r"^\d{7,8}$")
 STATE_RE = re.compile(r"^\d{1,2}$")
 # Query parameters owned by the global filter; pages add their own (jahr, indikator, stopp, ...).
-FILTER_PARAMS = ("region", "ags", "land", "praesentation")
+FILTER_PARAMS = ("region", "ags", "land", "praesentation", "eigene")
+# The planner's own list ("eigene Auswahl") behaves like a cooperation with this id.
+CUSTOM_ID = "eigene-auswahl"
+# Longer own lists are not put into links (URLs of several kB break in mail clients).
+MAX_CUSTOM_IN_URL = 300
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,7 @@ class Selection:
     ags: str | None = None
     states: tuple[str, ...] = ()
     presenter: bool = False
+    custom: tuple[str, ...] = ()  # AGS of the planner's own list
 
     def with_presenter(self, presenter: bool) -> Selection:
         """The same selection with presenter mode switched on or off."""
@@ -63,7 +68,8 @@ def parse_query(
 ) -> ParsedQuery:
     """Read `region`, `ags`, `land` and `praesentation`; unknown or malformed values are dropped
     with a note (in German, for the UI), never with an error."""
-    region_ids, ags_keys, state_keys = set(known_regions), set(known_ags), set(known_states)
+    region_ids = set(known_regions) | {CUSTOM_ID}
+    ags_keys, state_keys = set(known_ags), set(known_states)
     notes: list[str] = []
 
     regions = []
@@ -105,7 +111,20 @@ def parse_query(
     ):
         notes.append(f"praesentation={presenter_values[-1]} wurde ignoriert (erlaubt: 1 oder 0).")
 
-    return ParsedQuery(Selection(tuple(regions), ags, tuple(states), presenter), notes)
+    custom = []
+    for value in _values(params, "eigene"):
+        key = value.zfill(8) if AGS_RE.match(value) else None
+        if key is None or key not in ags_keys:
+            notes.append(f"Eigene Auswahl: „{value}“ ist kein bekannter Gemeindeschlüssel.")
+        elif key not in custom:
+            custom.append(key)
+    if CUSTOM_ID in regions and not custom:
+        regions.remove(CUSTOM_ID)
+        notes.append("Die eigene Auswahl ist im Link nicht enthalten und wurde ignoriert.")
+
+    return ParsedQuery(
+        Selection(tuple(regions), ags, tuple(states), presenter, tuple(custom)), notes
+    )
 
 
 def to_query(selection: Selection) -> dict[str, str]:
@@ -119,6 +138,8 @@ def to_query(selection: Selection) -> dict[str, str]:
         params["land"] = ",".join(selection.states)
     if selection.presenter:
         params["praesentation"] = "1"
+    if selection.custom and len(selection.custom) <= MAX_CUSTOM_IN_URL:
+        params["eigene"] = ",".join(selection.custom)
     return params
 
 
@@ -160,11 +181,9 @@ def selection_from_click(properties: Mapping[str, object] | None, current: Selec
     region = properties.get("region")
     ags = properties.get("ags")
     if region and region not in current.regions:
-        return Selection(regions=(str(region),), presenter=current.presenter)
+        return replace(current, regions=(str(region),), ags=None, states=())
     if ags:
-        return Selection(
-            regions=current.regions, ags=str(ags), states=(), presenter=current.presenter
-        )
+        return replace(current, ags=str(ags), states=())
     return current
 
 
@@ -205,3 +224,20 @@ def search_municipalities(labels: dict[str, str], query: str, limit: int = 25) -
     hits = [(a, f) for a, f in hits if all(w in f for w in words)]
     hits.sort(key=lambda item: (not item[1].startswith(words[0]), item[1]))
     return [a for a, _ in hits[:limit]]
+
+
+def custom_cooperation(
+    custom: tuple[str, ...], label: str = "Eigene Auswahl", source: str = "Hochgeladene Liste"
+) -> dict:
+    """The planner's own list as a cooperation-like record (used by maps and comparisons)."""
+    return {
+        "id": CUSTOM_ID,
+        "name": label,
+        "short_name": "Eigene Auswahl",
+        "kind": "Eigene Auswahl",
+        "member_ags": list(custom),
+        "programme_year": None,
+        "summary": "",
+        "sources": [{"title": source, "url": None}],
+        "uncertain": "",
+    }

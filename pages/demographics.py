@@ -1,5 +1,7 @@
 """Demografie (/demografie): indicators over time, maps and ranking for the selection."""
 
+from dataclasses import replace
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -25,6 +27,7 @@ YEARS = list(range(FIRST_YEAR, LAST_YEAR + 1))
 selection = filters.current_selection()
 population = ui.load_or_stop(load_population)
 data = ui.load_or_stop(load_overview_data)
+data = replace(data, cooperations=filters.session_cooperations(data.cooperations))
 sources = ui.load_or_stop(load_sources)
 names = data.register.set_index("ags")["name"].to_dict()
 ags = selected_ags(selection, data.cooperations, data.register)

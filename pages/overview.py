@@ -1,15 +1,18 @@
 """Übersicht (/): map of the cooperation regions and programme municipalities, key figures."""
 
+from dataclasses import replace
+
 import streamlit as st
 from streamlit_folium import st_folium
 
 from ksg_dashboard import filters, overview, panels, ui
-from ksg_dashboard.loaders import load_overview_data, load_sources
+from ksg_dashboard.loaders import load_overview_data, load_overview_map, load_sources
 from ksg_dashboard.mapdata import MEASURE_COLOUR, region_colours
 from ksg_dashboard.selection import selected_ags, selection_from_click
 
 selection = filters.current_selection()
 data = ui.load_or_stop(load_overview_data)
+data = replace(data, cooperations=filters.session_cooperations(data.cooperations))
 sources = ui.load_or_stop(load_sources)
 ags = selected_ags(selection, data.cooperations, data.register)
 
@@ -28,10 +31,12 @@ with map_column:
     online = not selection.presenter and st.toggle(
         "Online-Hintergrundkarte (OpenStreetMap)", key="overview.tiles"
     )
-    fmap = overview.build_map(data, selection, ags, online_tiles=online)
+    fmap = load_overview_map(
+        selection.regions, selection.ags, selection.states, selection.custom, online
+    )
     clicked = st_folium(
         fmap,
-        key=f"overview.map.{hash((selection.regions, selection.ags, selection.states, online))}",
+        key=f"overview.map.{hash((selection, online))}",
         height=470 if selection.presenter else 500,
         use_container_width=True,
         returned_objects=["last_active_drawing"],
@@ -50,5 +55,7 @@ if feature:
         filters.request_selection(new)
 
 with detail_column:
-    panels.selection_details(data, selection, ags)
-    filters.permalink_box("")
+    panels.selection_details(data, selection, ags, filters.custom_names())
+    if not selection.presenter:
+        panels.download_buttons(data, ags)
+        filters.permalink_box("")
