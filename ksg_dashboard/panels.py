@@ -100,9 +100,10 @@ def _sources_list(sources: list[dict]) -> str:
     return "<ul>" + "".join(items) + "</ul>"
 
 
-def _territorial_notes(data: OverviewData, ags: list[str]) -> None:
-    changes = territorial_changes(data.population[data.population["ags"].isin(ags)])
-    names = data.register.set_index("ags")["name"]
+def territorial_notes(population: pd.DataFrame, register: pd.DataFrame, ags: list[str]) -> None:
+    """Captions for mergers/splits found in the selected municipalities' area series."""
+    changes = territorial_changes(population[population["ags"].isin(ags)])
+    names = register.set_index("ags")["name"]
     for row in changes.itertuples():
         st.caption(
             f"Gebietsänderung {names.get(row.ags, row.ags)} {row.year}: Fläche "
@@ -121,7 +122,7 @@ def cooperation_details(data: OverviewData, cooperation: dict, presenter: bool =
         st.caption(cooperation["programme_year_note"])
     table = member_table(data, cooperation["member_ags"])
     st.dataframe(table.drop(columns=["AGS"]) if presenter else table, hide_index=True)
-    _territorial_notes(data, cooperation["member_ags"])
+    territorial_notes(data.population, data.register, cooperation["member_ags"])
     st.markdown(cooperation.get("summary", ""))
     projects = cooperation.get("key_projects") or []
     if projects:
@@ -147,7 +148,7 @@ def municipality_details(data: OverviewData, ags: str) -> None:
         f"AGS {ags} · {row['type'] or 'Gemeinde'} · {row['district_name']} · {row['state_name']}"
     )
     st.dataframe(member_table(data, [ags]).drop(columns=["Gemeinde"]), hide_index=True)
-    _territorial_notes(data, [ags])
+    territorial_notes(data.population, data.register, [ags])
     memberships = regions_of(data, ags)
     if memberships:
         st.markdown("**Kooperation:** " + ", ".join(c["short_name"] for c in memberships))
@@ -182,11 +183,6 @@ def selection_details(
             filters.request_selection(
                 Selection(regions=(cooperation["id"],), presenter=selection.presenter)
             )
-
-
-def territorial_notes(data: OverviewData, ags: list[str]) -> None:
-    """Captions for mergers/splits found in the selected municipalities' area series."""
-    _territorial_notes(data, ags)
 
 
 def district_age_section(

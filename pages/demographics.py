@@ -1,7 +1,5 @@
 """Demografie (/demografie): indicators over time, maps and ranking for the selection."""
 
-from dataclasses import replace
-
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -10,12 +8,15 @@ from ksg_dashboard.charts import make_time_chart
 from ksg_dashboard.config import FIRST_YEAR, LAST_YEAR
 from ksg_dashboard.demography import INDICATORS
 from ksg_dashboard.loaders import (
+    load_cooperations,
     load_dependency_ratios,
     load_district_age,
+    load_municipalities,
+    load_municipality_shapes,
     load_municipality_table,
-    load_overview_data,
     load_population,
     load_sources,
+    load_states,
     load_web_layer,
 )
 from ksg_dashboard.navigation import PAGES
@@ -26,11 +27,12 @@ YEARS = list(range(FIRST_YEAR, LAST_YEAR + 1))
 
 selection = filters.current_selection()
 population = ui.load_or_stop(load_population)
-data = ui.load_or_stop(load_overview_data)
-data = replace(data, cooperations=filters.session_cooperations(data.cooperations))
+register = ui.load_or_stop(load_municipalities)
+cooperations = filters.session_cooperations(ui.load_or_stop(load_cooperations))
+states = ui.load_or_stop(load_states)
 sources = ui.load_or_stop(load_sources)
-names = data.register.set_index("ags")["name"].to_dict()
-ags = selected_ags(selection, data.cooperations, data.register)
+names = register.set_index("ags")["name"].to_dict()
+ags = selected_ags(selection, cooperations, register)
 
 parsed = demography_views.parse_params(filters.page_query())
 if "demografie.indikator" not in st.session_state:
@@ -71,7 +73,7 @@ if note and indicator.key in {"veraenderung", "veraenderung_pct", "index"}:
 chart_column, map_column = st.columns(2, gap="medium")
 with chart_column:
     long = demography_views.comparison_long(
-        population, selection, data.cooperations, names, indicator.key, base_year
+        population, selection, cooperations, names, indicator.key, base_year
     )
     st.plotly_chart(
         make_time_chart(long, indicator, base_year, large=selection.presenter),
@@ -91,11 +93,15 @@ with map_column:
     if view == "deutschland":
         layer_ags, layer_json = ui.load_or_stop(load_web_layer)
         fmap, breaks = demography_views.germany_map(
-            layer_ags, layer_json, data.states, table, names, indicator
+            layer_ags, layer_json, states, table, names, indicator
         )
     elif ags:
         fmap, breaks = demography_views.selection_map(
-            data.shapes, data.states, table, ags, indicator
+            ui.load_or_stop(lambda: load_municipality_shapes("regional")),
+            states,
+            table,
+            ags,
+            indicator,
         )
     else:
         fmap = None
@@ -132,11 +138,11 @@ st.download_button(
 )
 ui.sources_caption(sources, ["population"])
 
-panels.territorial_notes(data, ags)
+panels.territorial_notes(population, register, ags)
 panels.district_age_section(
     ui.load_or_stop(load_district_age),
     ui.load_or_stop(load_dependency_ratios),
-    demography_views.districts_of(ags, data.register),
+    demography_views.districts_of(ags, register),
     selection.presenter,
     sources,
 )
