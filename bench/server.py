@@ -55,7 +55,10 @@ READY_JS = """
     for (const frame of document.querySelectorAll(foliumSelector)) {
       const doc = frame.contentDocument;
       if (!doc || frame.getBoundingClientRect().height === 0) return false;
-      if (!anyShown(doc, 'path.leaflet-interactive, .leaflet-marker-pane > *')) return false;
+      // SVG vector features, markers, or the canvas of the Germany-wide layer.
+      const drawn = 'path.leaflet-interactive, .leaflet-marker-pane > *, '
+        + 'canvas.leaflet-zoom-animated';
+      if (!anyShown(doc, drawn)) return false;
     }
     for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
       if (!anyShown(chart, '.js-plotly-plot .main-svg')) return false;

@@ -48,7 +48,7 @@ def make_time_chart(
         yref="paper",
         text="Zensus 2011: Bruch der Reihe",
         showarrow=False,
-        font={"size": 12, "color": "#555"},
+        font={"size": 16 if large else 12, "color": "#555"},
         xanchor="center",
         yanchor="bottom",
     )
@@ -59,6 +59,7 @@ def make_time_chart(
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         height=460 if large else 380,
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        showlegend=True,
         yaxis_title=f"{indicator.label} ({indicator.unit})" if indicator.unit else indicator.label,
         xaxis={"tickvals": list(range(FIRST_YEAR, LAST_YEAR + 1, 2)), "tickangle": 0},
         separators=",.",
@@ -87,7 +88,8 @@ def make_pyramid(frame: pd.DataFrame, large: bool = False) -> go.Figure:
                 hovertemplate="%{y}: %{customdata}<extra>%{fullData.name}</extra>",
             )
         )
-    maximum = float(frame["population"].max() or 1)
+    largest = frame["population"].max() if not frame.empty else None
+    maximum = float(largest) if largest is not None and pd.notna(largest) and largest else 1.0
     ticks = [-maximum, -maximum / 2, 0, maximum / 2, maximum]
     figure.update_layout(
         barmode="relative",
@@ -97,6 +99,7 @@ def make_pyramid(frame: pd.DataFrame, large: bool = False) -> go.Figure:
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         legend={"orientation": "h", "y": -0.08},
         xaxis={
+            "range": [-maximum * 1.05, maximum * 1.05],
             "tickvals": ticks,
             "ticktext": [_german_number(abs(t), 0) for t in ticks],
             "title": "Personen",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -46,7 +47,8 @@ class ParsedParams:
 
 
 def _year(value: str, label: str, notes: list[str]) -> int | None:
-    if value.isdigit() and FIRST_YEAR <= int(value) <= LAST_YEAR:
+    # fullmatch on ASCII digits: str.isdigit() also accepts "²" or "٢", which int() rejects.
+    if re.fullmatch(r"[0-9]{4}", value) and FIRST_YEAR <= int(value) <= LAST_YEAR:
         return int(value)
     notes.append(f"{label} „{value}“ ist ungültig (erlaubt {FIRST_YEAR}–{LAST_YEAR}).")
     return None
@@ -216,7 +218,7 @@ def germany_map(
     centre = 100.0 if indicator.key == "index" else 0.0
     breaks, classes = classify(values, indicator.diverging, centre)
     labels = [
-        f"{names.get(a, a)} ({a}) – {v}"
+        (f"{names.get(a, a)} ({a})", v)
         for a, v in zip(layer_ags, value_labels(values, indicator), strict=True)
     ]
     fmap = maps.base_map(None)

@@ -64,7 +64,10 @@ def base_map(bounds: tuple[tuple, tuple] | None, online_tiles: bool = False) -> 
         attribution_control=True,
     )
     fmap.get_root().header.add_child(
-        folium.Element(f"<style>.leaflet-container{{background:{BACKGROUND};}}</style>")
+        folium.Element(
+            f"<style>.leaflet-container{{background:{BACKGROUND};}}"
+            ".ksg-tip{white-space:normal;width:max-content;max-width:220px;}</style>"
+        )
     )
     fmap.add_child(IconImagePath(leaflet_image_path()))
     if online_tiles:
@@ -225,7 +228,7 @@ class EncodedChoropleth(MacroElement):
         layer_json: str,
         colours: list[int],
         palette: list[str],
-        labels: list[str],
+        labels: list[tuple[str, str]],
         missing: str,
     ) -> None:
         super().__init__()
@@ -234,7 +237,8 @@ class EncodedChoropleth(MacroElement):
         self.layer = layer_json
         self.colours = colours
         self.palette = list(palette)
-        self.labels = [html_text(label) for label in labels]
+        # Two lines (name, value): one long line overflows a narrow map.
+        self.labels = [f"{html_text(title)}<br>{html_text(value)}" for title, value in labels]
         self.missing = missing
 
 

@@ -8,7 +8,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from ksg_dashboard import filters
+from ksg_dashboard import filters, ui
 from ksg_dashboard.charts import make_pyramid
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.demography import age_shares, pyramid
@@ -121,7 +121,7 @@ def cooperation_details(data: OverviewData, cooperation: dict, presenter: bool =
     if cooperation.get("programme_year_note") and not presenter:
         st.caption(cooperation["programme_year_note"])
     table = member_table(data, cooperation["member_ags"])
-    st.dataframe(table.drop(columns=["AGS"]) if presenter else table, hide_index=True)
+    ui.table(table.drop(columns=["AGS"]) if presenter else table)
     territorial_notes(data.population, data.register, cooperation["member_ags"])
     st.markdown(cooperation.get("summary", ""))
     projects = cooperation.get("key_projects") or []
@@ -147,7 +147,7 @@ def municipality_details(data: OverviewData, ags: str) -> None:
     st.caption(
         f"AGS {ags} · {row['type'] or 'Gemeinde'} · {row['district_name']} · {row['state_name']}"
     )
-    st.dataframe(member_table(data, [ags]).drop(columns=["Gemeinde"]), hide_index=True)
+    ui.table(member_table(data, [ags]).drop(columns=["Gemeinde"]))
     territorial_notes(data.population, data.register, [ags])
     memberships = regions_of(data, ags)
     if memberships:
@@ -209,6 +209,13 @@ def district_age_section(
         key="demografie.altersjahr",
     )
     frame = pyramid(district_age, district_keys, year)
+    if frame.empty or frame["population"].isna().all():
+        st.info(
+            f"Für {', '.join(names)} gibt es zum 31.12.{year} keine Altersangaben "
+            "(z. B. Kreis erst nach einer Gebietsreform gebildet oder unbewohntes Gebiet).",
+            icon="ℹ️",
+        )
+        return
     shares = age_shares(frame)
     left, right = st.columns([3, 2])
     with left:
@@ -232,7 +239,7 @@ def district_age_section(
                 }
             )
             st.markdown("**Jugend- und Altenquotient 2018** (je Kreis)")
-            st.dataframe(table, hide_index=True)
+            ui.table(table)
             st.caption(
                 "Personen unter 20 bzw. ab 65 Jahren je 100 Personen von 20 bis unter 65 Jahren "
                 "(aus den Altersgruppen nachgerechnet; die Quelle nennt die Definition nicht)."

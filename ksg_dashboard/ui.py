@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+import pandas as pd
 import streamlit as st
 
 from ksg_dashboard.validation import DataValidationError
@@ -103,3 +104,18 @@ def format_float(value: float | None, digits: int = 1, signed: bool = False) -> 
         return "unbekannt"
     text = f"{value:{'+' if signed else ''},.{digits}f}"
     return text.replace(",", "_").replace(".", ",").replace("_", ".").replace("-", "−")
+
+
+def number_columns(frame: pd.DataFrame) -> dict[str, st.column_config.NumberColumn]:
+    """Column config showing numbers in the reader's locale (1.234,5 in German browsers)."""
+    return {
+        column: st.column_config.NumberColumn(format="localized")
+        for column in frame.columns
+        if pd.api.types.is_numeric_dtype(frame[column])
+    }
+
+
+def table(frame: pd.DataFrame, max_height: int = 320) -> None:
+    """A read-only table with localized numbers, as tall as its rows up to max_height."""
+    height = min(max_height, 35 * (len(frame) + 1) + 3)
+    st.dataframe(frame, hide_index=True, column_config=number_columns(frame), height=height)

@@ -128,7 +128,7 @@ with map_column:
 
 st.subheader("Gemeinden im Vergleich")
 shown = demography_views.ranking(table, ags, indicator, names)
-st.dataframe(shown, hide_index=True, height=320)
+ui.table(shown, max_height=420)
 st.download_button(
     "CSV herunterladen",
     shown.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig"),

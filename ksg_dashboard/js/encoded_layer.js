@@ -31,7 +31,7 @@
         fillColor: c < 0 ? missingColour : palette[c], fillOpacity: 0.9,
         className: 'ksg-municipality'
       });
-      shape.bindTooltip(labels[i], {sticky: true});
+      shape.bindTooltip(labels[i], {sticky: true, direction: 'top', className: 'ksg-tip'});
       group.addLayer(shape);
     }
     group.addTo(map);
