@@ -12,7 +12,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from databuild import age, boundaries, curated, population, webgeometry
+from databuild import age, boundaries, curated, population, tour, webgeometry
 from databuild.sources import sources
 from ksg_dashboard import config
 from ksg_dashboard.validation import DataValidationError
@@ -135,6 +135,12 @@ def build(out: Path) -> None:
     measures = curated.build_measures(config.facts_dir() / "examples.yaml", known)
     curated.write_yaml(measures, out / "measures.yaml", "Erzeugt aus shared/facts/examples.yaml")
     log.info("cooperations: %d, measures: %d", len(cooperations), len(measures))
+
+    tour_record = tour.build_tour(
+        config.REPO_ROOT / "curated" / "tour.yaml", register, [c["id"] for c in cooperations]
+    )
+    tour.write_tour(tour_record, out / "tour.yaml")
+    log.info("tour: %d stops", len(tour_record["stops"]))
 
     years = sorted(population_table["year"].unique().tolist())
     write_sources(out, sources(years))

@@ -78,4 +78,15 @@ def sources(population_years: list[int]) -> dict[str, dict]:
             "(v. a. staedtebaufoerderung.info)",
             "files": ["measures.yaml"],
         },
+        "tour": {
+            "title": "Rundfahrt am 11.03.2019: rekonstruierte Route (kuratiert)",
+            "publisher": "Eigene Rekonstruktion nach dem Programm der Transferwerkstatt und "
+            "öffentlichen Quellen (je Halt genannt)",
+            "reference_date": "11.03.2019",
+            "licence": "Quellenangaben je Halt",
+            "attribution": "Rundfahrt: eigene Rekonstruktion (Halte nicht belegt), Quellen je Halt",
+            "changes": "Fehlende Standortkoordinaten durch Gemeindemittelpunkte (Destatis "
+            "GV-ISys) ersetzt; Fahrzeiten aus Luftlinie × Umwegfaktor 1,3 bei 50 km/h.",
+            "files": ["tour.yaml"],
+        },
     }

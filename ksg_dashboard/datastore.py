@@ -10,10 +10,12 @@ import geopandas as gpd
 import pandas as pd
 import yaml
 
+from ksg_dashboard import tour
 from ksg_dashboard.config import data_dir
 from ksg_dashboard.validation import (
     DataValidationError,
     check_ags_format,
+    check_in_germany,
     check_non_negative,
     check_unique,
 )
@@ -176,3 +178,29 @@ def read_web_layer(directory: Path | None = None) -> tuple[list[str], str]:
     # "{%" and "{#" would be read as template syntax.
     payload = json.dumps([precision, geometry], separators=(",", ":")).replace("{", "\\u007b")
     return ags, payload
+
+
+TOUR_FILE = "tour.yaml"
+
+
+def read_tour(directory: Path | None = None) -> tour.Tour:
+    """The tour with resolved coordinates; raises DataValidationError if missing or malformed."""
+    path = (directory or data_dir()) / TOUR_FILE
+    if not path.exists():
+        raise DataValidationError(TOUR_FILE, "Datei fehlt")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        result = tour.tour_from_dict(data)
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as error:
+        raise DataValidationError(
+            TOUR_FILE, f"kein gültiges YAML ({type(error).__name__})"
+        ) from error
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise DataValidationError(
+            TOUR_FILE, f"unvollständig ({type(error).__name__}: {error})"
+        ) from error
+    if len(result.stops) < 2:
+        raise DataValidationError(TOUR_FILE, "weniger als zwei Halte")
+    check_ags_format(TOUR_FILE, [s.ags for s in result.stops])
+    check_in_germany(TOUR_FILE, [s.lon for s in result.stops], [s.lat for s in result.stops])
+    return result

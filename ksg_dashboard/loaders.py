@@ -9,7 +9,16 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from ksg_dashboard import datastore, demography, indicators, overview, selection
+from ksg_dashboard import (
+    datastore,
+    demography,
+    indicators,
+    mapdata,
+    overview,
+    selection,
+    tour,
+    tour_charts,
+)
 from ksg_dashboard.datastore import DetailLevel
 
 # Large frames are shared without copying (cache_resource); callers must not mutate them.
@@ -136,3 +145,41 @@ def load_overview_map(
     chosen = selection.Selection(regions=regions, ags=ags, states=states, custom=custom)
     keys = selection.selected_ags(chosen, data.cooperations, data.register)
     return overview.build_map(data, chosen, keys, online_tiles=online_tiles)
+
+
+@st.cache_resource(show_spinner=False)
+def load_tour() -> tour.Tour:
+    """The tour (data/tour.yaml)."""
+    return datastore.read_tour()
+
+
+@st.cache_resource(show_spinner=False)
+def load_tour_data() -> tour.TourData:
+    """The tour with its schedule, map layers and key figures."""
+    the_tour = load_tour()
+    plan = tour.schedule(the_tour)
+    cooperations = load_cooperations()
+    toured = {s.cooperation for s in the_tour.stops}
+    shapes = load_municipality_shapes("regional")
+    latest = load_latest_population()
+    members = mapdata.region_members([c for c in cooperations if c["id"] in toured], shapes, latest)
+    bounds = tour_charts.route_bounds(plan, members)
+    context = mapdata.in_view(shapes, bounds)
+    context = context[~context["ags"].isin(set(members["ags"]))]
+    context = mapdata.with_population_label(context[["ags", "name", "geometry"]], latest)
+    population = load_population()
+    figures = tour.municipality_figures(population, [s.ags for s in the_tour.stops])
+    return tour.TourData(
+        tour=the_tour,
+        plan=plan,
+        problems=tuple(tour.check_schedule(the_tour, plan)),
+        members=members,
+        outlines=mapdata.region_outlines(members),
+        context=context,
+        states=load_states(),
+        districts=mapdata.in_view(load_districts(), bounds),
+        colours=mapdata.region_colours(cooperations),
+        cooperation_names={c["id"]: c["short_name"] for c in cooperations},
+        figures=figures,
+        figures_after_change=tour.figures_after_change(population, figures),
+    )

@@ -1,6 +1,90 @@
-"""Rundfahrt (/tour): the bus tour of 11 March 2019 — in progress."""
+"""Rundfahrt (/tour): the reconstructed bus tour of 11 March 2019, step by step for presenters."""
 
 import streamlit as st
+from streamlit_folium import st_folium
 
-st.title("Rundfahrt durch die Kooperationsräume")
-st.info("Diese Seite ist in Arbeit.", icon="🚧")
+from ksg_dashboard import filters, tour, tour_charts, tour_panels, ui
+from ksg_dashboard.loaders import load_sources, load_tour_data
+
+selection = filters.current_selection()
+data = ui.load_or_stop(load_tour_data)
+sources = ui.load_or_default(load_sources, {})
+n_stops = len(data.plan)
+tour_panels.init_stop_from_url(n_stops)
+index = tour_panels.current_stop(n_stops)
+tour_panels.sync_url(index)
+
+tour_panels.presenter_layout(selection.presenter)
+if not selection.presenter:
+    st.title("Rundfahrt durch die Kooperationsräume")
+    st.html(
+        '<p class="ksg-secondary" style="margin:-.6rem 0 0">Montag, 11. März 2019, '
+        "14.00–17.00 Uhr: „Stadtentwicklung und Daseinsvorsorge kooperativ gestalten“ – "
+        "Rundfahrt durch „Region in Bewegung“ und „Kurstadtregion“.</p>"
+    )
+    tour_panels.reconstruction_note(data, presenter=False)
+filters.show_notes()
+tour_panels.show_note()
+for problem in data.problems:
+    st.error(f"Zeitplan nicht stimmig: {problem}", icon="⚠️")
+tour_panels.step_buttons(index, n_stops)
+if selection.presenter:
+    tour_panels.reconstruction_note(data, presenter=True)
+
+map_column, stop_column = st.columns([5, 4] if selection.presenter else [3, 2], gap="medium")
+with map_column:
+    online = not selection.presenter and st.toggle(
+        "Online-Hintergrundkarte (OpenStreetMap)", key="tour.tiles"
+    )
+    fmap = tour_charts.build_tour_map(
+        data.plan,
+        data.members,
+        data.outlines,
+        data.colours,
+        active=index,
+        states=data.states,
+        districts=data.districts,
+        context=data.context,
+        online_tiles=online,
+    )
+    st_folium(
+        fmap,
+        key=f"tour.map.{index}.{online}",
+        height=390 if selection.presenter else 520,
+        use_container_width=True,
+        returned_objects=[],
+    )
+    regions = list(dict.fromkeys(data.members["region"]))
+    ui.legend(tour_charts.legend_items(regions, data.colours, data.cooperation_names))
+with stop_column:
+    if index is None:
+        tour_panels.route_card(data)
+    else:
+        tour_panels.stop_card(data, index, selection.presenter)
+
+st.subheader("Zeitplan des Nachmittags")
+timeline = st.plotly_chart(
+    tour_charts.make_tour_timeline(
+        data.tour, data.plan, data.colours, data.cooperation_names, index
+    ),
+    key=f"tour.timeline.{index}",
+    on_select="rerun",
+    selection_mode="points",
+    config={"displayModeBar": False},
+)
+st.subheader("Halte")
+picked_row = tour_panels.stop_list(data, index)
+st.caption(
+    f"Berechnung: {data.tour.assumptions} Einwohner: Gemeinde des Halts, Stand 31.12. des "
+    "letzten Jahres, Veränderung seit 2012 (Zensus-Basis). Zeile oder Balken anklicken, um den "
+    "Halt zu zeigen."
+)
+ui.sources_caption(sources, ["boundaries", "population", "cooperations", "tour"])
+st.caption(f"Route: {tour.attribution(data.tour)}")
+filters.permalink_box("tour", {"stopp": v} if (v := tour.stop_param(index)) else None)
+
+picked = tour_panels.picked_in_timeline(timeline)
+picked = picked if picked is not None else picked_row
+if picked is not None and picked != index:
+    tour_panels.set_stop(picked)
+    st.rerun()
