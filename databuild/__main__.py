@@ -12,7 +12,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from databuild import age, boundaries, curated, population, tour, webgeometry
+from databuild import age, boundaries, curated, population, programme, tour, webgeometry
 from databuild.sources import sources
 from ksg_dashboard import config
 from ksg_dashboard.validation import DataValidationError
@@ -141,6 +141,12 @@ def build(out: Path) -> None:
     )
     tour.write_tour(tour_record, out / "tour.yaml")
     log.info("tour: %d stops", len(tour_record["stops"]))
+
+    programme_data = programme.build_programme(
+        config.REPO_ROOT / "curated" / "programme.yaml", [c["id"] for c in cooperations]
+    )
+    programme.write_programme(programme_data, out / "programme.yaml")
+    log.info("programme: %d items", programme.count_items(programme_data))
 
     years = sorted(population_table["year"].unique().tolist())
     write_sources(out, sources(years))

@@ -89,4 +89,17 @@ def sources(population_years: list[int]) -> dict[str, dict]:
             "GV-ISys) ersetzt; Fahrzeiten aus Luftlinie × Umwegfaktor 1,3 bei 50 km/h.",
             "files": ["tour.yaml"],
         },
+        "programme": {
+            "title": "Programm der Transferwerkstatt Gröditz, 11. und 12. März 2019 (kuratiert)",
+            "publisher": "Programmfaltblatt der Transferwerkstatt (Herausgeber im Text nicht "
+            "genannt); Übertragung: eigene Zusammenstellung",
+            "reference_date": "März 2019",
+            "licence": "Programmtext mit Quellenangabe zitiert; Gliederung, Rollen und Bezüge: "
+            "eigene Zusammenstellung",
+            "attribution": "Programm der Transferwerkstatt Gröditz 2019; eigene Übertragung",
+            "changes": "Von Hand übertragen (curated/programme.yaml); Endzeiten aus dem Beginn "
+            "des nächsten Programmpunkts abgeleitet; Bezüge auf Kooperationen, Land und Seiten "
+            "kuratiert.",
+            "files": ["programme.yaml"],
+        },
     }

@@ -15,6 +15,7 @@ from ksg_dashboard import (
     indicators,
     mapdata,
     overview,
+    programme,
     selection,
     tour,
     tour_charts,
@@ -183,3 +184,9 @@ def load_tour_data() -> tour.TourData:
         figures=figures,
         figures_after_change=tour.figures_after_change(population, figures),
     )
+
+
+@st.cache_resource(show_spinner=False)
+def load_programme() -> dict:
+    """The workshop programme (days, items, guiding questions, theme tables)."""
+    return programme.read_programme()

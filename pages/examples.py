@@ -1,6 +1,119 @@
-"""Beispiele (/beispiele): examples from programme implementation — in progress."""
+"""Beispiele (/beispiele): examples from programme implementation – filter, map, charts, cards."""
 
 import streamlit as st
+from streamlit_folium import st_folium
 
-st.title("Beispiele aus der Programmumsetzung")
-st.info("Diese Seite ist in Arbeit.", icon="🚧")
+from ksg_dashboard import charts_examples, examples, filters, ui
+from ksg_dashboard import examples_panels as panels
+from ksg_dashboard.loaders import (
+    load_cooperations,
+    load_measures,
+    load_municipalities,
+    load_municipality_shapes,
+    load_population,
+    load_programme,
+    load_sources,
+    load_states,
+)
+from ksg_dashboard.overview import HOST_AGS, HOST_LABEL
+
+COLOUR_LABELS = {"theme": "Thema", "state": "Land"}
+
+presenter = filters.current_selection().presenter
+register = ui.load_or_stop(load_municipalities)
+all_examples = examples.build_examples(
+    ui.load_or_stop(load_measures), ui.load_or_stop(load_cooperations), register
+)
+themes = examples.all_themes(all_examples)
+panels.init_state(all_examples, themes)
+
+panels.page_header(
+    "Beispiele aus der Programmumsetzung",
+    "Welche Poster bei der Posterausstellung in Gröditz gezeigt wurden, ist nicht bekannt. "
+    "Diese Seite zeigt recherchierte Beispiele aus der Umsetzung des Programms „Kleinere Städte "
+    "und Gemeinden“ mit Quelle je Beispiel. Mit ★ markiert: Kooperationen, die auf der "
+    "Werkstatt in Vorträgen oder bei der Rundfahrt vorgestellt wurden.",
+    "Recherchierte Beispiele mit Quellen – nicht die in Gröditz gezeigten Poster (unbekannt). "
+    "★ = auf der Werkstatt vorgestellt.",
+    presenter,
+)
+panels.show_notes()
+
+with st.expander("Filter", key="beispiele.filter") if presenter else st.container():
+    flt = panels.filter_widgets(examples.all_states(all_examples), themes)
+state = panels.current()
+shown = examples.filter_examples(all_examples, flt)
+selected = examples.example_by_id(all_examples, state.selected)
+panels.result_line(
+    len(shown),
+    len(all_examples),
+    examples.hidden_for_unknown_year(all_examples, flt),
+    examples.filter_summary(flt),
+)
+
+map_column, chart_column = st.columns([3, 2], gap="medium")
+with map_column:
+    if selected:
+        panels.selection_bar(selected)
+    colour_by = st.radio(
+        "Farbe der Punkte nach",
+        options=list(COLOUR_LABELS),
+        format_func=COLOUR_LABELS.get,
+        horizontal=True,
+        key="beispiele.farbe",
+    )
+    categories = {e.id: examples.marker_category(e, colour_by, flt.themes) for e in shown}
+    colours = examples.category_colours(categories.values())
+    population = ui.load_or_stop(load_population)
+    outlines = None
+    if selected:
+        shapes = ui.load_or_stop(lambda: load_municipality_shapes("regional"))
+        outlines = examples.member_shapes(selected, shapes, register, population)
+    host = register.set_index("ags").loc[HOST_AGS]
+    fmap = examples.build_examples_map(
+        shown,
+        colours,
+        categories,
+        ui.load_or_stop(load_states),
+        selected=selected,
+        outlines=outlines,
+        host=(float(host["lat"]), float(host["lon"]), HOST_LABEL),
+    )
+    clicked = st_folium(
+        fmap,
+        key=f"beispiele.map.{hash((flt, state.selected, colour_by))}",
+        height=420 if presenter else 520,
+        use_container_width=True,
+        returned_objects=["last_object_clicked_tooltip"],
+    )
+    ui.legend(examples.legend_items(colours, colour_by), shape="circle")
+    ui.sources_caption(ui.load_or_default(load_sources, {}), ["boundaries", "measures"])
+
+with chart_column:
+    for figure in (
+        charts_examples.make_state_chart(examples.count_by_state(shown), large=presenter),
+        charts_examples.make_theme_chart(examples.count_by_theme(shown), large=presenter),
+    ):
+        st.plotly_chart(figure, config={"displayModeBar": False})
+    st.caption(
+        "Länderübergreifende Beispiele zählen in jedem beteiligten Land, Beispiele mit "
+        "mehreren Themen bei jedem Thema."
+    )
+
+hit = examples.example_from_tooltip((clicked or {}).get("last_object_clicked_tooltip"), shown)
+if hit is not None and hit.id != state.selected:
+    panels.select(hit.id)
+    st.rerun()
+
+panels.gallery(shown, per_row=2 if presenter else 3)
+
+if selected is not None and panels.dialog_open():
+    panels.detail_dialog(
+        selected,
+        population=population,
+        register=register,
+        programme_data=ui.load_or_default(load_programme, None),
+        presenter=presenter,
+        link_params={"praesentation": "1"} if presenter else {},
+    )
+panels.sync_url(panels.current())

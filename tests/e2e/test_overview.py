@@ -27,8 +27,10 @@ def test_overview_map_shows_every_cooperation_in_its_colour(app_server, browser_
     page = browser_page
     open_page(page, app_server.url)
     assert not wait_until_rendered(page)
-    strokes = folium_frame(page).locator("path.leaflet-interactive").evaluate_all(
-        "paths => paths.map(p => (p.getAttribute('stroke') || '').toLowerCase())"
+    strokes = (
+        folium_frame(page)
+        .locator("path.leaflet-interactive")
+        .evaluate_all("paths => paths.map(p => (p.getAttribute('stroke') || '').toLowerCase())")
     )
     cooperations = read_cooperations()
     members = sum(len(c["member_ags"]) for c in cooperations)

@@ -1,0 +1,201 @@
+"""AppTest of /beispiele: URL parameters -> filter -> cards and markers, details, bad values."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ksg_dashboard.examples import MARKER_CLASS
+from ksg_dashboard.examples_panels import DETAILS_KEY_PREFIX, KEY_STATE
+from ksg_dashboard.selection import FILTER_PARAMS
+from tests.conftest import APP_FILE
+
+TIMEOUT = 60
+PAGE = "pages/examples.py"
+
+
+def param(at: AppTest, key: str) -> str:
+    """A query parameter the page wrote (AppTest keeps it as a string or a list of strings)."""
+    value = at.query_params[key]
+    return value if isinstance(value, str) else value[-1]
+
+
+def run_page(**params: str) -> AppTest:
+    """Open the app (global parameters such as praesentation), then the page with its own.
+
+    As in a browser session, the shell runs first; starting AppTest with switch_page alone
+    would run the page without the shell (no presenter mode, no local Leaflet).
+    """
+    at = AppTest.from_file(APP_FILE, default_timeout=TIMEOUT)
+    for key in FILTER_PARAMS:
+        if key in params:
+            at.query_params[key] = params[key]
+    at.run()
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.switch_page(PAGE).run()
+
+
+def card_ids(at: AppTest) -> list[str]:
+    """Ids of the cards shown (each card has one details button)."""
+    return [
+        b.key.removeprefix(DETAILS_KEY_PREFIX)
+        for b in at.button
+        if (b.key or "").startswith(DETAILS_KEY_PREFIX)
+    ]
+
+
+def map_args(at: AppTest) -> dict:
+    maps = [
+        c
+        for c in at.get("component_instance")
+        if c.proto.component_name == "streamlit_folium.st_folium"
+    ]
+    assert len(maps) == 1
+    return json.loads(maps[0].proto.json_args)
+
+
+def marker_count(at: AppTest) -> int:
+    return map_args(at)["script"].count(f'"className": "{MARKER_CLASS}"')
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for e in at.markdown] + [e.value for e in at.info]
+    parts += [e.value for e in at.caption] + [e.value for e in at.title]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_default_shows_all_61_examples_with_the_poster_note():
+    at = run_page()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Beispiele aus der Programmumsetzung"
+    assert "Poster" in at.info[0].value and "nicht bekannt" in at.info[0].value
+    assert len(card_ids(at)) == 61
+    assert marker_count(at) == 61
+    assert "**61** von 61 Beispielen" in texts(at)
+    # The five workshop cooperations first.
+    assert card_ids(at)[:5] == [
+        "region-in-bewegung",
+        "kurstadtregion-elbe-elster",
+        "templin",
+        "ag-bachtal",
+        "bad-berleburg",
+    ]
+    assert len(at.get("plotly_chart")) == 2
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"bundesland": "BB"}, 8),
+        ({"bundesland": "12"}, 8),
+        ({"thema": "gesundheit"}, 5),
+        ({"nur_kooperationen": "1"}, 42),
+        ({"von": "2011", "bis": "2011"}, 13),
+        ({"suche": "Syrgenstein"}, 1),
+        ({"bundesland": "BY", "nur_kooperationen": "1"}, 12),
+    ],
+)
+def test_url_params_filter_cards_and_markers_alike(params, expected):
+    at = run_page(**params)
+    assert not at.exception, at.exception
+    assert len(card_ids(at)) == expected
+    assert marker_count(at) == expected
+    assert f"**{expected}** von 61 Beispielen (" in texts(at)
+
+
+def test_url_params_show_in_the_widgets():
+    at = run_page(bundesland="BB,SN", thema="bildung", von="2011", suche="Amt")
+    assert at.multiselect(key="beispiele.land").value == ["12", "14"]
+    assert at.multiselect(key="beispiele.thema").value == ["Bildung"]
+    assert at.slider(key="beispiele.jahre").value == (2011, 2019)
+    assert at.text_input(key="beispiele.suche").value == "Amt"
+
+
+def test_widget_changes_filter_and_are_written_to_the_url():
+    at = run_page()
+    at.multiselect(key="beispiele.land").select("12").run()
+    assert len(card_ids(at)) == 8 and marker_count(at) == 8
+    assert param(at, "bundesland") == "BB"
+    at.toggle(key="beispiele.nur_kooperationen").set_value(True).run()
+    assert param(at, "nur_kooperationen") == "1"
+    assert len(card_ids(at)) == 8  # all Brandenburg examples are cooperations
+    at.text_input(key="beispiele.suche").input("Syrgenstein").run()
+    assert card_ids(at) == [] and marker_count(at) == 0
+    assert any("Kein Beispiel passt" in i.value for i in at.info)
+    at.button(key="beispiele.reset").click().run()
+    assert len(card_ids(at)) == 61
+    assert "bundesland" not in at.query_params and "suche" not in at.query_params
+
+
+def test_url_round_trip_reproduces_the_view():
+    at = run_page()
+    at.multiselect(key="beispiele.thema").select("Mobilität").run()
+    at.slider(key="beispiele.jahre").set_value((2010, 2014)).run()
+    params = {key: param(at, key) for key in at.query_params}
+    assert params == {"thema": "mobilitaet", "bis": "2014"}
+    shown = card_ids(at)
+    again = run_page(**params)
+    assert card_ids(again) == shown
+    assert again.session_state[KEY_STATE] == at.session_state[KEY_STATE]
+
+
+def test_example_param_opens_the_detail_with_population():
+    at = run_page(beispiel="ag-bachtal")
+    assert not at.exception, at.exception
+    content = texts(at)
+    assert "Ausgewählt: **Arbeitsgemeinschaft Bachtal**" in content
+    assert "Schlüsselprojekte" in content
+    assert 'href="/?region=ag-bachtal" target="_self"' in content
+    assert "/programm?punkt=di-0900" in content
+    table = at.dataframe[0].value
+    assert list(table["Gemeinde"]) == ["Bachhagel", "Syrgenstein", "Zöschingen", "Zusammen"]
+    assert len(at.get("plotly_chart")) == 3  # two overview charts + population
+    assert len(card_ids(at)) == 61  # the filter is untouched
+    # The map outlines the three members.
+    assert map_args(at)["script"].count('"ags": "09773') == 3
+
+
+def test_details_button_selects_and_writes_the_url():
+    at = run_page()
+    at.button(key=f"{DETAILS_KEY_PREFIX}templin").click().run()
+    assert param(at, "beispiel") == "templin"
+    assert "Ausgewählt: **Mittelbereich Templin" in texts(at)
+    at.button(key="beispiele.clear").click().run()
+    assert "beispiel" not in at.query_params
+
+
+@pytest.mark.parametrize(
+    ("params", "note", "cards"),
+    [
+        ({"bundesland": "XX"}, "Unbekanntes Bundesland", 61),
+        ({"bundesland": "HE,SL"}, "Für Hessen liegen keine Beispiele vor", 2),
+        ({"thema": "raumfahrt", "bundesland": "SL"}, "Unbekanntes Thema", 2),
+        ({"von": "zwanzig"}, "keine Jahreszahl", 61),
+        ({"beispiel": "atlantis"}, "Unbekanntes Beispiel", 61),
+        ({"nur_kooperationen": "vielleicht"}, "nur_kooperationen=vielleicht", 61),
+    ],
+)
+def test_bad_params_give_a_note_and_no_exception(params, note, cards):
+    at = run_page(**params)
+    assert not at.exception, at.exception
+    assert any(note in i.value for i in at.info), [i.value for i in at.info]
+    assert len(card_ids(at)) == cards
+
+
+def test_presenter_mode_is_compact_and_keeps_the_note():
+    at = run_page(praesentation="1", thema="gesundheit")
+    assert not at.exception, at.exception
+    assert not at.title
+    assert len(card_ids(at)) == 5
+    assert any(e.label == "Filter" for e in at.expander)
+    assert "**5** von 61 Beispielen (Gesundheit)" in texts(at)
+
+
+def test_map_loads_only_local_scripts():
+    at = run_page()
+    args = map_args(at)
+    links = args["js_links"] + args["css_links"]
+    assert links and all(link.startswith("/app/static/") for link in links), links
