@@ -14,7 +14,7 @@ st.set_page_config(
     page_title="KSG-Transferwerkstatt Gröditz 2019",
     page_icon="🏘️",
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",
 )
 offline.use_local_leaflet(st.get_option("server.baseUrlPath") or "")
 

@@ -620,9 +620,6 @@ def build_examples_map(
     class `ksg-example` so tests can count them.
     """
     fmap = maps.base_map(map_bounds(examples, selected, outlines))
-    # Leaflet's keyboard handler focuses the map on the first mousedown; inside the component
-    # iframe that scrolls a partly visible map into view and the click lands elsewhere.
-    fmap.options["keyboard"] = False
     maps.add_outlines(fmap, states[["geometry"]], maps.OUTLINE_STATE, "Länder")
     if outlines is not None and not outlines.empty:
         data = maps.escaped(outlines[["ags", "name", "geometry"]], ["name"])

@@ -132,7 +132,7 @@ def page_header(title: str, note: str, short_note: str, presenter: bool) -> None
     """Page title and a note; presenter mode: one compact line each (room for map and cards)."""
     if presenter:
         st.html(
-            '<div style="font-size:1.45rem;font-weight:700;margin-top:1rem">'
+            '<div style="font-size:1.45rem;font-weight:700">'
             f"{html.escape(title)}</div>"
             f'<div style="font-size:.95rem;color:#55606b">{html.escape(short_note)}</div>'
         )

@@ -62,6 +62,9 @@ def base_map(bounds: tuple[tuple, tuple] | None, online_tiles: bool = False) -> 
         zoom_snap=0.25,
         control_scale=True,
         attribution_control=True,
+        # Leaflet's keyboard handler focuses the map on the first click, which scrolls the
+        # page inside the component iframe and swallows that click.
+        keyboard=False,
     )
     fmap.get_root().header.add_child(
         folium.Element(

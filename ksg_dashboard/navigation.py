@@ -17,23 +17,23 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/overview.py", "Übersicht", "🗺️", ""),
-    PageSpec("pages/tour.py", "Rundfahrt", "🚌", "tour", ("stopp",)),
+    PageSpec("app_pages/overview.py", "Übersicht", "🗺️", ""),
+    PageSpec("app_pages/tour.py", "Rundfahrt", "🚌", "tour", ("stopp",)),
     PageSpec(
-        "pages/demographics.py",
+        "app_pages/demographics.py",
         "Demografie",
         "📈",
         "demografie",
         ("indikator", "jahr", "basis", "ansicht", "vergleich"),
     ),
     PageSpec(
-        "pages/examples.py",
+        "app_pages/examples.py",
         "Beispiele",
         "🏘️",
         "beispiele",
         ("beispiel", "thema", "bundesland", "von", "bis", "suche", "nur_kooperationen"),
     ),
-    PageSpec("pages/programme.py", "Programm", "🗓️", "programm", ("punkt",)),
+    PageSpec("app_pages/programme.py", "Programm", "🗓️", "programm", ("punkt",)),
 )
 
 

@@ -40,10 +40,7 @@ def page_header(data: Mapping, presenter: bool) -> None:
     """Title and what/when/where; presenter mode: one compact title line."""
     title = "Programm der Transferwerkstatt"
     if presenter:
-        st.html(
-            '<div style="font-size:1.45rem;font-weight:700;margin-top:1rem">'
-            f"{html.escape(title)}</div>"
-        )
+        st.html(f'<div style="font-size:1.45rem;font-weight:700">{html.escape(title)}</div>')
         return
     st.title(title)
     moderation = data["moderation"]

@@ -102,16 +102,11 @@ def step_buttons(index: int | None, n_stops: int) -> None:
     cols[3].html(f'<div class="ksg-tour-position"><b>{position}</b></div>')
 
 
-# Presenter mode puts the navigation in a 4rem header; the shared presenter style leaves only
-# 2.2rem above the content, so the first line would hide behind the header.
-PRESENTER_CSS = (
-    '<style>[data-testid="stMainBlockContainer"] { padding-top: 4.3rem; }'
-    ".ksg-tour-card p { margin-bottom: .35rem; }</style>"
-)
+PRESENTER_CSS = "<style>.ksg-tour-card p { margin-bottom: .35rem; }</style>"
 
 
 def presenter_layout(presenter: bool) -> None:
-    """Room for the top navigation in presenter mode (the page starts with the step buttons)."""
+    """Tighter stop cards in presenter mode."""
     if presenter:
         st.html(PRESENTER_CSS)
 

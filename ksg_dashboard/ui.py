@@ -20,7 +20,7 @@ PRESENTER_CSS = """
 html { font-size: 21px; }
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
 .ksg-secondary { display: none; }
-[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; max-width: 100%; }
+[data-testid="stMainBlockContainer"] { padding-top: 4.3rem; max-width: 100%; }
 </style>
 """
 BASE_CSS = """

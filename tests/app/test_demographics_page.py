@@ -3,7 +3,7 @@
 The page is opened as a deep link would open it: the global filter (region, ags, land,
 praesentation) is read on the session's first run, which AppTest starts on the default page;
 that page drops the demographics parameters as foreign ones, so they are set again before
-switching to pages/demographics.py (see the AppTest limits noted in tests/app/test_shell.py).
+switching to app_pages/demographics.py.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from ksg_dashboard.ui import format_float
 from tests.conftest import APP_FILE
 
 TIMEOUT = 90
-PAGE = "pages/demographics.py"
+PAGE = "app_pages/demographics.py"
 PAGE_PARAMS = next(p.params for p in PAGES if p.url_path == "demografie")
 KEYS = {
     "indicator": "demografie.indikator",

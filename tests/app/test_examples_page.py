@@ -13,7 +13,7 @@ from ksg_dashboard.selection import FILTER_PARAMS
 from tests.conftest import APP_FILE
 
 TIMEOUT = 60
-PAGE = "pages/examples.py"
+PAGE = "app_pages/examples.py"
 
 
 def param(at: AppTest, key: str) -> str:

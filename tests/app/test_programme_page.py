@@ -12,7 +12,7 @@ from ksg_dashboard.selection import FILTER_PARAMS
 from tests.conftest import APP_FILE
 
 TIMEOUT = 60
-PAGE = "pages/programme.py"
+PAGE = "app_pages/programme.py"
 
 
 def param(at: AppTest, key: str) -> str:

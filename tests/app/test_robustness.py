@@ -26,7 +26,7 @@ def open_page(file: str, **params: str) -> AppTest:
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
-    if file != "pages/overview.py":
+    if file != "app_pages/overview.py":
         at.switch_page(file).run()
     return at
 
@@ -37,28 +37,28 @@ def errors(at: AppTest) -> str:
 
 def test_corrupt_age_table_breaks_only_the_age_section(data_copy):
     (data_copy / "district_age.parquet").write_bytes(b"not a parquet file")
-    at = open_page("pages/demographics.py", region="ag-bachtal")
+    at = open_page("app_pages/demographics.py", region="ag-bachtal")
     assert not at.exception
     assert "district_age.parquet" in errors(at) and "make data" in errors(at)
     assert at.get("plotly_chart"), "the time chart above the age section still renders"
-    overview = open_page("pages/overview.py")
+    overview = open_page("app_pages/overview.py")
     assert not overview.exception and not overview.error
     assert overview.metric[0].label == "Gemeinden"
 
 
 def test_missing_measures_file_stops_only_pages_that_need_it(data_copy):
     (data_copy / "measures.yaml").unlink()
-    overview = open_page("pages/overview.py")
+    overview = open_page("app_pages/overview.py")
     assert not overview.exception
     assert "measures.yaml" in errors(overview) and "Datei fehlt" in errors(overview)
-    demographics = open_page("pages/demographics.py", region="ag-bachtal")
+    demographics = open_page("app_pages/demographics.py", region="ag-bachtal")
     assert not demographics.exception and not demographics.error
     assert demographics.get("plotly_chart")
 
 
 def test_missing_register_keeps_the_app_running(data_copy):
     (data_copy / "municipalities.parquet").unlink()
-    at = open_page("pages/programme.py")
+    at = open_page("app_pages/programme.py")
     assert not at.exception
     assert "municipalities.parquet" in errors(at)
     assert at.title, "the programme page itself still renders"

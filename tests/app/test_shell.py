@@ -58,26 +58,28 @@ def test_overview_default_shows_germany_figures_and_the_five_cooperations():
     assert {"Region in Bewegung", "Kurstadtregion", "AG Bachtal", "Bad Berleburg"} <= buttons
 
 
-# AppTest limits (streamlit 1.67, with st.navigation): sidebar widgets vanish from its element
-# tree after a rerun, and query parameters written by the script are not reflected back in
-# `at.query_params`. The URL round trip and cross-page persistence in a real browser are
-# therefore tested in tests/e2e; here we test the state and what the page renders.
-
-
 def test_region_param_selects_region():
     at = run_app(region="kurstadtregion-elbe-elster")
     assert at.multiselect(key="filter.region").value == ["kurstadtregion-elbe-elster"]
+    assert at.query_params["region"] == "kurstadtregion-elbe-elster"
     assert at.metric[0].value == "4"
     assert at.metric[1].value == "24.220"  # 4 members, 31.12.2022
     assert "Kurstadtregion" in texts(at)
 
 
-def test_widget_change_updates_selection_and_page():
+def test_widget_changes_update_page_and_url():
     at = run_app()
     at.multiselect(key="filter.region").select("ag-bachtal").run()
     assert at.session_state["filter.selection"].regions == ("ag-bachtal",)
-    assert [s.value for s in at.subheader] == ["AG Bachtal"]
+    assert [s.value for s in at.main.subheader] == ["AG Bachtal"]
     assert at.metric[0].value == "3"
+    assert at.query_params["region"] == "ag-bachtal"
+    at.text_input(key="filter.search").input("Syrgen").run()
+    at.selectbox(key="filter.ags").select("09773170").run()
+    assert at.query_params["ags"] == "09773170"
+    assert "Syrgenstein" in texts(at)
+    at.multiselect(key="filter.region").unselect("ag-bachtal").run()
+    assert "region" not in at.query_params
 
 
 def test_municipality_param_shows_municipality_details():
@@ -89,14 +91,16 @@ def test_municipality_param_shows_municipality_details():
 
 def test_selection_holds_when_switching_pages():
     at = run_app(region="ag-bachtal", land="09")
-    at.switch_page("pages/tour.py").run()
+    at.switch_page("app_pages/tour.py").run()
     assert at.title[0].value.startswith("Rundfahrt")
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("app_pages/overview.py").run()
     population = read_population()
     bavaria_2022 = population[(population["year"] == 2022) & (population["state_key"] == "09")]
     # Regions and states combine as a union; AG Bachtal lies in Bavaria.
     assert at.metric[0].value == format_int(len(bavaria_2022))
-    assert at.session_state["filter.selection"].states == ("09",)
+    assert at.multiselect(key="filter.land").value == ["09"]
+    assert at.query_params["region"] == "ag-bachtal"
+    assert at.query_params["land"] == "09"
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from ksg_dashboard.datastore import read_tour
 from tests.conftest import APP_FILE
 
 TIMEOUT = 60
-PAGE = "pages/tour.py"
+PAGE = "app_pages/tour.py"
 N_STOPS = len(read_tour().stops)
 
 
@@ -104,7 +104,7 @@ def test_next_previous_and_whole_route_update_stop_and_url():
 
 def test_stop_survives_a_visit_to_another_page():
     at = run_tour(stopp="4")
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("app_pages/overview.py").run()
     at.query_params.pop("stopp", None)  # other pages drop it from the URL (see navigation.py)
     at.switch_page(PAGE).run()
     assert highlighted(at) == ["4"]

@@ -14,7 +14,6 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright, Route, sync_playwright
 
 from bench.server import (
-    APP_DONE,
     CHROMIUM,
     CHROMIUM_ARGS,
     DEFAULT_APP,
@@ -55,12 +54,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
 
 
 @pytest.fixture(scope="session")
-def app_server(playwright: Playwright, tmp_path_factory) -> Iterator[StreamlitServer]:
+def app_server() -> Iterator[StreamlitServer]:
     """The app served headless on a free port of 127.0.0.1 for the whole session (`.url`).
 
-    One visit of "/" warms it up: a deep link as the very first visit after a server start
-    makes Streamlit show "Page not found" once, because the pages are registered only when
-    the entry script has run (seen with streamlit 1.67).
+    No warm-up visit: the first test may open a deep link, as a real first visitor would.
     """
     script = Path(os.environ.get(APP_ENV, DEFAULT_APP))
     try:
@@ -71,23 +68,10 @@ def app_server(playwright: Playwright, tmp_path_factory) -> Iterator[StreamlitSe
         error = ""
     if error:
         pytest.fail(error, pytrace=False)
-    _warm_up(playwright, server.url, tmp_path_factory.mktemp("warm-up"))
     try:
         yield server
     finally:
         server.stop()
-
-
-def _warm_up(playwright: Playwright, url: str, profile: Path) -> None:
-    context = playwright.chromium.launch_persistent_context(
-        str(profile), executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS)
-    )
-    try:
-        page = context.new_page()
-        page.goto(url, timeout=TIMEOUT_MS)
-        page.wait_for_selector(APP_DONE, timeout=TIMEOUT_MS)
-    finally:
-        context.close()
 
 
 @pytest.fixture(scope="session")

@@ -26,20 +26,11 @@ MUNICIPALITIES_IN_WEB_LAYER = 11_299
 PRESENTER = {"width": 1280, "height": 720}
 CHART = "[data-testid=stPlotlyChart] .js-plotly-plot .main-svg"
 NOT_FOUND = "Page not found"
-_warmed: set[str] = set()
 
 
 @pytest.fixture
-def page(app_server: StreamlitServer, browser_page: Page) -> Page:
-    """The browser page, after the server has run the app once at "/".
-
-    Right after the server starts, the first visit of a deep link such as /demografie shows
-    Streamlit's "Page not found" dialog (the page registry is filled by the first script run),
-    although the page then renders. One visit of "/" per server avoids that race.
-    """
-    if app_server.url not in _warmed:
-        open_page(browser_page, app_server.url)
-        _warmed.add(app_server.url)
+def page(browser_page: Page) -> Page:
+    """The browser page (short name used throughout this module)."""
     return browser_page
 
 

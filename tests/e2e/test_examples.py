@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-from playwright.sync_api import Page, Playwright, expect
+from playwright.sync_api import Page, expect
 
-from bench.server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
+from bench.server import StreamlitServer
 from ksg_dashboard.examples import MARKER_CLASS
 from tests.e2e.browser import (
     external_requests,
@@ -34,26 +33,6 @@ def collapse_sidebar(page: Page) -> None:
         " return !s || s.getBoundingClientRect().right <= 1; }"
     )
     page.wait_for_timeout(300)  # let the main column settle after the slide-out
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _warm_app(app_server: StreamlitServer, playwright: Playwright, tmp_path_factory) -> None:
-    """Open the app once before these tests.
-
-    On a freshly started server, the very first session that lands on a sub-page gets
-    Streamlit's "Page not found" dialog (seen with streamlit 1.67), which would block clicks.
-    """
-    context = playwright.chromium.launch_persistent_context(
-        str(tmp_path_factory.mktemp("warm-profile")),
-        executable_path=str(CHROMIUM),
-        headless=True,
-        args=list(CHROMIUM_ARGS),
-    )
-    try:
-        page = context.pages[0] if context.pages else context.new_page()
-        open_page(page, app_server.url)
-    finally:
-        context.close()
 
 
 def markers(page: Page):

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-import pytest
-from playwright.sync_api import Page, Playwright, expect
+from playwright.sync_api import Page, expect
 
-from bench.server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
+from bench.server import StreamlitServer
 from ksg_dashboard.datastore import read_tour
 from tests.e2e.browser import (
     external_requests,
@@ -23,27 +21,6 @@ from tests.e2e.browser import (
 
 N_STOPS = len(read_tour().stops)
 PRESENTER_VIEWPORT = {"width": 1280, "height": 720}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _app_started(app_server: StreamlitServer, playwright: Playwright) -> Iterator[None]:
-    """Open "/" once before the tests of this module.
-
-    Streamlit 1.67 runs a fresh server in its old pages-directory mode until some session has
-    called st.navigation: a first visit straight to /tour would run pages/tour.py without
-    dashboard.py (no navigation, maps from CDNs). Remove this once the app's page folder is no
-    longer called `pages/`.
-    """
-    with tempfile.TemporaryDirectory() as profile:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS)
-        )
-        try:
-            page = context.pages[0] if context.pages else context.new_page()
-            open_page(page, app_server.url)
-        finally:
-            context.close()
-    yield
 
 
 def open_tour(page: Page, server: StreamlitServer, query: str = "") -> None:

@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from ksg_dashboard import filters, overview, panels, ui
-from ksg_dashboard.loaders import load_overview_data, load_overview_map, load_sources
+from ksg_dashboard.loaders import load_overview_data, load_sources, overview_map
 from ksg_dashboard.mapdata import MEASURE_COLOUR, region_colours
 from ksg_dashboard.selection import selected_ags, selection_from_click
 
@@ -31,9 +31,7 @@ with map_column:
     online = not selection.presenter and st.toggle(
         "Online-Hintergrundkarte (OpenStreetMap)", key="overview.tiles"
     )
-    fmap = load_overview_map(
-        selection.regions, selection.ags, selection.states, selection.custom, online
-    )
+    fmap = overview_map(selection, online)
     clicked = st_folium(
         fmap,
         key=f"overview.map.{hash((selection, online))}",
