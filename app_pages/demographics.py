@@ -8,6 +8,7 @@ from ksg_dashboard.charts import make_time_chart
 from ksg_dashboard.config import FIRST_YEAR, LAST_YEAR
 from ksg_dashboard.demography import INDICATORS
 from ksg_dashboard.loaders import (
+    germany_map,
     load_cooperations,
     load_dependency_ratios,
     load_district_age,
@@ -17,7 +18,6 @@ from ksg_dashboard.loaders import (
     load_population,
     load_sources,
     load_states,
-    load_web_layer,
 )
 from ksg_dashboard.navigation import PAGES
 from ksg_dashboard.selection import selected_ags
@@ -91,10 +91,7 @@ with chart_column:
 table = load_municipality_table(year, base_year)
 with map_column:
     if view == "deutschland":
-        layer_ags, layer_json = ui.load_or_stop(load_web_layer)
-        fmap, breaks = demography_views.germany_map(
-            layer_ags, layer_json, states, table, names, indicator
-        )
+        fmap, breaks = ui.load_or_stop(lambda: germany_map(indicator.key, year, base_year))
     elif ags:
         fmap, breaks = demography_views.selection_map(
             ui.load_or_stop(lambda: load_municipality_shapes("regional")),

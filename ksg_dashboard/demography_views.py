@@ -169,8 +169,9 @@ def legend_items(breaks: list[float], indicator: Indicator) -> list[tuple[str, s
     return [*items, (MISSING_COLOUR, "keine Angabe")]
 
 
-def value_labels(values: pd.Series, indicator: Indicator) -> list[str]:
-    """German formatted values for tooltips ('keine Angabe' where missing)."""
+def value_labels(values: pd.Series, indicator: Indicator, named: bool = True) -> list[str]:
+    """German formatted values for tooltips ('keine Angabe' where missing); `named` puts the
+    indicator's name in front (left out on the Germany map, where 11,000 copies add up)."""
     out = []
     for value in pd.to_numeric(values, errors="coerce"):
         if pd.isna(value):
@@ -179,7 +180,8 @@ def value_labels(values: pd.Series, indicator: Indicator) -> list[str]:
         text = (
             f"{value:,.{indicator.digits}f}".replace(",", "_").replace(".", ",").replace("_", ".")
         )
-        out.append(f"{indicator.label}: {text} {indicator.unit}".strip())
+        prefix = f"{indicator.label}: " if named else ""
+        out.append(f"{prefix}{text} {indicator.unit}".strip())
     return out
 
 
@@ -219,7 +221,7 @@ def germany_map(
     breaks, classes = classify(values, indicator.diverging, centre)
     labels = [
         (f"{names.get(a, a)} ({a})", v)
-        for a, v in zip(layer_ags, value_labels(values, indicator), strict=True)
+        for a, v in zip(layer_ags, value_labels(values, indicator, named=False), strict=True)
     ]
     fmap = maps.base_map(None)
     fmap.add_child(

@@ -13,6 +13,7 @@ import streamlit as st
 from ksg_dashboard import (
     datastore,
     demography,
+    demography_views,
     indicators,
     mapdata,
     overview,
@@ -204,3 +205,24 @@ def overview_map(selection_now: selection.Selection, online_tiles: bool) -> foli
         online_tiles,
     )
     return copy.deepcopy(cached)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def load_germany_map(indicator_key: str, year: int, base_year: int) -> tuple[folium.Map, list]:
+    """The Germany-wide municipality map for one indicator (building takes ~0.6 s)."""
+    layer_ags, layer_json = load_web_layer()
+    names = load_municipalities().set_index("ags")["name"].to_dict()
+    return demography_views.germany_map(
+        layer_ags,
+        layer_json,
+        load_states(),
+        load_municipality_table(year, base_year),
+        names,
+        demography.INDICATORS[indicator_key],
+    )
+
+
+def germany_map(indicator_key: str, year: int, base_year: int) -> tuple[folium.Map, list]:
+    """A private copy of the cached Germany-wide map (see `overview_map` for why)."""
+    fmap, breaks = load_germany_map(indicator_key, year, base_year)
+    return copy.deepcopy(fmap), breaks
