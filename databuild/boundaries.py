@@ -121,3 +121,19 @@ def states(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         crs=4326,
     )
     return frame.dissolve(by=["state_key", "name"], as_index=False)
+
+
+def with_region_names(
+    municipalities: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, states: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame:
+    """Adds `district_name` and `state_name` (VG250 names of 2016) to the municipalities."""
+    district_names = districts.set_index("district_key")["name"]
+    state_names = states.set_index("state_key")["name"]
+    result = municipalities.copy()
+    result.insert(5, "district_name", result["district_key"].map(district_names))
+    result.insert(7, "state_name", result["state_key"].map(state_names))
+    missing = result["district_name"].isna() | result["state_name"].isna()
+    if missing.any():
+        sample = result.loc[missing, "ags"].head(5).tolist()
+        raise DataValidationError("gemeinden.geo.json", f"no district/state outline for {sample}")
+    return result

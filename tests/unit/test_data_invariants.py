@@ -386,3 +386,17 @@ def test_manifest_matches_files() -> None:
         content = (DATA / name).read_bytes()
         assert len(content) == entry["bytes"], name
         assert hashlib.sha256(content).hexdigest() == entry["sha256"], name
+
+
+@pytest.mark.parametrize("level", ["overview", "regional"])
+def test_polygons_carry_keys_and_names_of_district_and_state(level):
+    shapes = gpd.read_parquet(DATA / f"municipalities_{level}.parquet").set_index("ags")
+    assert shapes.loc["14627050", ["name", "type", "district_name", "state_name"]].tolist() == [
+        "Gröditz",
+        "Stadt",
+        "Meißen",
+        "Sachsen",
+    ]
+    assert shapes.loc["14627050", "ars"] == "146270050050"
+    assert shapes["district_name"].notna().all() and shapes["state_name"].notna().all()
+    assert (shapes.index.str[:5] == shapes["district_key"]).all()

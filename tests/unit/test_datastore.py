@@ -40,7 +40,16 @@ def population_frame() -> pd.DataFrame:
 
 def shapes_frame() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
-        {"ags": ["14627050"], "name": ["Gröditz, Stadt"], "type": ["Stadt"]},
+        {
+            "ags": ["14627050"],
+            "ars": ["146270050050"],
+            "name": ["Gröditz, Stadt"],
+            "type": ["Stadt"],
+            "district_key": ["14627"],
+            "district_name": ["Meißen"],
+            "state_key": ["14"],
+            "state_name": ["Sachsen"],
+        },
         geometry=[box(13.40, 51.39, 13.49, 51.43)],
         crs="EPSG:4326",
     )
