@@ -156,6 +156,18 @@ def _normalise_milestones(items: Any, rid: str, problems: list[str]) -> list[dic
     return result
 
 
+def _record_id(record: dict, position: int, seen: set[str], problems: list[str]) -> str:
+    """The record's id (a placeholder if it has none); missing and repeated ids are problems."""
+    rid = record.get("id")
+    if not _has_text(rid):
+        problems.append(f"record {position}: no id")
+        rid = f"record {position}"
+    elif rid in seen:
+        problems.append(f"{rid}: duplicate id")
+    seen.add(rid)
+    return rid
+
+
 def build_cooperations(curated_path: str | Path, municipalities: pd.DataFrame) -> list[dict]:
     """Validate the curated cooperations and return normalised records.
 
@@ -173,13 +185,7 @@ def build_cooperations(curated_path: str | Path, municipalities: pd.DataFrame) -
     seen: set[str] = set()
     result = []
     for position, record in enumerate(records):
-        rid = record.get("id")
-        if not _has_text(rid):
-            problems.append(f"record {position}: no id")
-            rid = f"record {position}"
-        elif rid in seen:
-            problems.append(f"{rid}: duplicate id")
-        seen.add(rid)
+        rid = _record_id(record, position, seen, problems)
         for field in COOPERATION_FIELDS:
             if field not in record:
                 problems.append(f"{rid}: field {field!r} is missing")
@@ -300,13 +306,7 @@ def build_measures(examples_path: str | Path, municipalities: pd.DataFrame) -> l
     seen: set[str] = set()
     result = []
     for position, raw in enumerate(records):
-        rid = raw.get("id")
-        if not _has_text(rid):
-            problems.append(f"record {position}: no id")
-            rid = f"record {position}"
-        elif rid in seen:
-            problems.append(f"{rid}: duplicate id")
-        seen.add(rid)
+        rid = _record_id(raw, position, seen, problems)
 
         state = raw.get("state")
         state_key = STATE_ABBREVIATIONS.get(state) if isinstance(state, str) else None

@@ -22,33 +22,24 @@ from ksg_dashboard.validation import (
 
 DetailLevel = Literal["overview", "regional"]
 
+SHAPE_COLUMNS = {
+    "ags",
+    "ars",
+    "name",
+    "type",
+    "district_key",
+    "district_name",
+    "state_key",
+    "state_name",
+    "geometry",
+}
 REQUIRED_COLUMNS = {
     "population.parquet": {"ags", "year", "name", "population", "male", "female", "census_based"},
     "municipalities.parquet": {"ags", "name", "state_key", "district_key", "lon", "lat"},
     "district_age.parquet": {"district_key", "year", "age_order", "sex", "population"},
     "dependency_ratios.parquet": {"district_key", "youth_ratio", "old_age_ratio"},
-    "municipalities_overview.parquet": {
-        "ags",
-        "ars",
-        "name",
-        "type",
-        "district_key",
-        "district_name",
-        "state_key",
-        "state_name",
-        "geometry",
-    },
-    "municipalities_regional.parquet": {
-        "ags",
-        "ars",
-        "name",
-        "type",
-        "district_key",
-        "district_name",
-        "state_key",
-        "state_name",
-        "geometry",
-    },
+    "municipalities_overview.parquet": SHAPE_COLUMNS,
+    "municipalities_regional.parquet": SHAPE_COLUMNS,
     "districts.parquet": {"district_key", "name", "geometry"},
     "states.parquet": {"state_key", "name", "geometry"},
 }

@@ -18,6 +18,7 @@ from ksg_dashboard import maps
 from ksg_dashboard.config import FIRST_CENSUS_YEAR, STATE_ABBREVIATIONS, STATE_NAMES
 from ksg_dashboard.indicators import TERRITORIAL_CHANGE_SHARE
 from ksg_dashboard.mapdata import GERMANY_BOUNDS, bounds_of
+from ksg_dashboard.selection import query_values
 
 # The programme ran 2010–2019 (merged into the new programme structure from 2020).
 YEAR_MIN = 2010
@@ -368,18 +369,6 @@ class ParsedExamples:
     notes: list[str] = field(default_factory=list)
 
 
-def _values(params: Mapping[str, Iterable[str] | str], key: str) -> list[str]:
-    raw = params.get(key, [])
-    items = [raw] if isinstance(raw, str) else list(raw)
-    values: list[str] = []
-    for item in items:
-        for part in str(item).split(","):
-            part = part.strip()
-            if part and part not in values:
-                values.append(part)
-    return values
-
-
 def _last(params: Mapping[str, Iterable[str] | str], key: str) -> str | None:
     raw = params.get(key, [])
     items = [raw] if isinstance(raw, str) else list(raw)
@@ -425,7 +414,7 @@ def parse_params(
     notes: list[str] = []
     states: list[str] = []
     usable = set(STATE_NAMES if states_with_examples is None else states_with_examples)
-    for value in _values(params, "bundesland"):
+    for value in query_values(params, "bundesland"):
         key = _state_key(value)
         if key is None:
             notes.append(f"Unbekanntes Bundesland „{value}“ wurde ignoriert.")
@@ -436,7 +425,7 @@ def parse_params(
 
     by_slug = {slug(t): t for t in themes}
     chosen_themes: list[str] = []
-    for value in _values(params, "thema"):
+    for value in query_values(params, "thema"):
         theme = by_slug.get(slug(value))
         if theme is None:
             notes.append(f"Unbekanntes Thema „{value}“ wurde ignoriert.")

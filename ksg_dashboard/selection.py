@@ -47,7 +47,7 @@ class ParsedQuery:
     notes: list[str] = field(default_factory=list)
 
 
-def _values(params: Mapping[str, Iterable[str] | str], key: str) -> list[str]:
+def query_values(params: Mapping[str, Iterable[str] | str], key: str) -> list[str]:
     """All values of a repeatable, possibly comma-separated parameter, stripped, in order."""
     raw = params.get(key, [])
     items = [raw] if isinstance(raw, str) else list(raw)
@@ -73,14 +73,14 @@ def parse_query(
     notes: list[str] = []
 
     regions = []
-    for value in _values(params, "region"):
+    for value in query_values(params, "region"):
         if value in region_ids:
             regions.append(value)
         else:
             notes.append(f"Unbekannte Region „{value}“ wurde ignoriert.")
 
     ags = None
-    ags_values = _values(params, "ags")
+    ags_values = query_values(params, "ags")
     for value in ags_values:
         key = value.zfill(8) if AGS_RE.match(value) else None
         if key is None:
@@ -95,14 +95,14 @@ def parse_query(
             notes.append(f"Nur eine Gemeinde auswählbar; {key} wurde ignoriert.")
 
     states = []
-    for value in _values(params, "land"):
+    for value in query_values(params, "land"):
         key = value.zfill(2) if STATE_RE.match(value) else None
         if key is None or key not in state_keys:
             notes.append(f"Unbekanntes Land „{value}“ wurde ignoriert.")
         elif key not in states:
             states.append(key)
 
-    presenter_values = _values(params, "praesentation")
+    presenter_values = query_values(params, "praesentation")
     presenter = bool(presenter_values) and presenter_values[-1].lower() in {"1", "ja", "true"}
     if (
         presenter_values
@@ -112,7 +112,7 @@ def parse_query(
         notes.append(f"praesentation={presenter_values[-1]} wurde ignoriert (erlaubt: 1 oder 0).")
 
     custom = []
-    for value in _values(params, "eigene"):
+    for value in query_values(params, "eigene"):
         key = value.zfill(8) if AGS_RE.match(value) else None
         if key is None or key not in ags_keys:
             notes.append(f"Eigene Auswahl: „{value}“ ist kein bekannter Gemeindeschlüssel.")
