@@ -39,6 +39,8 @@ run: install
 	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
 
 test: install-dev chromium
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
 
 data: $(VENV)/.runtime
