@@ -60,7 +60,9 @@ def headline_metrics(figures: Headline, selection: Selection, data: OverviewData
         )
         return
     st.markdown(f"**{scope}** · Stand 31.12.{figures.year}")
-    cols = st.columns(4)
+    # On phones the four cards would stack and push the map off the screen: one line instead.
+    st.html(f'<div class="ksg-compact-headline">{html.escape(headline_line(figures))}</div>')
+    cols = st.container(key="ksg-metrics").columns(4)
     cols[0].metric("Gemeinden", format_int(figures.municipalities))
     cols[1].metric(f"Einwohner {figures.year}", format_int(figures.population))
     cols[2].metric("Fläche", f"{format_float(figures.area_km2, 0)} km²")

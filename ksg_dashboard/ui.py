@@ -32,6 +32,12 @@ h1 { font-size: 2rem !important; padding-top: 0 !important; }
 .ksg-legend span.swatch { display: inline-block; width: .95rem; height: .95rem;
   border-radius: 3px; margin-right: .35rem; vertical-align: -2px; border: 1px solid #0003; }
 .ksg-source { font-size: .8rem; color: #55606b; margin-top: .2rem; }
+.ksg-compact-headline { display: none; }
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
+  .st-key-ksg-metrics { display: none; }
+  .ksg-compact-headline { display: block; font-size: 1.05rem; }
+}
 .ksg-uncertain { background: #fff4d6; border-left: 4px solid #e0a100; padding: .2rem .5rem; }
 </style>
 """
