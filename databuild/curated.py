@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from databuild.curated_yaml import read_yaml
 from ksg_dashboard.config import STATE_ABBREVIATIONS, STATE_NAMES
 from ksg_dashboard.validation import AGS_PATTERN, DataValidationError, check_in_germany
 
@@ -51,16 +52,9 @@ def known_municipalities(registers: Iterable[pd.DataFrame]) -> pd.DataFrame:
 
 def _load_yaml_list(path: str | Path) -> list[dict[str, Any]]:
     """Read a YAML file whose top level is a list of mappings."""
-    file = str(path)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
-    except FileNotFoundError as error:
-        raise DataValidationError(file, "file is missing") from error
-    except yaml.YAMLError as error:
-        raise DataValidationError(file, f"invalid YAML: {error}") from error
-    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise DataValidationError(file, "top level must be a list of records (mappings)")
+    data = read_yaml(path, list, "a list of records (mappings)")
+    if not all(isinstance(item, dict) for item in data):
+        raise DataValidationError(str(path), "top level must be a list of records (mappings)")
     return data
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from databuild.curated_yaml import read_yaml
 from ksg_dashboard import config
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.programme import TIME_RE, page_paths, parse_ref
@@ -125,14 +126,7 @@ def build_programme(
     organisation, and references to unknown cooperations, states or pages.
     """
     file = str(curated_path)
-    try:
-        raw = yaml.safe_load(Path(curated_path).read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise DataValidationError(file, "file is missing") from error
-    except yaml.YAMLError as error:
-        raise DataValidationError(file, f"invalid YAML: {error}") from error
-    if not isinstance(raw, dict):
-        raise DataValidationError(file, "top level must be a mapping")
+    raw = read_yaml(curated_path, dict, "a mapping")
     programme = copy.deepcopy(raw)
     problems = [f"missing {key!r}" for key in REQUIRED if not raw.get(key)]
     if problems:

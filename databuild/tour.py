@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from databuild.curated import write_yaml
+from databuild.curated_yaml import read_yaml
 from ksg_dashboard.tour import (
     COORDINATE_CENTRE,
     COORDINATE_SITE,
@@ -68,17 +68,7 @@ def _is_number(value: Any) -> bool:
 
 
 def _load_mapping(path: str | Path) -> dict[str, Any]:
-    file = str(path)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
-    except FileNotFoundError as error:
-        raise DataValidationError(file, "file is missing") from error
-    except yaml.YAMLError as error:
-        raise DataValidationError(file, f"invalid YAML: {error}") from error
-    if not isinstance(data, dict):
-        raise DataValidationError(file, "top level must be a mapping with tour fields and stops")
-    return data
+    return read_yaml(path, dict, "a mapping with tour fields and stops")
 
 
 def _check_sources(sources: Any, where: str, problems: list[str]) -> list[dict[str, Any]]:

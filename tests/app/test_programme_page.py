@@ -8,33 +8,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ksg_dashboard.programme_panels import KEY_POINT, KEY_STATE
-from ksg_dashboard.selection import FILTER_PARAMS
-from tests.conftest import APP_FILE
+from tests.app.pages import param
+from tests.app.pages import run_page as open_page
 
 TIMEOUT = 60
 PAGE = "app_pages/programme.py"
 
 
-def param(at: AppTest, key: str) -> str:
-    """A query parameter the page wrote (AppTest keeps it as a string or a list of strings)."""
-    value = at.query_params[key]
-    return value if isinstance(value, str) else value[-1]
-
-
 def run_page(**params: str) -> AppTest:
-    """Open the app (global parameters such as praesentation), then the page with its own.
-
-    As in a browser session, the shell runs first; starting AppTest with switch_page alone
-    would run the page without the shell (no presenter mode, no local Leaflet).
-    """
-    at = AppTest.from_file(APP_FILE, default_timeout=TIMEOUT)
-    for key in FILTER_PARAMS:
-        if key in params:
-            at.query_params[key] = params[key]
-    at.run()
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.switch_page(PAGE).run()
+    return open_page(PAGE, **params)
 
 
 def markdown(at: AppTest) -> str:
