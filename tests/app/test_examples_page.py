@@ -12,7 +12,6 @@ from ksg_dashboard.examples_panels import DETAILS_KEY_PREFIX, KEY_STATE
 from tests.app.pages import param
 from tests.app.pages import run_page as open_page
 
-TIMEOUT = 60
 PAGE = "app_pages/examples.py"
 
 

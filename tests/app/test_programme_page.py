@@ -11,7 +11,6 @@ from ksg_dashboard.programme_panels import KEY_POINT, KEY_STATE
 from tests.app.pages import param
 from tests.app.pages import run_page as open_page
 
-TIMEOUT = 60
 PAGE = "app_pages/programme.py"
 
 
