@@ -139,7 +139,7 @@ panels.territorial_notes(population, register, ags)
 panels.district_age_section(
     ui.load_or_stop(load_district_age),
     ui.load_or_stop(load_dependency_ratios),
-    demography_views.districts_of(ags, register),
+    demography_views.districts_of(ags),
     selection.presenter,
     sources,
 )

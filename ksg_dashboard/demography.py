@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ksg_dashboard.config import FIRST_CENSUS_YEAR
 from ksg_dashboard.indicators import spans_census_break
 
 
@@ -102,13 +101,6 @@ def series_indicators(series: pd.DataFrame, base_year: int) -> pd.DataFrame:
     else:
         base = None
     return add_indicators(series, base)
-
-
-def break_segments(years: Iterable[int]) -> list[list[int]]:
-    """Years split at the census break, so charts draw two lines with a gap between them."""
-    before = [y for y in years if y < FIRST_CENSUS_YEAR]
-    after = [y for y in years if y >= FIRST_CENSUS_YEAR]
-    return [s for s in (before, after) if s]
 
 
 def change_note(year: int, base_year: int) -> str | None:

@@ -233,7 +233,7 @@ def germany_map(
     return fmap, breaks
 
 
-def districts_of(ags: list[str], register: pd.DataFrame) -> list[str]:
+def districts_of(ags: list[str]) -> list[str]:
     """District keys (first five digits) of the selected municipalities, in order."""
     return list(dict.fromkeys(a[:5] for a in ags))
 

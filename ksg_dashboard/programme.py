@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import time
 from urllib.parse import urlencode
 
 import yaml
@@ -126,19 +126,6 @@ def _clock(value: str) -> time:
     if not match:
         raise ValueError(f"invalid time {value!r}")
     return time(int(match.group(1)), int(match.group(2)))
-
-
-def item_at(programme: Mapping, when: datetime) -> dict | None:
-    """The item running at a moment: start <= when < end; an item without end runs until the
-    end of its day. Before the first item of a day or on other days: None."""
-    for item in items(programme):
-        if date.fromisoformat(item["date"]) != when.date():
-            continue
-        start = _clock(item["time"])
-        end = _clock(item["end"]) if item.get("end") else time.max
-        if start <= when.time() < end or (item.get("end") is None and when.time() == start):
-            return item
-    return None
 
 
 def time_label(item: Mapping) -> str:

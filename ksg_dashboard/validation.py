@@ -52,10 +52,3 @@ def check_in_germany(file: str, lon: Iterable[float], lat: Iterable[float]) -> N
             continue
         if not (GERMANY_LON[0] <= x <= GERMANY_LON[1] and GERMANY_LAT[0] <= y <= GERMANY_LAT[1]):
             raise DataValidationError(file, f"coordinate ({y}, {x}) lies outside Germany")
-
-
-def check_references(file: str, keys: Iterable[str], known: set[str], what: str) -> None:
-    """Every referenced AGS exists in the reference set."""
-    missing = sorted({k for k in keys if k and k not in known})
-    if missing:
-        raise DataValidationError(file, f"{what} refer to unknown AGS {missing[:10]}")

@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 
 from ksg_dashboard import datastore
+from ksg_dashboard.config import FIRST_CENSUS_YEAR
 from ksg_dashboard.demography import (
     DEFAULT_INDICATOR,
     INDICATORS,
     add_indicators,
     age_shares,
-    break_segments,
     change_note,
     classify,
     fixed_set_series,
@@ -289,20 +289,6 @@ def test_states_sum_to_germany(population: pd.DataFrame) -> None:
 
 
 @pytest.mark.parametrize(
-    ("years", "expected"),
-    [
-        (range(2010, 2023), [[2010, 2011], list(range(2012, 2023))]),
-        ([2012, 2013], [[2012, 2013]]),
-        ([2010, 2011], [[2010, 2011]]),
-        ([2011, 2012], [[2011], [2012]]),
-        ([], []),
-    ],
-)
-def test_break_segments(years: list[int], expected: list[list[int]]) -> None:
-    assert break_segments(years) == expected
-
-
-@pytest.mark.parametrize(
     ("year", "base_year", "warned"),
     [
         (2022, 2012, False),
@@ -327,7 +313,9 @@ def test_change_note_only_across_the_break(year: int, base_year: int, warned: bo
 
 def test_population_flags_the_break_where_the_segments_split(population: pd.DataFrame) -> None:
     flags = population.groupby("year")["census_based"].agg(["min", "max"])
-    before, after = break_segments(flags.index)
+    before = flags.index[flags.index < FIRST_CENSUS_YEAR]
+    after = flags.index[flags.index >= FIRST_CENSUS_YEAR]
+    assert list(before) == [2010, 2011]
     assert not flags.loc[before, "max"].any()
     assert flags.loc[after, "min"].all()
 

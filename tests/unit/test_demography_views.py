@@ -416,8 +416,8 @@ def test_selection_map_of_kurstadtregion(
 
 def test_districts_of() -> None:
     ags = ["14627050", "14627340", "12062024", "14627240"]
-    assert districts_of(ags, pd.DataFrame()) == ["14627", "12062"]
-    assert districts_of([], pd.DataFrame()) == []
+    assert districts_of(ags) == ["14627", "12062"]
+    assert districts_of([]) == []
 
 
 # ---------------------------------------------------------------------------------------------

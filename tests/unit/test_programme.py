@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -188,25 +187,6 @@ def test_item_markdown_links_open_in_the_same_tab_and_escape_text(names):
 # ---------------------------------------------------------------------------------------------
 # The 'now' item
 # ---------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("moment", "expected"),
-    [
-        ("2019-03-11 12:00", None),
-        ("2019-03-11 12:30", "mo-1230"),
-        ("2019-03-11 15:59", "mo-1400"),
-        ("2019-03-11 17:00", "mo-1700"),
-        ("2019-03-11 22:00", "mo-1900"),  # dinner has no end: runs until the day ends
-        ("2019-03-12 10:29", "di-0900"),
-        ("2019-03-12 13:20", "di-1315"),
-        ("2019-03-12 14:00", "di-1400"),
-        ("2019-03-13 10:00", None),
-    ],
-)
-def test_item_at(data, moment, expected):
-    item = programme.item_at(data, datetime.fromisoformat(moment))
-    assert (item or {}).get("id") == expected
 
 
 def test_next_item_crosses_days(data):
