@@ -146,8 +146,17 @@ def add_measures(fmap: folium.Map, members: gpd.GeoDataFrame, points: pd.DataFra
         ).add_to(fmap)
 
 
-def add_regions(fmap: folium.Map, members: gpd.GeoDataFrame, outlines: gpd.GeoDataFrame) -> None:
-    """Cooperation regions: members filled in the region colour, dissolved outline on top."""
+def add_regions(
+    fmap: folium.Map,
+    members: gpd.GeoDataFrame,
+    outlines: gpd.GeoDataFrame,
+    fill_opacity: float = 0.45,
+) -> None:
+    """Cooperation regions: members filled in the region colour, dissolved outline on top.
+
+    Outlines of later regions are dashed, so a border two regions share (Bad Liebenwerda is in
+    two cooperations) shows both colours.
+    """
     if members.empty:
         return
     data = escaped(
@@ -161,22 +170,29 @@ def add_regions(fmap: folium.Map, members: gpd.GeoDataFrame, outlines: gpd.GeoDa
             "color": f["properties"]["colour"],
             "weight": 1,
             "fillColor": f["properties"]["colour"],
-            "fillOpacity": 0.45,
+            "fillOpacity": fill_opacity,
         },
-        highlight_function=lambda _: {"weight": 3, "fillOpacity": 0.65},
+        highlight_function=lambda _: {"weight": 3, "fillOpacity": min(fill_opacity + 0.2, 0.9)},
         tooltip=folium.GeoJsonTooltip(
             fields=["name", "ags", "population_label", "region_name"],
             aliases=["Gemeinde", "AGS", "Einwohner", "Kooperation"],
         ),
         control=False,
     ).add_to(fmap)
-    folium.GeoJson(
-        outlines[["region", "colour", "geometry"]],
-        name="Kooperationsräume",
-        style_function=lambda f: {"color": f["properties"]["colour"], "weight": 3.5, "fill": False},
-        interactive=False,
-        control=False,
-    ).add_to(fmap)
+    order = list(dict.fromkeys(members["region"]))  # file order of the cooperations
+    for position, region in enumerate(order):
+        folium.GeoJson(
+            outlines.loc[outlines["region"] == region, ["region", "colour", "geometry"]],
+            name=f"Kooperationsraum {region}",
+            style_function=lambda f, dashed=position > 0: {
+                "color": f["properties"]["colour"],
+                "weight": 3.5,
+                "fill": False,
+                "dashArray": "10 7" if dashed else None,
+            },
+            interactive=False,
+            control=False,
+        ).add_to(fmap)
 
 
 def add_selected(fmap: folium.Map, frame: gpd.GeoDataFrame) -> None:

@@ -105,53 +105,6 @@ def route_bounds(
     return (south, west), (north, east)
 
 
-def add_cooperation_areas(
-    fmap: folium.Map, members: gpd.GeoDataFrame, outlines: gpd.GeoDataFrame
-) -> None:
-    """Member municipalities lightly filled and outlined in their region colour.
-
-    Later regions get a dashed outline, so a border both regions share shows both colours.
-    """
-    if members.empty:
-        return
-    data = maps.escaped(
-        members[["ags", "name", "region", "region_name", "colour", "population_label", "geometry"]],
-        ["name", "region_name"],
-    )
-    folium.GeoJson(
-        data,
-        name="Mitgliedsgemeinden",
-        style_function=lambda f: {
-            "color": f["properties"]["colour"],
-            "weight": 1.2,
-            "fillColor": f["properties"]["colour"],
-            "fillOpacity": 0.13,
-        },
-        highlight_function=lambda _: {"fillOpacity": 0.3},
-        tooltip=folium.GeoJsonTooltip(
-            fields=["name", "region_name", "population_label"],
-            aliases=["Gemeinde", "Kooperation", "Einwohner"],
-        ),
-        control=False,
-    ).add_to(fmap)
-    order = list(dict.fromkeys(members["region"]))  # cooperation file order, not alphabetical
-    for region in order:
-        part = outlines[outlines["region"] == region]
-        dashed = order.index(region) > 0
-        folium.GeoJson(
-            part[["region", "colour", "geometry"]],
-            name=f"Kooperationsraum {region}",
-            style_function=lambda f, dashed=dashed: {
-                "color": f["properties"]["colour"],
-                "weight": 4,
-                "fill": False,
-                "dashArray": "10 7" if dashed else None,
-            },
-            interactive=False,
-            control=False,
-        ).add_to(fmap)
-
-
 def legend_items(
     regions: list[str], colours: Mapping[str, str], names: Mapping[str, str]
 ) -> list[tuple[str, str]]:
@@ -252,7 +205,8 @@ def build_tour_map(
         maps.add_outlines(fmap, districts[["geometry"]], maps.OUTLINE_DISTRICT, "Kreise")
     if context is not None and not context.empty:
         maps.add_context_municipalities(fmap, context)
-    add_cooperation_areas(fmap, members, outlines)
+    # Lightly filled: the route and the stop markers are what the page is about.
+    maps.add_regions(fmap, members, outlines, fill_opacity=0.13)
     add_route(fmap, plan)
     add_stops(fmap, plan, colours, active)
     return fmap

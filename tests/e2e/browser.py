@@ -94,3 +94,15 @@ def save_screenshot(page: Page, name: str, height: int | None = None) -> Path:
 def external_requests(page: Page) -> list[str]:
     """Recorded request URLs (see the browser_page fixture) that went to a non-local host."""
     return [url for url in getattr(page, "requests_seen", []) if is_external(url)]
+
+
+def collapse_sidebar(page: Page) -> None:
+    """Close the sidebar (e.g. on a narrow screen) and wait until it is gone."""
+    collapse = page.get_by_test_id("stSidebarCollapseButton").locator("button")
+    if collapse.count() and collapse.first.is_visible():
+        collapse.first.click()
+    page.wait_for_function(
+        "() => { const s = document.querySelector('[data-testid=stSidebar]');"
+        " return !s || s.getBoundingClientRect().right <= 1; }"
+    )
+    page.wait_for_timeout(300)  # let the main column settle after the slide-out

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from bench.server import StreamlitServer
 from ksg_dashboard.examples import MARKER_CLASS
 from tests.e2e.browser import (
+    collapse_sidebar,
     external_requests,
     folium_frame,
     open_page,
@@ -21,18 +22,6 @@ from tests.e2e.browser import (
 CARDS = "[class*='st-key-beispiele-card-']"
 PHONE = {"width": 390, "height": 844}
 PRESENTER = {"width": 1280, "height": 720}
-
-
-def collapse_sidebar(page: Page) -> None:
-    """Close the sidebar (the app opens it expanded, also on a phone) and wait until it is gone."""
-    collapse = page.get_by_test_id("stSidebarCollapseButton").locator("button")
-    if collapse.count() and collapse.first.is_visible():
-        collapse.first.click()
-    page.wait_for_function(
-        "() => { const s = document.querySelector('[data-testid=stSidebar]');"
-        " return !s || s.getBoundingClientRect().right <= 1; }"
-    )
-    page.wait_for_timeout(300)  # let the main column settle after the slide-out
 
 
 def markers(page: Page):
