@@ -34,6 +34,9 @@ PAGES: tuple[PageSpec, ...] = (
         ("beispiel", "thema", "bundesland", "von", "bis", "suche", "nur_kooperationen"),
     ),
     PageSpec("app_pages/programme.py", "Programm", "🗓️", "programm", ("punkt",)),
+    PageSpec(
+        "app_pages/indicators.py", "Indikatoren & Quellen", "📖", "indikatoren", ("indikator",)
+    ),
 )
 
 

@@ -1,0 +1,25 @@
+"""Indikatoren & Quellen (/indikatoren): how each indicator is defined and where it comes from."""
+
+import streamlit as st
+
+from ksg_dashboard import filters, indicator_panels, ui
+from ksg_dashboard.loaders import load_sources
+
+presenter = filters.current_selection().presenter
+sources = ui.load_or_default(load_sources, {})
+requested, note = indicator_panels.requested_entry(filters.page_query())
+
+if not presenter:
+    st.title("Indikatoren & Quellen")
+st.markdown(
+    "Jeder Wert im Dashboard geht auf eine amtliche Quelle zurück. Hier steht zu jedem "
+    "Indikator, wie er berechnet wird, für welchen Stichtag und welche räumliche Ebene er gilt "
+    "und was beim Vergleich zu beachten ist."
+)
+filters.show_notes()
+if note:
+    st.info(note, icon="ℹ️")
+
+theme = indicator_panels.theme_filter()
+indicator_panels.entries(theme, requested, sources)
+indicator_panels.sources_table(sources)
