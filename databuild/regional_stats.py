@@ -308,7 +308,8 @@ def municipality_frame(long: pd.DataFrame, value: str) -> pd.DataFrame:
     """Only the rows that stand for a municipality, one row set per AGS: the row with values,
     or, if the AGS has none, its first row (values NA). Column `has_values` is added."""
     rows = long[municipality_rows(long)].copy()
-    rows["has_values"] = rows.groupby("region_key", sort=False)[value].transform("count") > 0
+    counts = rows.groupby("region_key", sort=False)[value].transform("count")
+    rows["has_values"] = (counts > 0).astype(bool)
     first = (
         rows[["region_key", "ags", "has_values"]]
         .drop_duplicates("region_key")
@@ -956,7 +957,9 @@ def build_regional_stats(
             "different": compared[compared["difference"] != 0][
                 ["year", "parent_key", "measure", "difference"]
             ].to_dict("records"),
-            "not_comparable": int(checks["difference"].isna().sum()),
+            "not_comparable": checks[checks["difference"].isna()][
+                ["year", "parent_key", "measure", "unknown_children"]
+            ].to_dict("records"),
         },
     }
     if gv2015 is not None:
