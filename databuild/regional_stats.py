@@ -580,55 +580,6 @@ def natural_change(births: pd.DataFrame, deaths: pd.DataFrame) -> pd.DataFrame:
     return out[order + values].sort_values(["region_key", "year"], ignore_index=True)
 
 
-def vital_sum_check(frame: pd.DataFrame, value: str = "total") -> pd.DataFrame:
-    """Per year: districts summed per state vs the state row, and states vs Germany.
-
-    Returns one row per (year, parent_key) with parent value, sum of children, number of
-    children with unknown values and difference (NA where any child or the parent is
-    unknown). Districts of Hamburg and Berlin: the state row is the only row.
-    """
-    rows = []
-    districts = frame[frame["level"] == DISTRICT]
-    states = frame[frame["level"] == STATE]
-    country = frame[frame["level"] == COUNTRY]
-    for parent_frame, children, child_key in (
-        (states, districts, "state_key"),
-        (country, states, None),
-    ):
-        for _, parent in parent_frame.iterrows():
-            if child_key:
-                kids = children[
-                    (children["year"] == parent["year"])
-                    & (children[child_key] == parent["region_key"])
-                ]
-            else:
-                kids = children[children["year"] == parent["year"]]
-            if kids.empty:
-                continue
-            # A child that is NA in every column existed in another year only.
-            present = kids[kids[["total", "male", "female"]].notna().any(axis=1)]
-            unknown = int(present[value].isna().sum())
-            total = present[value].sum() if unknown == 0 else pd.NA
-            parent_value = parent[value]
-            diff = (
-                pd.NA if pd.isna(total) or pd.isna(parent_value) else int(parent_value) - int(total)
-            )
-            rows.append(
-                {
-                    "year": int(parent["year"]),
-                    "parent_key": parent["region_key"],
-                    "parent_value": parent_value,
-                    "children_sum": total,
-                    "children_unknown": unknown,
-                    "difference": diff,
-                }
-            )
-    out = pd.DataFrame(rows)
-    for column in ("parent_value", "children_sum", "difference"):
-        out[column] = out[column].astype("Int64")
-    return out
-
-
 # ---------------------------------------------------------------------------------------------
 # Footnotes
 # ---------------------------------------------------------------------------------------------
@@ -832,26 +783,38 @@ def compare_with_gvisys(age_rows: pd.DataFrame, gv2015: pd.DataFrame) -> dict:
     }
 
 
-def district_population(gvisys: pd.DataFrame, keys: Iterable[str], years: Iterable[int]):
+def district_population(
+    gvisys: pd.DataFrame, keys: Iterable[str], years: Iterable[int]
+) -> pd.DataFrame:
     """GV-ISys population (31.12.) of regions given by key prefix (DG = Germany; 8-digit
     keys = that AGS), per year; NA if no municipality matches or any member is unknown."""
-    rows = []
-    for year in years:
-        frame = gvisys[gvisys["year"] == year]
-        for key in keys:
-            if key == "DG":
-                members = frame
-            elif len(key) == 8:
-                members = frame[frame["ags"] == key]
-            else:
-                members = frame[frame["ags"].str.startswith(key)]
-            value = pd.NA
-            if not members.empty and members["population"].notna().all():
-                value = int(members["population"].sum())
-            rows.append({"region_key": key, "year": int(year), "population": value})
-    out = pd.DataFrame(rows, columns=["region_key", "year", "population"])
-    out["population"] = out["population"].astype("Int64")
-    return out
+    frame = gvisys.loc[gvisys["year"].isin(list(years)), ["ags", "year", "population"]].copy()
+    frame["unknown"] = frame["population"].isna().astype("int64")
+    wanted = pd.DataFrame({"region_key": list(dict.fromkeys(keys))})
+    parts = []
+    for length in sorted({len(k) for k in wanted["region_key"]}):
+        summed = (
+            frame.assign(region_key=frame["ags"].str[:length])
+            .groupby(["region_key", "year"])
+            .agg(total=("population", "sum"), unknown=("unknown", "sum"))
+            .reset_index()
+        )
+        parts.append(summed)
+    germany = (
+        frame.groupby("year")
+        .agg(total=("population", "sum"), unknown=("unknown", "sum"))
+        .reset_index()
+        .assign(region_key="DG")
+    )
+    sums = pd.concat([*parts, germany], ignore_index=True).drop_duplicates(["region_key", "year"])
+    grid = wanted.merge(pd.DataFrame({"year": sorted(frame["year"].unique())}), how="cross")
+    out = grid.merge(sums, on=["region_key", "year"], how="left")
+    known = out["total"].notna() & (out["unknown"] == 0)
+    out["population"] = pd.array(
+        [int(v) if ok else pd.NA for v, ok in zip(out["total"], known, strict=True)],
+        dtype="Int64",
+    )
+    return out[["region_key", "year", "population"]]
 
 
 def status_2015_sum_check(natural: pd.DataFrame) -> pd.DataFrame:
