@@ -78,6 +78,7 @@ YEAR = re.compile(r"^(19|20)\d{2}$")
 FOOTER_RULE = re.compile(r"^_{3,}")
 STATE_NOTE = re.compile(r"^(?P<state>[A-ZÄÖÜ][\w-]+)\s*(\((?P<years>[^)]*)\))?\s*:\s*(?P<text>.*)$")
 GENERAL_NOTE = re.compile(r"^(?P<years>(Berichtsjahr |ab |von )?[^:]*\d{4}[^:]*):\s*(?P<text>.*)$")
+TERRITORIAL_STATUS = re.compile(r"Gebietsstand")
 UNINCORPORATED_MARK = re.compile(r"gem\.\s?fr\.|gemeindefrei|gdefr\.|Gutsbezirk", re.IGNORECASE)
 
 AGE_COLUMNS = [
@@ -542,8 +543,12 @@ def read_births(path: Path | str) -> pd.DataFrame:
     level: country, state, region (Regierungsbezirk), district, or district_city for the
     cities listed at district depth inside their district (Hannover in Region Hannover,
     Aachen in Städteregion Aachen, Saarbrücken in Regionalverband Saarbrücken; never add them
-    to their district). Each year is on its own territorial status; dissolved districts
-    carry "-" (NA) after their dissolution, new ones before their creation.
+    to their district). Dissolved districts carry "-" (NA) after their dissolution. Before a
+    territorial reform the file lists the old districts and, where available, the districts
+    of the later status back-calculated (Sachsen 1995–2007 fully, Sachsen-Anhalt partly with
+    "."; Mecklenburg-Vorpommern's 2011 districts and the Städteregion Aachen not before they
+    existed): never sum all district rows of a year, use one territorial status (the build
+    marks the 2015 one as status_2015).
     """
     return _read_vital(path)
 
@@ -657,9 +662,6 @@ def note_applies(note: dict, year: int) -> bool:
     if first is None and last is None:
         return True
     return (first is None or first <= year) and (last is None or year <= last)
-
-
-TERRITORIAL_STATUS = re.compile(r"Gebietsstand")
 
 
 def territorial_status_notes(notes: list[dict], year: int) -> dict[str, str]:
@@ -868,6 +870,21 @@ def build_regional_stats(
     gvisys: all GV-ISys municipality rows (databuild.population.read_all_years); used to
     keep "-" rows of existing municipalities, mark unincorporated areas, compare the 2015
     totals and give districts their 31.12. population for 2010–2015. Returns row counts.
+
+    municipal_age_2015.parquet: OUTPUT_AGE_COLUMNS, one row per AGS, sex and age_order (0–16
+    the source groups, 17 = the source total with is_total True). Rows with an AGS only:
+    municipalities (level municipality; city states and kreisfreie Städte with level state /
+    district, from their own row) and unincorporated areas (level unincorporated, from the
+    GV-ISys type). Former municipalities without values are dropped; "-" rows of AGS that
+    exist in GV-ISys 2015 are kept with NA (has_values False). territorial_note: the footnote
+    if the state's figures stand on another territorial status (Rheinland-Pfalz,
+    Baden-Württemberg).
+    migration_2015.parquet: OUTPUT_MIGRATION_COLUMNS, the same rows × direction in/out, six
+    age groups + total (age_order 6).
+    natural_change.parquet: region_key, level, state_key, name, year, births(_male/_female),
+    deaths(…), balance(…), status_2015 (the unit has values in 2015), population (GV-ISys
+    31.12. sum of the unit's municipalities, 2010–2015, else NA).
+    regional_stats_notes.json: footnotes, territorial_status_2015, checks.
     """
     folder = Path(raw_dir) / RAW_FOLDER
     notes: list[dict] = []
