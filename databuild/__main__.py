@@ -12,7 +12,16 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from databuild import age, boundaries, curated, population, programme, tour, webgeometry
+from databuild import (
+    age,
+    boundaries,
+    curated,
+    population,
+    programme,
+    regional_stats,
+    tour,
+    webgeometry,
+)
 from databuild.sources import sources
 from ksg_dashboard import config
 from ksg_dashboard.validation import DataValidationError
@@ -123,6 +132,9 @@ def build(out: Path) -> None:
     ratios = age.read_dependency_ratios(raw / "regionalstatistik-2018" / "12411-08-01-4-B_2018.csv")
     write_parquet(ratios, out / "dependency_ratios.parquet")
     log.info("district age: %d rows, dependency ratios: %d", len(district_age), len(ratios))
+
+    counts = regional_stats.build_regional_stats(raw, out, all_years)
+    log.info("regional statistics 2015: %s", counts)
 
     known = register[["ags", "name", "state_key"]]
     cooperations = curated.build_cooperations(

@@ -6,6 +6,12 @@ GV_ISYS_URL = (
     "https://www.destatis.de/DE/Themen/Laender-Regionen/Regionales/Gemeindeverzeichnis/_inhalt.html"
 )
 
+REGIONALSTATISTIK_VIA = (
+    "Export der Regionaldatenbank Deutschland (regionalstatistik.de), "
+    "archiviert im Repository datenguide/genesapi-data"
+)
+DL_DE_BY = "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)"
+
 
 def sources(population_years: list[int]) -> dict[str, dict]:
     """Source records keyed by dataset id; `attribution` is the short line shown in the app."""
@@ -60,6 +66,51 @@ def sources(population_years: list[int]) -> dict[str, dict]:
             "attribution": "© Statistische Ämter des Bundes und der Länder, Deutschland, 2020, "
             "Regionaldatenbank 12411-08-01-4-B, dl-de/by-2-0",
             "files": ["dependency_ratios.parquet"],
+        },
+        "municipal_age_2015": {
+            "title": "Regionaldatenbank 12411-02-03-5: Bevölkerung nach Geschlecht und "
+            "Altersgruppen (17), Gemeinden, Stichtag 31.12.2015",
+            "publisher": "Statistische Ämter des Bundes und der Länder",
+            "via": REGIONALSTATISTIK_VIA,
+            "reference_date": "31.12.2015",
+            "licence": DL_DE_BY,
+            "attribution": "Statistische Ämter des Bundes und der Länder, Regionaldatenbank "
+            "Deutschland, Tabelle 12411-02-03-5, Stand 31.12.2015; dl-de/by-2-0",
+            "changes": "Nur Zeilen mit Gemeindeschlüssel (AGS); Samt- und Verbandsgemeinden, "
+            "Kreise und Länder entfallen, kreisfreie Städte und Stadtstaaten aus ihrer Kreis- "
+            "bzw. Landeszeile. Ehemalige Gemeinden ohne Werte entfallen. „-“ nur dann als 0, "
+            "wenn die veröffentlichten Summen es belegen (Spalte inferred_zero), sonst leer. "
+            "Datei der Regionaldatenbank vom 10.10.2017. Fußnoten und Prüfergebnisse aller vier "
+            "Tabellen in regional_stats_notes.json.",
+            "files": ["municipal_age_2015.parquet", "regional_stats_notes.json"],
+        },
+        "migration_2015": {
+            "title": "Regionaldatenbank 12711-01-03-5: Zu- und Fortzüge über die "
+            "Gemeindegrenzen nach Geschlecht und Altersgruppen, Gemeinden, 2015",
+            "publisher": "Statistische Ämter des Bundes und der Länder",
+            "via": REGIONALSTATISTIK_VIA,
+            "reference_date": "Jahressumme 2015",
+            "licence": DL_DE_BY,
+            "attribution": "Statistische Ämter des Bundes und der Länder, Regionaldatenbank "
+            "Deutschland, Tabelle 12711-01-03-5, Stand 2015; dl-de/by-2-0",
+            "changes": "Wie municipal_age_2015: nur Zeilen mit AGS; „-“ nur dann als 0, wenn "
+            "die veröffentlichten Summen es belegen oder eine ganze Richtung (alle Zu- oder "
+            "alle Fortzüge) „-“ ist, während die andere Werte hat. Datei vom 10.10.2017.",
+            "files": ["migration_2015.parquet"],
+        },
+        "natural_change": {
+            "title": "Regionaldatenbank 12612-01-01-4 und 12613-01-01-4: Lebendgeborene und "
+            "Gestorbene nach Geschlecht, Kreise und kreisfreie Städte, 1995–2015",
+            "publisher": "Statistische Ämter des Bundes und der Länder",
+            "via": REGIONALSTATISTIK_VIA,
+            "reference_date": "Jahressummen 1995–2015",
+            "licence": DL_DE_BY,
+            "attribution": "Statistische Ämter des Bundes und der Länder, Regionaldatenbank "
+            "Deutschland, Tabellen 12612-01-01-4 und 12613-01-01-4, Stand 1995–2015; "
+            "dl-de/by-2-0",
+            "changes": "Saldo = Lebendgeborene − Gestorbene. Bevölkerung (Spalte population) "
+            "für 2010–2015: Summe der Gemeinden laut GV-ISys zum 31.12. (Destatis).",
+            "files": ["natural_change.parquet"],
         },
         "cooperations": {
             "title": "Kooperationen der Transferwerkstatt Gröditz 2019 (kuratiert)",

@@ -38,6 +38,30 @@ REQUIRED_COLUMNS = {
     "municipalities.parquet": {"ags", "name", "state_key", "district_key", "lon", "lat"},
     "district_age.parquet": {"district_key", "year", "age_order", "sex", "population"},
     "dependency_ratios.parquet": {"district_key", "youth_ratio", "old_age_ratio"},
+    "municipal_age_2015.parquet": {
+        "ags",
+        "level",
+        "sex",
+        "age_order",
+        "age_from",
+        "age_to",
+        "is_total",
+        "population",
+        "has_values",
+    },
+    "migration_2015.parquet": {
+        "ags",
+        "level",
+        "direction",
+        "sex",
+        "age_order",
+        "age_group",
+        "age_from",
+        "age_to",
+        "is_total",
+        "moves",
+    },
+    "natural_change.parquet": {"region_key", "level", "year", "births", "deaths", "balance"},
     "municipalities_overview.parquet": SHAPE_COLUMNS,
     "municipalities_regional.parquet": SHAPE_COLUMNS,
     "districts.parquet": {"district_key", "name", "geometry"},
@@ -130,6 +154,49 @@ def read_district_age(directory: Path | None = None) -> pd.DataFrame:
 def read_dependency_ratios(directory: Path | None = None) -> pd.DataFrame:
     """Youth and old-age dependency ratios per district, 2018."""
     return _read_table("dependency_ratios.parquet", directory)
+
+
+def read_municipal_age_2015(directory: Path | None = None) -> pd.DataFrame:
+    """Population by sex and 17 age groups per municipality (AGS), 31.12.2015."""
+    name = "municipal_age_2015.parquet"
+    frame = _read_table(name, directory)
+    check_ags_format(name, frame["ags"])
+    check_unique(name, frame, ["ags", "sex", "age_order"])
+    check_non_negative(name, frame, ["population"])
+    return frame
+
+
+def read_migration_2015(directory: Path | None = None) -> pd.DataFrame:
+    """Moves in and out across the municipal border per AGS, sex and age group, 2015."""
+    name = "migration_2015.parquet"
+    frame = _read_table(name, directory)
+    check_ags_format(name, frame["ags"])
+    check_unique(name, frame, ["ags", "direction", "sex", "age_order"])
+    check_non_negative(name, frame, ["moves"])
+    return frame
+
+
+def read_natural_change(directory: Path | None = None) -> pd.DataFrame:
+    """Births, deaths and natural balance per district, state and Germany, 1995–2015."""
+    name = "natural_change.parquet"
+    frame = _read_table(name, directory)
+    check_unique(name, frame, ["region_key", "year"])
+    check_non_negative(name, frame, ["births", "deaths"])
+    return frame
+
+
+def read_regional_stats_notes(directory: Path | None = None) -> dict:
+    """Footnotes (territorial status etc.) and check results of the 2015 regional tables."""
+    name = "regional_stats_notes.json"
+    try:
+        record = json.loads(_path(name, directory).read_text(encoding="utf-8"))
+    except DataValidationError:
+        raise
+    except (OSError, ValueError) as error:
+        raise DataValidationError(name, f"kein gültiges JSON ({type(error).__name__})") from error
+    if not isinstance(record, dict) or not isinstance(record.get("footnotes"), list):
+        raise DataValidationError(name, "erwartet ein Objekt mit einer Liste footnotes")
+    return record
 
 
 def _read_yaml_records(name: str, directory: Path | None = None) -> list[dict]:

@@ -356,6 +356,83 @@ def test_levels_have_same_keys_and_less_detail_in_overview() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Regional statistics 2015 (municipal age, migration, natural change)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def municipal_age() -> pd.DataFrame:
+    return datastore.read_municipal_age_2015(DATA)
+
+
+@pytest.fixture(scope="module")
+def migration() -> pd.DataFrame:
+    return datastore.read_migration_2015(DATA)
+
+
+def _groups_sum_to_total(frame: pd.DataFrame, keys: list[str], value: str) -> None:
+    """Where every group and the total are known, the groups sum to the total."""
+    groups = frame[~frame["is_total"]].groupby(keys)[value]
+    complete = groups.count() == groups.size()
+    totals = frame[frame["is_total"]].set_index(keys)[value].reindex(complete.index)
+    checked = complete & totals.notna()
+    assert checked.sum() > 0
+    assert (groups.sum()[checked] == totals[checked]).all()
+
+
+def test_municipal_age_sums_and_sexes(municipal_age: pd.DataFrame) -> None:
+    _groups_sum_to_total(municipal_age, ["ags", "sex"], "population")
+    wide = municipal_age.pivot_table(
+        index=["ags", "age_order"], columns="sex", values="population", aggfunc="first"
+    ).dropna()
+    assert (wide["männlich"] + wide["weiblich"] == wide["insgesamt"]).all()
+
+
+def test_municipal_age_matches_gvisys_2015(
+    municipal_age: pd.DataFrame, population: pd.DataFrame
+) -> None:
+    totals = municipal_age[municipal_age["is_total"] & (municipal_age["sex"] == "insgesamt")]
+    totals = totals.set_index("ags")["population"]
+    gv = population[population["year"] == 2015].set_index("ags")["population"]
+    both = totals.dropna().index.intersection(gv.index)
+    assert (totals[both] == gv[both]).all()
+    assert len(both) == 11_137
+    assert totals.sum() == 82_175_684
+    assert totals["14627050"] == 7409  # Gröditz
+
+
+def test_municipal_age_has_no_associations(municipal_age: pd.DataFrame) -> None:
+    assert set(municipal_age["level"]) == {"municipality", "district", "state", "unincorporated"}
+    per_ags = municipal_age.drop_duplicates("ags")
+    assert (per_ags["level"] != "unincorporated").sum() == 11_090
+    assert per_ags.loc[per_ags["level"] == "state", "ags"].tolist() == ["02000000", "11000000"]
+
+
+def test_migration_sums_and_sexes(migration: pd.DataFrame) -> None:
+    _groups_sum_to_total(migration, ["ags", "direction", "sex"], "moves")
+    wide = migration.pivot_table(
+        index=["ags", "direction", "age_order"], columns="sex", values="moves", aggfunc="first"
+    ).dropna()
+    assert (wide["männlich"] + wide["weiblich"] == wide["insgesamt"]).all()
+    assert set(migration["ags"]) == set(datastore.read_municipal_age_2015(DATA)["ags"])
+
+
+def test_natural_change_balance() -> None:
+    natural = datastore.read_natural_change(DATA)
+    known = natural.dropna(subset=["births", "deaths"])
+    assert (known["balance"] == known["births"] - known["deaths"]).all()
+    germany = natural[(natural["region_key"] == "DG") & (natural["year"] == 2015)].iloc[0]
+    assert (germany["births"], germany["deaths"]) == (737_575, 925_200)
+    assert germany["population"] == 82_175_684
+
+
+def test_regional_stats_notes() -> None:
+    notes = datastore.read_regional_stats_notes(DATA)
+    assert set(notes["territorial_status_2015"]["municipal_age_2015"]) == {"07", "08"}
+    assert all(n["text"] for n in notes["footnotes"])
+
+
+# ---------------------------------------------------------------------------------------------
 # Files, size, sources
 # ---------------------------------------------------------------------------------------------
 
