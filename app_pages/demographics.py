@@ -3,15 +3,13 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ksg_dashboard import demography, demography_views, filters, panels, ui
+from ksg_dashboard import daseinsvorsorge_panels, demography, demography_views, filters, panels, ui
 from ksg_dashboard.charts import make_time_chart
 from ksg_dashboard.config import FIRST_YEAR, LAST_YEAR
 from ksg_dashboard.demography import INDICATORS
 from ksg_dashboard.loaders import (
     germany_map,
     load_cooperations,
-    load_dependency_ratios,
-    load_district_age,
     load_municipalities,
     load_municipality_shapes,
     load_municipality_table,
@@ -34,6 +32,16 @@ sources = ui.load_or_stop(load_sources)
 names = register.set_index("ags")["name"].to_dict()
 ags = selected_ags(selection, cooperations, register)
 
+if not selection.presenter:
+    st.title("Demografische Entwicklung")
+filters.show_notes()
+theme = daseinsvorsorge_panels.theme_selector()
+if theme != daseinsvorsorge_panels.DEFAULT_THEME:
+    # Age structure, migration and natural change have panels of their own; the rest of this
+    # file is the population theme.
+    daseinsvorsorge_panels.render_theme(theme, selection, cooperations, names, ags, sources)
+    st.stop()
+
 parsed = demography_views.parse_params(filters.page_query())
 if "demografie.indikator" not in st.session_state:
     for note in parsed.notes:
@@ -43,9 +51,6 @@ if "demografie.indikator" not in st.session_state:
     st.session_state["demografie.basis"] = parsed.params.base_year
     st.session_state["demografie.ansicht"] = parsed.params.view
 
-if not selection.presenter:
-    st.title("Demografische Entwicklung")
-filters.show_notes()
 controls = st.columns([3, 1, 1, 2])
 indicator_key = controls[0].selectbox(
     "Indikator",
@@ -136,10 +141,3 @@ st.download_button(
 ui.sources_caption(sources, ["population"])
 
 panels.territorial_notes(population, register, ags)
-panels.district_age_section(
-    ui.load_or_stop(load_district_age),
-    ui.load_or_stop(load_dependency_ratios),
-    demography_views.districts_of(ags),
-    selection.presenter,
-    sources,
-)

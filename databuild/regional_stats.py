@@ -760,6 +760,22 @@ def _municipal_output(
     return rows.reset_index(drop=True), stats
 
 
+def region_output(long: pd.DataFrame, value: str, n_groups: int) -> pd.DataFrame:
+    """The rows of Germany ("DG") and the 16 states, keyed in column `ags` by their region key,
+    in the columns of the municipal output (reference values for comparisons)."""
+    rows = long[long["level"].isin([COUNTRY, STATE])].copy()
+    rows["ags"] = rows["region_key"]
+    rows["is_total"] = rows["age_order"] == n_groups
+    counts = rows.groupby("region_key", sort=False)[value].transform("count")
+    rows["has_values"] = (counts > 0).astype(bool)
+    rows["territorial_note"] = pd.NA
+    if rows["region_key"].nunique() != 17:
+        raise DataValidationError(
+            "regional statistics", f"expected Germany and 16 states, got {rows['ags'].nunique()}"
+        )
+    return rows.reset_index(drop=True)
+
+
 def compare_with_gvisys(age_rows: pd.DataFrame, gv2015: pd.DataFrame) -> dict:
     """The age table's total per AGS against the GV-ISys population of 31.12.2015."""
     totals = age_rows[age_rows["is_total"] & (age_rows["sex"] == TOTAL)].set_index("ags")
@@ -945,9 +961,13 @@ def build_regional_stats(
     if gv2015 is not None:
         summary["age_vs_gvisys_2015"] = compare_with_gvisys(age_rows, gv2015)
 
+    age_regions = region_output(age_long, "population", len(AGE_GROUPS))
+    migration_regions = region_output(migration_long, "moves", len(MIGRATION_AGE_GROUPS))
     write = {
         "municipal_age_2015.parquet": age_rows[OUTPUT_AGE_COLUMNS],
         "migration_2015.parquet": migration_rows[OUTPUT_MIGRATION_COLUMNS],
+        "age_regions_2015.parquet": age_regions[OUTPUT_AGE_COLUMNS],
+        "migration_regions_2015.parquet": migration_regions[OUTPUT_MIGRATION_COLUMNS],
         "natural_change.parquet": natural,
     }
     for name, frame in write.items():

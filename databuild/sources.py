@@ -82,7 +82,11 @@ def sources(population_years: list[int]) -> dict[str, dict]:
             "wenn die veröffentlichten Summen es belegen (Spalte inferred_zero), sonst leer. "
             "Datei der Regionaldatenbank vom 10.10.2017. Fußnoten und Prüfergebnisse aller vier "
             "Tabellen in regional_stats_notes.json.",
-            "files": ["municipal_age_2015.parquet", "regional_stats_notes.json"],
+            "files": [
+                "municipal_age_2015.parquet",
+                "age_regions_2015.parquet",
+                "regional_stats_notes.json",
+            ],
         },
         "migration_2015": {
             "title": "Regionaldatenbank 12711-01-03-5: Zu- und Fortzüge über die "
@@ -96,7 +100,7 @@ def sources(population_years: list[int]) -> dict[str, dict]:
             "changes": "Wie municipal_age_2015: nur Zeilen mit AGS; „-“ nur dann als 0, wenn "
             "die veröffentlichten Summen es belegen oder eine ganze Richtung (alle Zu- oder "
             "alle Fortzüge) „-“ ist, während die andere Werte hat. Datei vom 10.10.2017.",
-            "files": ["migration_2015.parquet"],
+            "files": ["migration_2015.parquet", "migration_regions_2015.parquet"],
         },
         "natural_change": {
             "title": "Regionaldatenbank 12612-01-01-4 und 12613-01-01-4: Lebendgeborene und "

@@ -61,6 +61,24 @@ REQUIRED_COLUMNS = {
         "is_total",
         "moves",
     },
+    "age_regions_2015.parquet": {
+        "ags",
+        "sex",
+        "age_order",
+        "age_from",
+        "age_to",
+        "is_total",
+        "population",
+    },
+    "migration_regions_2015.parquet": {
+        "ags",
+        "direction",
+        "sex",
+        "age_order",
+        "age_group",
+        "is_total",
+        "moves",
+    },
     "natural_change.parquet": {"region_key", "level", "year", "births", "deaths", "balance"},
     "municipalities_overview.parquet": SHAPE_COLUMNS,
     "municipalities_regional.parquet": SHAPE_COLUMNS,
@@ -171,6 +189,24 @@ def read_migration_2015(directory: Path | None = None) -> pd.DataFrame:
     name = "migration_2015.parquet"
     frame = _read_table(name, directory)
     check_ags_format(name, frame["ags"])
+    check_unique(name, frame, ["ags", "direction", "sex", "age_order"])
+    check_non_negative(name, frame, ["moves"])
+    return frame
+
+
+def read_region_age_2015(directory: Path | None = None) -> pd.DataFrame:
+    """The age table's rows for Germany (ags "DG") and the states (ags "01"…"16"), 2015."""
+    name = "age_regions_2015.parquet"
+    frame = _read_table(name, directory)
+    check_unique(name, frame, ["ags", "sex", "age_order"])
+    check_non_negative(name, frame, ["population"])
+    return frame
+
+
+def read_region_migration_2015(directory: Path | None = None) -> pd.DataFrame:
+    """The migration table's rows for Germany ("DG") and the states, 2015."""
+    name = "migration_regions_2015.parquet"
+    frame = _read_table(name, directory)
     check_unique(name, frame, ["ags", "direction", "sex", "age_order"])
     check_non_negative(name, frame, ["moves"])
     return frame

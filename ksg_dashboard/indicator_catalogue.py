@@ -41,13 +41,13 @@ NOT_CURRENT_2015 = (
     "beschreiben nicht den heutigen Stand."
 )
 UNKNOWN_VALUES = (
-    "„-“ in der Quelle (z. B. für viele Gemeinden in Mecklenburg-Vorpommern und Sachsen-Anhalt) "
-    "bleibt „keine Angabe“; eine Summe über eine Auswahl mit fehlenden Werten wird nicht "
-    "gebildet."
+    "Fehlende Werte bleiben „keine Angabe“ (in der Quelle vor allem Schlüssel von Gemeinden, die "
+    "es Ende 2015 nicht mehr gab); eine Summe über eine Auswahl mit fehlenden Werten wird nicht "
+    "gebildet. Ein einzelnes „-“ gilt nur dann als 0, wenn die veröffentlichten Summen es belegen."
 )
 OTHER_STATUS = (
-    "Einzelne Länder stehen in der Quelle auf einem anderen Gebietsstand (z. B. "
-    "Rheinland-Pfalz: Gebietsstand des Folgejahres); sie sind markiert."
+    "Zwei Länder stehen in der Quelle auf einem anderen Gebietsstand: Rheinland-Pfalz auf dem "
+    "des Folgejahres, Baden-Württemberg auf dem vom 01.01.2011."
 )
 DISTRICT_LEVEL = (
     "Nur je Kreis bzw. kreisfreier Stadt veröffentlicht: bei einer Gemeinde oder Kooperation "
@@ -58,10 +58,15 @@ DISTRICT_STATUS = (
     "Mecklenburg-Vorpommern 2011) unterbrechen die Reihen einzelner Kreise."
 )
 
+RATE_YEARS = (
+    "Je-1.000-Raten nur 2010 bis 2015: für frühere Jahre liegt hier keine Bevölkerungszahl je "
+    "Kreis vor; die absoluten Zahlen reichen bis 1995 zurück."
+)
+
 POPULATION_SOURCE = ("population",)
-AGE_SOURCE = ("municipal_age",)
-MIGRATION_SOURCE = ("migration",)
-NATURAL_SOURCE = ("births", "deaths")
+AGE_SOURCE = ("municipal_age_2015",)
+MIGRATION_SOURCE = ("migration_2015",)
+NATURAL_SOURCE = ("natural_change",)
 
 MUNICIPAL_LEVEL = "Gemeinde; Kooperationen, eigene Listen, Länder und Deutschland als Summe"
 MUNICIPAL_2015 = "Gemeinde; Kooperationen und eigene Listen als Summe der Mitglieder"
@@ -150,6 +155,7 @@ def _migration(key, label, unit, digits, definition, formula, diverging=True):
 
 
 def _natural(key, label, unit, digits, definition, formula, diverging=False):
+    rate = "1.000" in unit
     return IndicatorDoc(
         key,
         "natuerliche_bewegung",
@@ -158,10 +164,10 @@ def _natural(key, label, unit, digits, definition, formula, diverging=False):
         digits,
         definition,
         formula,
-        "1995 bis 2015, Kalenderjahre",
+        "2010 bis 2015, Kalenderjahre" if rate else "1995 bis 2015, Kalenderjahre",
         "Kreis und kreisfreie Stadt; Länder und Deutschland",
-        NATURAL_SOURCE if "1.000" not in unit else (*NATURAL_SOURCE, "population"),
-        (DISTRICT_LEVEL, DISTRICT_STATUS),
+        (*NATURAL_SOURCE, "population") if rate else NATURAL_SOURCE,
+        (DISTRICT_LEVEL, DISTRICT_STATUS, *((RATE_YEARS,) if rate else ())),
         diverging,
     )
 
@@ -355,6 +361,31 @@ CATALOGUE: tuple[IndicatorDoc, ...] = (
         "Familien mit Kindern – je 1.000 Einwohner dieser Altersgruppen.",
         "(Saldo unter 18 + Saldo 30 bis unter 50 Jahre) ÷ Bevölkerung unter 18 und 30 bis "
         "unter 50 Jahre am 31.12.2015 × 1.000",
+    ),
+    _natural(
+        "geburten",
+        "Lebendgeborene",
+        "Personen",
+        0,
+        "Lebendgeborene eines Kalenderjahres.",
+        "Anzahl; für Länder und Deutschland die Zeilen der Quelle",
+    ),
+    _natural(
+        "sterbefaelle",
+        "Gestorbene",
+        "Personen",
+        0,
+        "Sterbefälle eines Kalenderjahres.",
+        "Anzahl",
+    ),
+    _natural(
+        "natuerlicher_saldo",
+        "Natürlicher Saldo",
+        "Personen",
+        0,
+        "Lebendgeborene minus Gestorbene; negativ: mehr Sterbefälle als Geburten.",
+        "Lebendgeborene − Gestorbene",
+        diverging=True,
     ),
     _natural(
         "geburten_je_1000",

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from ksg_dashboard import (
+    daseinsvorsorge_views,
     datastore,
     demography,
     demography_views,
@@ -225,4 +226,75 @@ def load_germany_map(indicator_key: str, year: int, base_year: int) -> tuple[fol
 def germany_map(indicator_key: str, year: int, base_year: int) -> tuple[folium.Map, list]:
     """A private copy of the cached Germany-wide map (see `overview_map` for why)."""
     fmap, breaks = load_germany_map(indicator_key, year, base_year)
+    return copy.deepcopy(fmap), breaks
+
+
+# --- Daseinsvorsorge themes (regional statistics 2015, natural change 1995–2015) -------------
+
+
+@st.cache_resource(show_spinner=False)
+def load_municipal_age() -> pd.DataFrame:
+    """Population by sex and 17 age groups per municipality, 31.12.2015."""
+    return datastore.read_municipal_age_2015()
+
+
+@st.cache_resource(show_spinner=False)
+def load_migration() -> pd.DataFrame:
+    """Moves across the municipal border per municipality, sex and age group, 2015."""
+    return datastore.read_migration_2015()
+
+
+@st.cache_resource(show_spinner=False)
+def load_region_age() -> pd.DataFrame:
+    """The same age table for the states and Germany (keys "01"…"16", "DG")."""
+    return datastore.read_region_age_2015()
+
+
+@st.cache_resource(show_spinner=False)
+def load_region_migration() -> pd.DataFrame:
+    """The same migration table for the states and Germany."""
+    return datastore.read_region_migration_2015()
+
+
+@st.cache_resource(show_spinner=False)
+def load_natural_change() -> pd.DataFrame:
+    """Births, deaths and balance per district, state and Germany, 1995–2015."""
+    return datastore.read_natural_change()
+
+
+@st.cache_resource(show_spinner=False)
+def load_dv_table() -> pd.DataFrame:
+    """Every age and migration indicator per municipality (shared read-only)."""
+    return daseinsvorsorge_views.municipal_table(load_municipal_age(), load_migration())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _load_dv_germany_map(key: str) -> tuple[folium.Map, list]:
+    layer_ags, layer_json = load_web_layer()
+    names = load_municipalities().set_index("ags")["name"].to_dict()
+    return demography_views.germany_map(
+        layer_ags,
+        layer_json,
+        load_states(),
+        load_dv_table(),
+        names,
+        daseinsvorsorge_views.indicator(key),
+    )
+
+
+def dv_germany_map(key: str) -> tuple[folium.Map, list]:
+    """A private copy of the cached Germany-wide map of a 2015 indicator."""
+    fmap, breaks = _load_dv_germany_map(key)
+    return copy.deepcopy(fmap), breaks
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _load_district_map(key: str, year: int, focus: tuple[str, ...]) -> tuple[folium.Map, list]:
+    table = daseinsvorsorge_views.natural_table(load_natural_change(), year)
+    return daseinsvorsorge_views.district_map(load_districts(), load_states(), table, key, focus)
+
+
+def district_map(key: str, year: int, focus: tuple[str, ...]) -> tuple[folium.Map, list]:
+    """A private copy of the cached district map of a natural-change indicator."""
+    fmap, breaks = _load_district_map(key, year, focus)
     return copy.deepcopy(fmap), breaks

@@ -24,7 +24,7 @@ PAGES: tuple[PageSpec, ...] = (
         "Demografie",
         "📈",
         "demografie",
-        ("indikator", "jahr", "basis", "ansicht", "vergleich"),
+        ("bereich", "indikator", "jahr", "basis", "ansicht", "vergleich"),
     ),
     PageSpec(
         "app_pages/examples.py",

@@ -239,7 +239,8 @@ def test_switching_to_germany_view_by_widget() -> None:
 
 
 def test_district_age_section_for_a_cooperation() -> None:
-    at = open_page(region="region-in-bewegung")
+    # The district age section belongs to the theme "Altersstruktur".
+    at = open_page(region="region-in-bewegung", bereich="altersstruktur")
     assert not at.exception, at.exception
     assert "Altersstruktur der Kreise" in [s.value for s in at.subheader]
     assert at.select_slider(key="demografie.altersjahr").value == 2020
@@ -249,9 +250,12 @@ def test_district_age_section_for_a_cooperation() -> None:
     assert metrics["Anteil unter 18 Jahren"] == f"{format_float(shares['unter_18'])} %"
     assert metrics["Anteil 65 Jahre und älter"] == f"{format_float(shares['ab_65'])} %"
     pyramids = [c for c in charts(at) if c.data and c.data[0].orientation == "h"]
-    assert len(pyramids) == 1, "expected one age pyramid"
-    assert [t.name for t in pyramids[0].data] == ["Männer", "Frauen"]
-    ratios = at.dataframe[1].value
+    # The cooperation's own pyramid (municipal data 2015) first, then the districts' pyramid.
+    assert len(pyramids) == 2, "expected the cooperation's and the districts' age pyramids"
+    assert [t.name for t in pyramids[-1].data] == ["Männer", "Frauen"]
+    ratios = next(
+        d.value for d in at.dataframe if "Jugendquotient" in d.value.columns and "Kreis" in d.value
+    )
     assert ratios.columns.tolist() == ["Kreis", "Jugendquotient", "Altenquotient"]
     assert len(ratios) == 2
 
@@ -272,7 +276,7 @@ def test_district_age_section_for_a_cooperation() -> None:
 def test_district_without_age_data_does_not_break_the_page(
     params: dict[str, str], age_year: int | None
 ) -> None:
-    at = open_page(**params)
+    at = open_page(**params, bereich="altersstruktur")
     if age_year is not None:
         assert not at.exception, at.exception
         at.select_slider(key="demografie.altersjahr").set_value(age_year).run()
