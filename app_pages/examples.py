@@ -30,10 +30,10 @@ panels.init_state(all_examples, themes)
 panels.page_header(
     "Beispiele aus der Programmumsetzung",
     "Welche Poster bei der Posterausstellung in Gröditz gezeigt wurden, ist nicht bekannt. "
-    "Diese Seite zeigt recherchierte Beispiele aus der Umsetzung des Programms „Kleinere Städte "
+    "Diese Seite zeigt Beispiele aus der Umsetzung des Programms „Kleinere Städte "
     "und Gemeinden“ mit Quelle je Beispiel. Mit ★ markiert: Kooperationen, die auf der "
     "Werkstatt in Vorträgen oder bei der Rundfahrt vorgestellt wurden.",
-    "Recherchierte Beispiele mit Quellen – nicht die in Gröditz gezeigten Poster (unbekannt). "
+    "Beispiele mit Quellen – nicht die in Gröditz gezeigten Poster (unbekannt). "
     "★ = auf der Werkstatt vorgestellt.",
     presenter,
 )

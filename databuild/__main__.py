@@ -143,8 +143,17 @@ def build(out: Path) -> None:
     curated.write_yaml(
         cooperations, out / "cooperations.yaml", "Erzeugt aus curated/cooperations.yaml"
     )
-    measures = curated.build_measures(config.facts_dir() / "examples.yaml", known)
-    curated.write_yaml(measures, out / "measures.yaml", "Erzeugt aus shared/facts/examples.yaml")
+    measures = curated.build_measures(
+        config.facts_dir() / "examples.yaml",
+        known,
+        config.REPO_ROOT / "curated" / "measure_notes.yaml",
+    )
+    curated.write_yaml(
+        measures,
+        out / "measures.yaml",
+        "Erzeugt aus den Praxisbeispielen der Faktensammlung (facts/examples.yaml);\n"
+        "Hinweise „Unsicher“ in Leserfassung aus curated/measure_notes.yaml",
+    )
     log.info("cooperations: %d, measures: %d", len(cooperations), len(measures))
 
     tour_record = tour.build_tour(

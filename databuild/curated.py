@@ -284,16 +284,55 @@ def build_cooperations(curated_path: str | Path, municipalities: pd.DataFrame) -
     return result
 
 
-def build_measures(examples_path: str | Path, municipalities: pd.DataFrame) -> list[dict]:
+NOTE_FIELDS = ("uncertain",)
+
+
+def load_measure_notes(path: str | Path, ids: Iterable[str]) -> dict[str, dict[str, str]]:
+    """The curated reader-facing notes (curated/measure_notes.yaml): id -> {"uncertain": text}.
+
+    Raises DataValidationError when the file is not a mapping, an id is not among `ids`, an
+    entry has a field other than those in NOTE_FIELDS, or a text is empty.
+    """
+    file = str(path)
+    data = read_yaml(path, dict, "a mapping of example ids to notes")
+    known = set(ids)
+    problems = []
+    for rid, entry in data.items():
+        if rid not in known:
+            problems.append(f"{rid}: no practice example with this id")
+        if not isinstance(entry, dict) or not entry:
+            problems.append(f"{rid}: must be a mapping with {NOTE_FIELDS}")
+            continue
+        for key, value in entry.items():
+            if key not in NOTE_FIELDS:
+                problems.append(f"{rid}: unknown field {key!r} (allowed: {NOTE_FIELDS})")
+            elif not _has_text(value):
+                problems.append(f"{rid}: {key} is empty")
+    _raise_if(file, problems)
+    return {
+        rid: {key: value.strip() for key, value in entry.items()} for rid, entry in data.items()
+    }
+
+
+def build_measures(
+    examples_path: str | Path, municipalities: pd.DataFrame, notes_path: str | Path | None = None
+) -> list[dict]:
     """Convert the researched practice examples into the project's normalised measure records.
 
     `municipalities` is the set of known AGS with names (see `build_cooperations`). Empty AGS
-    (Ämter, Samtgemeinden) become null and the member is kept. Raises DataValidationError for
-    duplicate ids, unknown states, malformed or unknown AGS (all unknown keys are listed),
-    coordinates outside Germany and records without a source URL.
+    (Ämter, Samtgemeinden) become null and the member is kept. `notes_path` (optional,
+    curated/measure_notes.yaml) replaces the `uncertain` note of the listed examples with a
+    text written for readers. Raises DataValidationError for duplicate ids, unknown states,
+    malformed or unknown AGS (all unknown keys are listed), coordinates outside Germany, records
+    without a source URL and notes for unknown ids.
     """
     file = str(examples_path)
     records = _load_yaml_list(examples_path)
+    notes = (
+        load_measure_notes(notes_path, (r.get("id") for r in records))
+        if notes_path is not None
+        else {}
+    )
     names = _municipality_names(file, municipalities)
     problems: list[str] = []
     unknown: list[tuple[str, str, str]] = []
@@ -339,7 +378,7 @@ def build_measures(examples_path: str | Path, municipalities: pd.DataFrame) -> l
         source_url = raw.get("source_url")
         if not _has_text(source_url):
             problems.append(f"{rid}: no source URL")
-        uncertain = raw.get("uncertain") or ""
+        uncertain = notes.get(rid, {}).get("uncertain", raw.get("uncertain") or "")
 
         result.append(
             {

@@ -27,8 +27,8 @@ log = logging.getLogger("databuild.programme")
 KINDS = ("pause", "vortrag", "rundfahrt", "diskussion", "thementische", "ende")
 REQUIRED = ("title", "subtitle", "dates", "place", "source", "guiding_questions", "days")
 HEADER = (
-    "# Erzeugt von databuild/programme.py aus curated/programme.yaml (Programm der\n"
-    "# Transferwerkstatt, shared/seed/programme.txt); nicht von Hand bearbeiten.\n"
+    "# Erzeugt von databuild/programme.py aus curated/programme.yaml (Programmfaltblatt der\n"
+    "# Transferwerkstatt); nicht von Hand bearbeiten.\n"
     "# Endzeiten mit end_derived: true sind aus dem Beginn des nächsten Punkts abgeleitet.\n"
 )
 

@@ -119,8 +119,8 @@ def sources(population_years: list[int]) -> dict[str, dict]:
         "cooperations": {
             "title": "Kooperationen der Transferwerkstatt Gröditz 2019 (kuratiert)",
             "publisher": "Eigene Zusammenstellung aus öffentlichen Quellen (je Eintrag genannt)",
-            "reference_date": "März 2019 (Stand der Recherche: siehe Einzelquellen)",
-            "licence": "Quellenangaben je Datensatz",
+            "reference_date": "März 2019 (Stand der Einzelquellen je Kooperation)",
+            "licence": "Quellenangaben je Kooperation",
             "attribution": "Eigene Zusammenstellung; Quellen je Kooperation",
             "files": ["cooperations.yaml"],
         },
@@ -128,7 +128,7 @@ def sources(population_years: list[int]) -> dict[str, dict]:
             "title": "Praxisbeispiele des Programms Kleinere Städte und Gemeinden (kuratiert)",
             "publisher": "Eigene Zusammenstellung, v. a. staedtebaufoerderung.info",
             "reference_date": "2010–2019",
-            "licence": "Quellenangaben je Datensatz",
+            "licence": "Quellenangaben je Beispiel",
             "attribution": "Eigene Zusammenstellung; Quellen je Beispiel "
             "(v. a. staedtebaufoerderung.info)",
             "files": ["measures.yaml"],
@@ -152,9 +152,9 @@ def sources(population_years: list[int]) -> dict[str, dict]:
             "licence": "Programmtext mit Quellenangabe zitiert; Gliederung, Rollen und Bezüge: "
             "eigene Zusammenstellung",
             "attribution": "Programm der Transferwerkstatt Gröditz 2019; eigene Übertragung",
-            "changes": "Von Hand übertragen (curated/programme.yaml); Endzeiten aus dem Beginn "
-            "des nächsten Programmpunkts abgeleitet; Bezüge auf Kooperationen, Land und Seiten "
-            "kuratiert.",
+            "changes": "Von Hand aus dem Faltblatt übertragen; Endzeiten aus dem Beginn des "
+            "nächsten Programmpunkts abgeleitet; Bezüge auf Kooperationen, Land und Seiten "
+            "redaktionell ergänzt.",
             "files": ["programme.yaml"],
         },
     }

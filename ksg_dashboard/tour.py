@@ -17,7 +17,7 @@ from ksg_dashboard.indicators import Headline, headline
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 HOST_AGS = "14627050"  # Gröditz: the tour starts and ends here
 STOP_KINDS = ("Start", "Halt", "Durchfahrt", "Ziel")
-COORDINATE_SITE = "Standort (Recherche, Wikipedia)"
+COORDINATE_SITE = "Standort laut Wikipedia"
 COORDINATE_CENTRE = "Gemeindemittelpunkt (Destatis)"
 ROUTE_COLOUR = "#1d2630"
 TIME_FORMAT = "%H:%M"
@@ -286,8 +286,8 @@ def attribution(tour: Tour) -> str:
     """One line naming what the route rests on (shown under the page)."""
     titles = "; ".join(str(source.get("title")) for source in tour.sources)
     return (
-        f"eigene Rekonstruktion, Halte nicht belegt – nach {titles}; Quellen je Halt in der "
-        "Halt-Ansicht."
+        f"Rekonstruktion dieses Dashboards auf Grundlage von: {titles}. Die Halte sind nicht "
+        "belegt; die Quellen zu jedem Halt stehen in der Halt-Ansicht."
     )
 
 

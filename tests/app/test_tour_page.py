@@ -143,7 +143,8 @@ def test_stop_shows_key_figures_and_reconstruction_note():
     at = run_tour(stopp="2")
     assert any("Rekonstruktion" in w.value for w in at.warning)
     captions = "\n".join(c.value for c in at.caption)
-    assert "Route: eigene Rekonstruktion" in captions
+    assert "Route: Rekonstruktion dieses Dashboards" in captions
+    assert "Die Halte sind nicht belegt" in captions
     assert "Luftlinie" in captions and "50 km/h" in captions
     table = stop_table(at)
     assert table.loc[table["Nr."] == "2", "Einw. 2022"].item() == "7.792"

@@ -141,5 +141,5 @@ def test_presenter_layout(app_server: StreamlitServer, browser_page: Page) -> No
     expect(page.locator(CARDS)).to_have_count(5)
     expect(markers(page)).to_have_count(5)
     expect(page.get_by_test_id("stSidebar")).to_be_hidden()
-    expect(page.get_by_text("Recherchierte Beispiele mit Quellen").first).to_be_visible()
+    expect(page.get_by_text("Beispiele mit Quellen – nicht die").first).to_be_visible()
     save_screenshot(page, "examples-presenter")

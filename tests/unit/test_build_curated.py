@@ -18,6 +18,7 @@ from ksg_dashboard.config import REPO_ROOT, facts_dir, raw_dir
 from ksg_dashboard.validation import DataValidationError
 
 COOPERATIONS = REPO_ROOT / "curated" / "cooperations.yaml"
+MEASURE_NOTES = REPO_ROOT / "curated" / "measure_notes.yaml"
 EXAMPLES = facts_dir() / "examples.yaml"
 GV_DIR = raw_dir() / "destatis-gv-isys"
 
@@ -285,14 +286,60 @@ def test_members_with_empty_ags_become_null(register_2022: pd.DataFrame) -> None
 
 @pytest.mark.raw
 def test_uncertain_notes_and_empty_leads(register_2022: pd.DataFrame) -> None:
-    by_id = {m["id"]: m for m in build_measures(EXAMPLES, register_2022)}
+    by_id = {m["id"]: m for m in build_measures(EXAMPLES, register_2022, MEASURE_NOTES)}
     kurstadt = by_id["kurstadtregion-elbe-elster"]
     assert kurstadt["uncertain"].startswith("Keine Leitkommune ausgewiesen")
+    assert "Kartenpunkt liegt in Bad Liebenwerda" in kurstadt["uncertain"]
     assert kurstadt["lead"] is None and kurstadt["lead_ags"] is None
     assert by_id["kleeblattregion"]["uncertain"] == ""
+    # Examples with a curated note show it; all others keep the note of the facts file.
     raw = yaml.safe_load(EXAMPLES.read_text(encoding="utf-8"))
-    notes = {r["id"]: (r["uncertain"] or "").strip() for r in raw}
-    assert all(by_id[rid]["uncertain"] == note for rid, note in notes.items())
+    curated = yaml.safe_load(MEASURE_NOTES.read_text(encoding="utf-8"))
+    for record in raw:
+        expected = curated.get(record["id"], {}).get("uncertain", record["uncertain"] or "")
+        assert by_id[record["id"]]["uncertain"] == expected.strip()
+
+
+def test_measure_notes_replace_the_uncertain_note(
+    tmp_path: Path, tiny_register: pd.DataFrame
+) -> None:
+    examples = dump(tmp_path, [minimal_example(uncertain="Koordinate = Gröditz.")])
+    notes = tmp_path / "notes.yaml"
+    notes.write_text(
+        "beispiel:\n  uncertain: Der Kartenpunkt liegt in Gröditz.\n", encoding="utf-8"
+    )
+    [measure] = build_measures(examples, tiny_register, notes)
+    assert measure["uncertain"] == "Der Kartenpunkt liegt in Gröditz."
+    [unchanged] = build_measures(examples, tiny_register)
+    assert unchanged["uncertain"] == "Koordinate = Gröditz."
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("anderes:\n  uncertain: Text.\n", "anderes: no practice example with this id"),
+        ("beispiel:\n  uncertain: ''\n", "beispiel: uncertain is empty"),
+        ("beispiel:\n  themes: [Sport]\n", "beispiel: unknown field 'themes'"),
+        ("beispiel: Text\n", "beispiel: must be a mapping"),
+        ("- ex-1\n", "top level must be a mapping"),
+    ],
+)
+def test_measure_notes_are_validated(
+    tmp_path: Path, tiny_register: pd.DataFrame, text: str, message: str
+) -> None:
+    examples = dump(tmp_path, [minimal_example()])
+    notes = tmp_path / "notes.yaml"
+    notes.write_text(text, encoding="utf-8")
+    with pytest.raises(DataValidationError, match=message):
+        build_measures(examples, tiny_register, notes)
+
+
+@pytest.mark.raw
+def test_every_curated_measure_note_belongs_to_an_example(register_2022: pd.DataFrame) -> None:
+    raw_ids = {r["id"] for r in yaml.safe_load(EXAMPLES.read_text(encoding="utf-8"))}
+    notes = yaml.safe_load(MEASURE_NOTES.read_text(encoding="utf-8"))
+    assert set(notes) <= raw_ids
+    build_measures(EXAMPLES, register_2022, MEASURE_NOTES)  # validates without error
 
 
 @pytest.mark.raw
