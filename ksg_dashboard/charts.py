@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -70,6 +72,14 @@ def make_time_chart(
     return figure
 
 
+def nice_step(value: float) -> float:
+    """A round tick step (1, 2 or 5 × a power of ten) not above `value`."""
+    if value <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    return max(m * power for m in (1, 2, 5) if m * power <= value)
+
+
 def make_pyramid(frame: pd.DataFrame, large: bool = False) -> go.Figure:
     """Population pyramid: men left, women right (columns age_group, age_order, sex, population)."""
     order = frame.drop_duplicates("age_group").sort_values("age_order")["age_group"].tolist()
@@ -90,14 +100,15 @@ def make_pyramid(frame: pd.DataFrame, large: bool = False) -> go.Figure:
         )
     largest = frame["population"].max() if not frame.empty else None
     maximum = float(largest) if largest is not None and pd.notna(largest) and largest else 1.0
-    ticks = [-maximum, -maximum / 2, 0, maximum / 2, maximum]
+    step = nice_step(maximum / 2)
+    ticks = [k * step for k in range(-int(maximum // step), int(maximum // step) + 1)]
     figure.update_layout(
         barmode="relative",
         bargap=0.05,
         font={**FONT, "size": 16 if large else 13},
-        height=460 if large else 420,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        legend={"orientation": "h", "y": -0.08},
+        height=380 if large else 420,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
         xaxis={
             "range": [-maximum * 1.05, maximum * 1.05],
             "tickvals": ticks,

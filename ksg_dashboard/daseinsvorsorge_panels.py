@@ -254,7 +254,12 @@ def age_theme(
                 config={"displaylogo": False},
                 key="demografie.dv.pyramid",
             )
-        caption(key, "Stichtag 31.12.2015", "Werte von 2015, nicht der heutige Stand.")
+        caption(
+            key,
+            "Stichtag 31.12.2015",
+            "Werte von 2015, nicht der heutige Stand. Die Altersgruppen der Quelle sind "
+            "unterschiedlich breit (2 bis 10 Jahre).",
+        )
     with right:
         _municipal_map(
             table, key, view, scope_, shapes_loader, states, germany_map_loader, sources, ids
@@ -363,7 +368,7 @@ def natural_theme(
     )
     _sync_url("natuerliche_bewegung", key, "auswahl", year)
     ids = ["natural_change", *(["population"] if rate else [])]
-    regions = [(f"Kreis {district_names.get(d, d)}", d) for d in scope_.districts]
+    regions = [(district_names.get(d, d), d) for d in scope_.districts]
     regions += [(STATE_NAMES.get(s, s), s) for s in scope_.states] + [("Deutschland", "DG")]
     long = views.natural_long(natural, regions, key)
     if rate:

@@ -147,6 +147,9 @@ def _migration(key, label, unit, digits, definition, formula, diverging=True):
             NOT_CURRENT_2015,
             "Gezählt werden Umzüge über die Gemeindegrenze (auch innerhalb einer Kooperation); "
             "bei einer Kooperation sind Umzüge zwischen ihren Mitgliedern daher enthalten.",
+            "2015 war ein Jahr außergewöhnlich hoher Zuwanderung aus dem Ausland; Zuzüge aus "
+            "dem Ausland zählen mit, daher ist der Saldo für Deutschland und viele Gemeinden "
+            "2015 deutlich positiv.",
             UNKNOWN_VALUES,
             OTHER_STATUS,
         ),
