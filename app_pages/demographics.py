@@ -1,4 +1,4 @@
-"""Demografie (/demografie): indicators over time, maps and ranking for the selection."""
+"""Demografie (/demografie): population, age structure, migration and natural change by theme."""
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -10,6 +10,8 @@ from ksg_dashboard.demography import INDICATORS
 from ksg_dashboard.loaders import (
     germany_map,
     load_cooperations,
+    load_dependency_ratios,
+    load_district_age,
     load_municipalities,
     load_municipality_shapes,
     load_municipality_table,
@@ -40,6 +42,14 @@ if theme != daseinsvorsorge_panels.DEFAULT_THEME:
     # Age structure, migration and natural change have panels of their own; the rest of this
     # file is the population theme.
     daseinsvorsorge_panels.render_theme(theme, selection, cooperations, names, ags, sources)
+    if theme == "altersstruktur":
+        panels.district_age_section(
+            ui.load_or_stop(load_district_age),
+            ui.load_or_stop(load_dependency_ratios),
+            demography_views.districts_of(ags),
+            selection.presenter,
+            sources,
+        )
     st.stop()
 
 parsed = demography_views.parse_params(filters.page_query())

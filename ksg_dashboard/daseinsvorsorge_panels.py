@@ -3,6 +3,7 @@ Wanderungen and Natürliche Bewegung (controls with URL sync, chart, map, compar
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -12,7 +13,7 @@ from streamlit_folium import st_folium
 
 from ksg_dashboard import daseinsvorsorge as dv
 from ksg_dashboard import daseinsvorsorge_views as views
-from ksg_dashboard import demography_views, filters, loaders, panels, ui
+from ksg_dashboard import demography_views, filters, loaders, ui
 from ksg_dashboard.charts import make_pyramid
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.daseinsvorsorge_charts import make_migration_chart, make_natural_chart
@@ -447,13 +448,6 @@ def render_theme(
             states,
             lambda: loaders.dv_germany_map(st.session_state["demografie.altersstruktur.indikator"]),
         )
-        panels.district_age_section(
-            ui.load_or_stop(loaders.load_district_age),
-            ui.load_or_stop(loaders.load_dependency_ratios),
-            demography_views.districts_of(ags),
-            selection.presenter,
-            sources,
-        )
         return
     migration_theme(
         ui.load_or_stop(loaders.load_migration),
@@ -468,4 +462,33 @@ def render_theme(
         shapes,
         states,
         lambda: loaders.dv_germany_map(st.session_state["demografie.wanderungen.indikator"]),
+    )
+
+
+def key_figures(ags: Sequence[str], link_params: Mapping[str, str] | None = None) -> None:
+    """Age and migration key figures (2015) of a set of municipalities, as one compact block
+    with a link to the themes on the demographics page. Nothing is shown without data files."""
+    if not ags:
+        return
+    try:
+        age = loaders.load_municipal_age()
+        migration = loaders.load_migration()
+    except Exception:  # a missing/broken file only removes this block (the page says so)
+        st.caption("Kennzahlen 2015 zu Alter und Wanderung: Daten nicht verfügbar.")
+        return
+    values = {
+        **views.age_values(dv.age_profile(age, ags)),
+        **views.migration_values(dv.migration_profile(migration, age, ags)),
+    }
+    items = views.key_figure_items(values)
+    params = {"bereich": "altersstruktur", **(link_params or {})}
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    parts = " · ".join(f"{html.escape(label)} <b>{html.escape(text)}</b>" for label, text in items)
+    st.html(
+        '<div class="ksg-dv-figures" style="margin:.3rem 0 .4rem">'
+        "<b>Alter und Wanderung</b> "
+        '<span style="color:#55606b">(Stichtag 31.12.2015 bzw. Jahr 2015, nicht der heutige '
+        f"Stand)</span><br>{parts}<br>"
+        f'<a href="/demografie?{html.escape(query)}" target="_self">Mehr unter Demografie → '
+        "Altersstruktur und Wanderungen</a></div>"
     )

@@ -248,3 +248,27 @@ def district_map(
     maps.add_outlines(fmap, states[["geometry"]], maps.OUTLINE_STATE, "Länder")
     maps.add_selected(fmap, chosen[["geometry"]])
     return fmap, breaks
+
+
+KEY_FIGURES = (
+    ("anteil_65_plus", "65 Jahre und älter", "%", False),
+    ("anteil_unter_18", "unter 18 Jahren", "%", False),
+    ("altenquotient", "Altenquotient", "", False),
+    ("wanderungssaldo_je_1000", "Wanderungssaldo", " je 1.000 Einw.", True),
+    ("bildungswanderung", "Bildungswanderung (18–24)", " je 1.000", True),
+)
+
+
+def key_figure_items(values: Mapping[str, float | None]) -> list[tuple[str, str]]:
+    """(label, German value) pairs for the compact key-figure line; unknown → 'keine Angabe'."""
+    items = []
+    for key, label, unit, signed in KEY_FIGURES:
+        value = values.get(key)
+        if value is None or pd.isna(value):
+            text = "keine Angabe"
+        else:
+            sign = "+" if signed and value > 0 else ""
+            number = f"{value:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
+            text = f"{sign}{number}{unit}".replace("-", "−")
+        items.append((label, text))
+    return items

@@ -8,7 +8,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from ksg_dashboard import filters, ui
+from ksg_dashboard import daseinsvorsorge_panels, filters, ui
 from ksg_dashboard.charts import make_pyramid
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.demography import age_shares, pyramid
@@ -114,6 +114,10 @@ def territorial_notes(population: pd.DataFrame, register: pd.DataFrame, ags: lis
         )
 
 
+def _link_params(params: dict[str, str], presenter: bool) -> dict[str, str]:
+    return {**params, "praesentation": "1"} if presenter else params
+
+
 def cooperation_details(data: OverviewData, cooperation: dict, presenter: bool = False) -> None:
     """Name, programme year, members with population, projects, sources, uncertainty."""
     st.subheader(cooperation["short_name"])
@@ -124,6 +128,9 @@ def cooperation_details(data: OverviewData, cooperation: dict, presenter: bool =
         st.caption(cooperation["programme_year_note"])
     table = member_table(data, cooperation["member_ags"])
     ui.table(table.drop(columns=["AGS"]) if presenter else table)
+    daseinsvorsorge_panels.key_figures(
+        cooperation["member_ags"], _link_params({"region": cooperation["id"]}, presenter)
+    )
     territorial_notes(data.population, data.register, cooperation["member_ags"])
     st.markdown(cooperation.get("summary", ""))
     projects = cooperation.get("key_projects") or []
@@ -150,6 +157,7 @@ def municipality_details(data: OverviewData, ags: str) -> None:
         f"AGS {ags} · {row['type'] or 'Gemeinde'} · {row['district_name']} · {row['state_name']}"
     )
     ui.table(member_table(data, [ags]).drop(columns=["Gemeinde"]))
+    daseinsvorsorge_panels.key_figures([ags], {"ags": ags})
     territorial_notes(data.population, data.register, [ags])
     memberships = regions_of(data, ags)
     if memberships:

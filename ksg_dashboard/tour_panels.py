@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 
 import streamlit as st
 
-from ksg_dashboard import tour
+from ksg_dashboard import daseinsvorsorge_panels, tour
 from ksg_dashboard.indicators import Headline
 from ksg_dashboard.tour import TourData
 from ksg_dashboard.ui import format_float, format_int
@@ -169,6 +169,9 @@ def stop_card(data: TourData, index: int, presenter: bool) -> None:
         f'<div style="margin:.15rem 0"><span style="border-left:6px solid {colour};'
         f'padding-left:.4rem">{html.escape(name)}</span> · Thema: {html.escape(stop.topic)}'
         "</div></div>"
+    )
+    daseinsvorsorge_panels.key_figures(
+        [stop.ags], {"ags": stop.ags, **({"praesentation": "1"} if presenter else {})}
     )
     after = data.figures_after_change.get(stop.ags)
     if figure is not None and after is not None:
