@@ -141,6 +141,17 @@ def _sync_url(theme: str, indicator: str, view: str, year: int | None = None) ->
     filters.write_page_params((THEME_PARAM, "indikator", "jahr", "basis", "ansicht"), wanted)
 
 
+def status_notes(scope_: Scope, table: str) -> None:
+    """Marks states of the selection whose figures stand on another territorial status."""
+    try:
+        notes = loaders.load_regional_stats_notes()["territorial_status_2015"][table]
+    except Exception:  # notes are an addition: without them the figures still stand
+        return
+    for state in scope_.states:
+        if state in notes:
+            st.caption(f"⚑ Gebietsstand in der Quelle: {notes[state]}.")
+
+
 def caption(key: str, date: str, extra: str = "") -> None:
     """Reference date, definition link and note under a chart or map."""
     doc = BY_KEY[key]
@@ -273,6 +284,7 @@ def age_theme(
     ]
     st.markdown("**Altersstruktur im Vergleich** (31.12.2015)")
     ui.table(views.comparison_rows(rows, views.AGE_KEYS))
+    status_notes(scope_, "municipal_age_2015")
     ui.sources_caption(sources, ids)
     _ranking(table, key, scope_, names, sources, ids)
     return key
@@ -338,6 +350,7 @@ def migration_theme(
     rows = [(label, views.migration_values(p)) for label, p in profiles]
     st.markdown("**Wanderungen im Vergleich** (2015)")
     ui.table(views.comparison_rows(rows, views.MIGRATION_KEYS))
+    status_notes(scope_, "migration_2015")
     ui.sources_caption(sources, ids)
     _ranking(table, key, scope_, names, sources, ids)
     return key

@@ -257,6 +257,12 @@ def load_region_migration() -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False)
+def load_regional_stats_notes() -> dict:
+    """Footnotes and territorial-status notes of the 2015 regional tables."""
+    return datastore.read_regional_stats_notes()
+
+
+@st.cache_resource(show_spinner=False)
 def load_natural_change() -> pd.DataFrame:
     """Births, deaths and balance per district, state and Germany, 1995–2015."""
     return datastore.read_natural_change()

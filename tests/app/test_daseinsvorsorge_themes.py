@@ -92,3 +92,13 @@ def test_indicator_of_another_theme_opens_that_theme_and_bad_theme_gives_a_note(
     assert not bad.exception
     notes = " ".join(i.value for i in bad.info)
     assert "Themenbereich im Link ist unbekannt" in notes and "<b>" not in notes
+
+
+def test_states_on_another_territorial_status_are_marked():
+    # Bad Kreuznach (Rheinland-Pfalz): the source stands on the status of the following year.
+    at = open_page(ags="07133006", bereich="altersstruktur")
+    assert not at.exception, at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "Rheinland-Pfalz (ab 2011): Gebietsstand des Folgejahres" in captions
+    saxony = open_page(ags="14627050", bereich="altersstruktur")
+    assert "Gebietsstand in der Quelle" not in " ".join(c.value for c in saxony.caption)
