@@ -37,7 +37,7 @@ ags = selected_ags(selection, cooperations, register)
 parsed = demography_views.parse_params(filters.page_query())
 if "demografie.indikator" not in st.session_state:
     for note in parsed.notes:
-        st.info(note, icon="ℹ️")
+        ui.note(note)
     st.session_state["demografie.indikator"] = parsed.params.indicator
     st.session_state["demografie.jahr"] = parsed.params.year
     st.session_state["demografie.basis"] = parsed.params.base_year

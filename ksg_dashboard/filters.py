@@ -7,6 +7,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from ksg_dashboard import ui
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.loaders import load_municipality_labels
 from ksg_dashboard.selection import (
@@ -14,12 +15,14 @@ from ksg_dashboard.selection import (
     FILTER_PARAMS,
     MAX_CUSTOM_IN_URL,
     Selection,
+    bound_query,
     custom_cooperation,
     parse_query,
     permalink,
     search_municipalities,
     to_query,
 )
+from ksg_dashboard.text import cut
 from ksg_dashboard.upload import parse_upload
 
 KEY_STATES = "filter.land"
@@ -35,23 +38,26 @@ KEY_UPLOAD_RESULT = "filter.upload_result"
 KEY_NOTES = "filter.notes"
 
 
-def _query_lists() -> dict[str, list[str]]:
-    """Current query parameters with all values of repeated keys."""
-    return {key: st.query_params.get_all(key) for key in st.query_params}
+def query_lists() -> dict[str, list[str]]:
+    """Current query parameters with all values of repeated keys, bounded (see bound_query)."""
+    return bound_query({key: st.query_params.get_all(key) for key in st.query_params})[0]
 
 
 def init_from_url(cooperations: list[dict], register: pd.DataFrame | None) -> None:
     """On a session's first run, read the selection from the URL (bad values become notes)."""
     if KEY_SELECTION in st.session_state:
         return
+    params, bound_notes = bound_query(
+        {key: st.query_params.get_all(key) for key in st.query_params}
+    )
     parsed = parse_query(
-        _query_lists(),
+        params,
         known_regions=[c["id"] for c in cooperations],
         known_ags=register["ags"] if register is not None else [],
         known_states=STATE_NAMES,
     )
     st.session_state[KEY_SELECTION] = parsed.selection
-    st.session_state[KEY_NOTES] = parsed.notes
+    st.session_state[KEY_NOTES] = bound_notes + parsed.notes
 
 
 def current_selection() -> Selection:
@@ -97,7 +103,7 @@ def session_cooperations(cooperations: list[dict]) -> list[dict]:
     if not custom:
         return cooperations
     uploaded = st.session_state.get(KEY_UPLOAD_RESULT)
-    label = f"Eigene Auswahl ({uploaded[0]})" if uploaded else "Eigene Auswahl (aus dem Link)"
+    label = f"Eigene Auswahl ({cut(uploaded[0])})" if uploaded else "Eigene Auswahl (aus dem Link)"
     return [*cooperations, custom_cooperation(custom, label)]
 
 
@@ -219,7 +225,7 @@ def sidebar(cooperations: list[dict], register: pd.DataFrame | None) -> Selectio
 def show_notes() -> None:
     """Friendly notes about URL values that were ignored (shown once per session start)."""
     for note in st.session_state.get(KEY_NOTES, []):
-        st.info(note, icon="ℹ️")
+        ui.note(note)
 
 
 def permalink_box(url_path: str, page_params: dict[str, str] | None = None) -> None:
@@ -241,8 +247,8 @@ def drop_params(keys: set[str]) -> None:
 
 
 def page_query() -> dict[str, str]:
-    """The current query parameters, last value per key."""
-    return {key: st.query_params.get(key) for key in st.query_params}
+    """The current query parameters, last value per key (bounded, see bound_query)."""
+    return {key: values[-1] for key, values in query_lists().items() if values}
 
 
 def write_page_params(keys: tuple[str, ...], wanted: dict[str, str]) -> None:

@@ -22,6 +22,7 @@ from ksg_dashboard.overview import (
     regions_of,
 )
 from ksg_dashboard.selection import CUSTOM_ID, Selection
+from ksg_dashboard.text import plain
 from ksg_dashboard.ui import format_float, format_int, sources_caption
 
 
@@ -252,12 +253,16 @@ def district_age_section(
 def custom_details(data: OverviewData, cooperation: dict, file_names: dict[str, str]) -> None:
     """The planner's own list: members with population and the names given in the file."""
     st.subheader("Eigene Auswahl")
-    st.caption(cooperation["name"])
+    ui.plain_caption(cooperation["name"])  # carries the uploaded file's name
     table = member_table(data, cooperation["member_ags"])
     if file_names:
         table.insert(1, "Name in Datei", table["AGS"].map(file_names).fillna(""))
-    # st.table renders cell text as text: names from uploaded files are never HTML.
-    shown = table.head(50).astype(object).map(lambda v: "" if pd.isna(v) else v)
+    # st.table renders cells as Markdown: names from uploaded files go through plain().
+    shown = (
+        table.head(50)
+        .astype(object)
+        .map(lambda v: "" if pd.isna(v) else plain(v, 80) if isinstance(v, str) else v)
+    )
     for column in shown.columns[shown.columns.str.startswith(("Einw.", "±"))]:
         shown[column] = [
             format_float(v, 1) if column.startswith("±") and v != "" else format_int(v or None)

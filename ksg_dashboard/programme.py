@@ -12,6 +12,7 @@ import yaml
 
 from ksg_dashboard.config import STATE_NAMES, data_dir
 from ksg_dashboard.navigation import PAGES
+from ksg_dashboard.text import quote
 from ksg_dashboard.validation import DataValidationError
 
 REF_RE = re.compile(r"^(region|land|seite):([a-z0-9-]+)$")
@@ -153,7 +154,7 @@ def parse_point(
     value = str(values[-1]).strip()
     if value in set(item_ids):
         return value, []
-    return None, [f"Unbekannter Programmpunkt „{value}“ wurde ignoriert."]
+    return None, [f"Unbekannter Programmpunkt {quote(value)} wurde ignoriert."]
 
 
 def items_about(programme: Mapping, ref: str) -> list[dict]:

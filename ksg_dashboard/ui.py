@@ -10,6 +10,7 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
+from ksg_dashboard.text import plain
 from ksg_dashboard.validation import DataValidationError
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,18 @@ def sources_caption(sources: dict[str, dict], dataset_ids: Iterable[str]) -> Non
     st.html(
         '<div class="ksg-source">Quellen: ' + " · ".join(html.escape(x) for x in lines) + "</div>"
     )
+
+
+def note(text: str, icon: str = "ℹ️") -> None:
+    """An info box whose text is shown literally (it may quote values from the URL or a file).
+
+    Every note that can contain user-provided text goes through here (or `plain_caption`)."""
+    st.info(plain(text), icon=icon)
+
+
+def plain_caption(text: str) -> None:
+    """A caption shown literally (e.g. with an uploaded file's name)."""
+    st.caption(plain(text))
 
 
 def data_error(error: DataValidationError) -> None:
