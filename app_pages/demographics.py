@@ -28,7 +28,7 @@ YEARS = list(range(FIRST_YEAR, LAST_YEAR + 1))
 selection = filters.current_selection()
 population = ui.load_or_stop(load_population)
 register = ui.load_or_stop(load_municipalities)
-cooperations = filters.session_cooperations(ui.load_or_stop(load_cooperations))
+cooperations = filters.session_cooperations(ui.load_quietly(load_cooperations, []))
 states = ui.load_or_stop(load_states)
 sources = ui.load_or_stop(load_sources)
 names = register.set_index("ags")["name"].to_dict()
@@ -90,7 +90,12 @@ with chart_column:
 
 table = load_municipality_table(year, base_year)
 with map_column:
-    if view == "deutschland":
+    if view == "deutschland" or len(ags) > demography_views.MAX_SELECTION_MAP:
+        if view != "deutschland":
+            st.caption(
+                f"Die Auswahl umfasst {ui.format_int(len(ags))} Gemeinden; gezeigt wird die "
+                "Karte aller Gemeinden (schneller als eine Karte der Auswahl)."
+            )
         fmap, breaks = ui.load_or_stop(lambda: germany_map(indicator.key, year, base_year))
     elif ags:
         fmap, breaks = demography_views.selection_map(

@@ -27,6 +27,9 @@ from ksg_dashboard.demography import (
 from ksg_dashboard.selection import Selection
 from ksg_dashboard.text import quote
 
+# Selections with more municipalities are shown on the Germany-wide canvas map (Bavaria has
+# 2,056; a planner's list of all 10,993 as single polygons would be a 20 MB page).
+MAX_SELECTION_MAP = 2500
 VIEWS = {"auswahl": "Auswahl", "deutschland": "Deutschland (alle Gemeinden)"}
 AGE_YEARS = (2015, 2020)
 

@@ -22,8 +22,9 @@ from ksg_dashboard.selection import (
     search_municipalities,
     to_query,
 )
-from ksg_dashboard.text import cut
+from ksg_dashboard.text import cut, plain
 from ksg_dashboard.upload import parse_upload
+from ksg_dashboard.validation import DataValidationError
 
 KEY_STATES = "filter.land"
 KEY_REGIONS = "filter.region"
@@ -161,24 +162,37 @@ def sync_url(selection: Selection) -> None:
             del st.query_params[key]
 
 
-def sidebar(cooperations: list[dict], register: pd.DataFrame | None) -> Selection:
+def sidebar(
+    cooperations: list[dict],
+    register: pd.DataFrame | None,
+    cooperations_error: DataValidationError | None = None,
+) -> Selection:
     """Draw the filter in the sidebar and return the selection (also written to the URL).
 
-    `init_from_url` must have run earlier in this script run.
+    `init_from_url` must have run earlier in this script run. With `cooperations_error` (the
+    cooperations file is missing or broken) the cooperation filter is left out with one note.
     """
     names = {c["id"]: c["short_name"] for c in session_cooperations(cooperations)}
     labels = load_municipality_labels() if register is not None else {}
     _into_widgets(current_selection())
     with st.sidebar:
         st.subheader("Auswahl")
-        st.multiselect(
-            "Kooperation",
-            options=list(names),
-            format_func=names.get,
-            key=KEY_REGIONS,
-            on_change=_from_widgets,
-            placeholder="Kooperationen wählen",
-        )
+        if cooperations_error is not None:
+            st.warning(
+                f"Kooperationsfilter nicht verfügbar: die Datendatei **{cooperations_error.file}**"
+                f" ist fehlerhaft oder fehlt ({plain(cooperations_error.problem, 200)}). "
+                "Bitte die Daten mit `make data` neu erzeugen.",
+                icon="⚠️",
+            )
+        if names:
+            st.multiselect(
+                "Kooperation",
+                options=list(names),
+                format_func=names.get,
+                key=KEY_REGIONS,
+                on_change=_from_widgets,
+                placeholder="Kooperationen wählen",
+            )
         st.multiselect(
             "Land",
             options=list(STATE_NAMES),

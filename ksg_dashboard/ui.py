@@ -84,7 +84,7 @@ def data_error(error: DataValidationError) -> None:
     """A clear German message naming the broken file and how to rebuild it."""
     log.error("data problem: %s", error)
     st.error(
-        f"Die Datendatei **{error.file}** ist fehlerhaft oder fehlt ({error.problem}). "
+        f"Die Datendatei **{error.file}** ist fehlerhaft oder fehlt ({plain(error.problem, 300)}). "
         "Bitte die Daten mit `make data` neu erzeugen.",
         icon="⚠️",
     )
@@ -106,6 +106,16 @@ def load_or_default(loader: Callable[[], T], default: T) -> T:
         return loader()
     except DataValidationError as error:
         data_error(error)
+        return default
+
+
+def load_quietly(loader: Callable[[], T], default: T) -> T:
+    """Call a loader for something a page can do without; on a data problem log it and carry
+    on with the default (the frame already shows one note about the file)."""
+    try:
+        return loader()
+    except DataValidationError as error:
+        log.warning("data problem (page degrades): %s", error)
         return default
 
 
