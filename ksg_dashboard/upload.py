@@ -208,7 +208,10 @@ def _decode(filename: str, content: bytes) -> tuple[str, str]:
         # Excel's "Unicode-Text" export: UTF-16 with a byte order mark (and tabs).
         encodings = [("utf-16", "UTF-16")]
     elif b"\x00" in content:
-        raise _Unreadable(_not_a_table(filename))
+        utf16 = _utf16_without_bom(content)
+        if utf16 is None:
+            raise _Unreadable(_not_a_table(filename))
+        encodings = [utf16]
     for encoding, label in encodings:
         try:
             text = content.decode(encoding)
@@ -219,6 +222,24 @@ def _decode(filename: str, content: bytes) -> tuple[str, str]:
             break
         return text, label
     raise _Unreadable(_not_a_table(filename))
+
+
+def _utf16_without_bom(content: bytes) -> tuple[str, str] | None:
+    """("utf-16-le"/"utf-16-be", label) for UTF-16 text without a byte order mark, else None.
+
+    A list of keys is almost all ASCII: in UTF-16 every second byte is then zero (the odd ones
+    in little-endian, the even ones in big-endian). Binary files have zeros everywhere.
+    """
+    sample = content[:8192]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    odd_zeros = sample[1::2].count(0) / (len(sample) // 2)
+    even_zeros = sample[0::2].count(0) / (len(sample) // 2)
+    if odd_zeros > 0.7 and even_zeros < 0.05:
+        return "utf-16-le", "UTF-16 (ohne BOM)"
+    if even_zeros > 0.7 and odd_zeros < 0.05:
+        return "utf-16-be", "UTF-16 (ohne BOM)"
+    return None
 
 
 def _sniff_separator(text: str) -> str:
