@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ksg_dashboard import demography, demography_views, filters, panels, ui
+from ksg_dashboard import demography, demography_views, export, filters, panels, ui
 from ksg_dashboard.charts import make_time_chart
 from ksg_dashboard.config import FIRST_YEAR, LAST_YEAR
 from ksg_dashboard.demography import INDICATORS
@@ -133,7 +133,7 @@ shown = demography_views.ranking(table, ags, indicator, names)
 ui.table(shown, max_height=420)
 st.download_button(
     "CSV herunterladen",
-    shown.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig"),
+    export.csv_bytes(shown, export.source_line(sources, ["population"])),
     file_name=f"ksg_{indicator.key}_{year}.csv",
     mime="text/csv",
     key="demografie.csv",

@@ -23,7 +23,7 @@ from ksg_dashboard.selection import (
     to_query,
 )
 from ksg_dashboard.text import cut, plain
-from ksg_dashboard.upload import parse_upload
+from ksg_dashboard.upload import MAX_BYTES, parse_upload
 from ksg_dashboard.validation import DataValidationError
 
 KEY_STATES = "filter.land"
@@ -118,11 +118,12 @@ def _upload_box() -> None:
     """File uploader for the planner's own list, with the parser's messages."""
     with st.expander("Eigene Auswahl hochladen", expanded=False):
         st.file_uploader(
-            "CSV oder Excel mit AGS-Spalte",
+            f"CSV oder Excel mit AGS-Spalte (höchstens {MAX_BYTES // 1024 // 1024} MB)",
             type=["csv", "txt", "xlsx", "xls"],
             key=KEY_UPLOAD,
             on_change=_from_upload,
-            help="Spalte AGS, Gemeindeschlüssel oder ARS; optional Name und Gruppe. Max. 5 MB.",
+            help="Spalte AGS, Gemeindeschlüssel oder ARS; optional Name und Gruppe. Größere "
+            "Dateien lehnt schon der Browser ab.",
         )
         uploaded = st.session_state.get(KEY_UPLOAD_RESULT)
         if not uploaded:

@@ -13,7 +13,7 @@ from ksg_dashboard.charts import make_pyramid
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.demography import age_shares, pyramid
 from ksg_dashboard.demography_views import AGE_YEARS, district_names
-from ksg_dashboard.export import csv_bytes, geojson_bytes, selection_table
+from ksg_dashboard.export import csv_bytes, geojson_bytes, selection_table, source_line
 from ksg_dashboard.indicators import Headline, territorial_changes
 from ksg_dashboard.overview import (
     OverviewData,
@@ -273,15 +273,16 @@ def custom_details(data: OverviewData, cooperation: dict, file_names: dict[str, 
         st.caption(f"… und {len(table) - 50} weitere (vollständig im Download).")
 
 
-def download_buttons(data: OverviewData, ags: list[str]) -> None:
+def download_buttons(data: OverviewData, ags: list[str], sources: dict | None = None) -> None:
     """CSV and GeoJSON of the selected municipalities, generated only when clicked."""
     if not ags:
         return
+    source = source_line(sources or {}, ["population", "boundaries"])
     table = partial(selection_table, data.population, data.register, ags)
     left, right = st.columns(2)
     left.download_button(
         "CSV",
-        data=lambda: csv_bytes(table()),
+        data=lambda: csv_bytes(table(), source),
         file_name="ksg_auswahl.csv",
         mime="text/csv",
         on_click="ignore",
@@ -290,7 +291,7 @@ def download_buttons(data: OverviewData, ags: list[str]) -> None:
     )
     right.download_button(
         "GeoJSON",
-        data=lambda: geojson_bytes(data.shapes, table()),
+        data=lambda: geojson_bytes(data.shapes, table(), source),
         file_name="ksg_auswahl.geojson",
         mime="application/geo+json",
         on_click="ignore",
