@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
+from ksg_dashboard.navigation import PAGES
 from ksg_dashboard.text import cut, listing, quote
 
 AGS_RE = re.compile(r"^\d{7,8}$")
@@ -66,7 +67,9 @@ def bound_query(
     """
     bounded: dict[str, list[str]] = {}
     notes: list[str] = []
-    for key in list(params)[:MAX_PARAMS]:
+    known = set(FILTER_PARAMS) | {p for spec in PAGES for p in spec.params}
+    # The app's own parameters first: forty junk keys in front of them must not push them out.
+    for key in sorted(params, key=lambda k: k not in known)[:MAX_PARAMS]:
         raw = params[key]
         items = [raw] if isinstance(raw, str) else list(raw)
         kept: list[str] = []

@@ -90,3 +90,10 @@ def test_geojson_download_has_no_formulas_and_a_source_line():
     names = [f["properties"]["name"] for f in collection["features"]]
     assert all(n.startswith("'") for n in names)
     assert collection["quelle"] == "Quelle: BKG"
+
+
+def test_the_apps_parameters_survive_many_junk_keys():
+    params = {f"junk{i}": ["x"] for i in range(100)} | {"region": ["ag-bachtal"]}
+    bounded, notes = bound_query(params)
+    assert bounded["region"] == ["ag-bachtal"] and len(bounded) == 40
+    assert any("mehr als 40 Parameter" in n for n in notes)
