@@ -39,8 +39,10 @@ def selection_table(
     register: pd.DataFrame,
     ags: list[str],
     base_year: int = DEFAULT_BASE_YEAR,
+    file_names: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """One row per selected municipality: keys, names, latest population, change since base."""
+    """One row per selected municipality: keys, names, latest population, change since base;
+    with `file_names` (a planner's own list) also the name the file gave (`name_in_datei`)."""
     year = int(population["year"].max())
     now = population[population["year"] == year].set_index("ags")
     base = population[population["year"] == base_year].set_index("ags")["population"]
@@ -64,7 +66,10 @@ def selection_table(
                 f"flaeche_km2_{year}": now["area_km2"].get(key),
             }
         )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if file_names:
+        table.insert(2, "name_in_datei", [file_names.get(key, "") for key in ags])
+    return table
 
 
 def csv_bytes(table: pd.DataFrame, source: str = "") -> bytes:

@@ -273,12 +273,20 @@ def custom_details(data: OverviewData, cooperation: dict, file_names: dict[str, 
         st.caption(f"… und {len(table) - 50} weitere (vollständig im Download).")
 
 
-def download_buttons(data: OverviewData, ags: list[str], sources: dict | None = None) -> None:
-    """CSV and GeoJSON of the selected municipalities, generated only when clicked."""
+def download_buttons(
+    data: OverviewData,
+    ags: list[str],
+    sources: dict | None = None,
+    file_names: dict[str, str] | None = None,
+) -> None:
+    """CSV and GeoJSON of the selected municipalities, generated only when clicked (with the
+    names an uploaded list gave, neutralised like every cell)."""
     if not ags:
         return
     source = source_line(sources or {}, ["population", "boundaries"])
-    table = partial(selection_table, data.population, data.register, ags)
+    table = partial(
+        selection_table, data.population, data.register, ags, file_names=file_names or None
+    )
     left, right = st.columns(2)
     left.download_button(
         "CSV",

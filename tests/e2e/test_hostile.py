@@ -7,7 +7,7 @@ import csv
 import io
 import json
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import Page
@@ -38,7 +38,8 @@ def assert_nothing_rendered(page: Page, dialogs: list[str]) -> None:
     assert main.locator("a[href*='evil.example']").count() == 0
     assert page.locator("img[src*='evil.example'], img[src=x]").count() == 0
     assert main.locator("strong", has_text="fett").count() == 0
-    assert [u for u in page.requests_seen if "evil.example" in u] == []  # type: ignore[attr-defined]
+    seen = page.requests_seen  # type: ignore[attr-defined]
+    assert [u for u in seen if urlsplit(u).hostname == "evil.example"] == []
     assert external_requests(page) == []
     page.wait_for_timeout(300)
     assert dialogs == []
@@ -71,13 +72,17 @@ def test_hostile_upload_is_shown_as_text_everywhere(
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     path = tmp_path / "liste **fett** [x](http:__evil.example).csv"
     rows = ["AGS;Name", f"14627050;{LINK}", f"12062024;{IMAGE}", f"05970004;{BOLD}"]
+    rows += ['09162000;"=HYPERLINK(""http://evil.example"",""x"")"', "11000000;@SUM(A1)"]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     open_page(page, app_server.url)
     upload(page, path)
     wait_until_rendered(page)
-    table = page.get_by_test_id("stTable")
+    # Shown literally (plain() puts an invisible word joiner after "http:", which stops GFM
+    # from turning the text into a link).
+    cells = page.get_by_test_id("stTable").locator("td").all_inner_texts()
+    cells = [c.replace("\u2060", "").strip() for c in cells]
     for name in (LINK, IMAGE, BOLD):
-        assert table.get_by_text(name, exact=True).is_visible(), name
+        assert name in cells, (name, cells)
     captions = "\n".join(page.get_by_test_id("stCaptionContainer").all_inner_texts())
     assert path.name.replace("\u2060", "") in captions.replace("\u2060", "")
     assert_nothing_rendered(page, dialogs)
@@ -86,9 +91,15 @@ def test_hostile_upload_is_shown_as_text_everywhere(
         page.get_by_test_id("stDownloadButton").filter(has_text="CSV").click()
     text = Path(info.value.path()).read_text(encoding="utf-8-sig")
     table_rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
-    assert len(table_rows) == 3 and all(r["quelle"].startswith("Quelle:") for r in table_rows)
-    assert not any(v.startswith(("=", "+", "-", "@")) for r in table_rows for v in r.values())
+    assert len(table_rows) == 5 and all(r["quelle"].startswith("Quelle:") for r in table_rows)
+    in_file = {r["ags"]: r["name_in_datei"] for r in table_rows}
+    assert in_file["09162000"] == '\'=HYPERLINK("http://evil.example","x")'
+    assert in_file["11000000"] == "'@SUM(A1)" and in_file["05970004"] == BOLD
     with page.expect_download() as info:
         page.get_by_test_id("stDownloadButton").filter(has_text="GeoJSON").click()
     collection = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
-    assert collection["quelle"].startswith("Quelle:") and len(collection["features"]) == 3
+    assert collection["quelle"].startswith("Quelle:") and len(collection["features"]) == 5
+    names = {
+        f["properties"]["ags"]: f["properties"]["name_in_datei"] for f in collection["features"]
+    }
+    assert names["11000000"] == "'@SUM(A1)"
