@@ -7,6 +7,7 @@ import streamlit as st
 from ksg_dashboard import filters, offline, ui
 from ksg_dashboard.loaders import load_cooperations, load_municipalities
 from ksg_dashboard.navigation import PAGES, foreign_params
+from ksg_dashboard.validation import DataValidationError
 
 logging.basicConfig(level=logging.INFO)
 
@@ -28,13 +29,18 @@ pages = [
     )
     for spec in PAGES
 ]
-cooperations = ui.load_or_default(load_cooperations, [])
+# Without a usable cooperations file the frame drops the cooperation filter (one note in the
+# sidebar) and every page that does not need the file keeps working.
+try:
+    cooperations, cooperations_error = load_cooperations(), None
+except DataValidationError as error:
+    cooperations, cooperations_error = [], error
 register = ui.load_or_default(load_municipalities, None)
 filters.init_from_url(cooperations, register)
 presenter = filters.current_selection().presenter
 # Navigation first: Streamlit expects it before other sidebar elements.
 navigation = st.navigation(pages, position="top" if presenter else "sidebar")
-selection = filters.sidebar(cooperations, register)
+selection = filters.sidebar(cooperations, register, cooperations_error)
 filters.drop_params(foreign_params(navigation.url_path))
 ui.apply_styles(selection.presenter)
 navigation.run()

@@ -3,7 +3,15 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ksg_dashboard import daseinsvorsorge_panels, demography, demography_views, filters, panels, ui
+from ksg_dashboard import (
+    daseinsvorsorge_panels,
+    demography,
+    demography_views,
+    export,
+    filters,
+    panels,
+    ui,
+)
 from ksg_dashboard.charts import make_time_chart
 from ksg_dashboard.config import FIRST_YEAR, LAST_YEAR
 from ksg_dashboard.demography import INDICATORS
@@ -28,7 +36,7 @@ YEARS = list(range(FIRST_YEAR, LAST_YEAR + 1))
 selection = filters.current_selection()
 population = ui.load_or_stop(load_population)
 register = ui.load_or_stop(load_municipalities)
-cooperations = filters.session_cooperations(ui.load_or_stop(load_cooperations))
+cooperations = filters.session_cooperations(ui.load_quietly(load_cooperations, []))
 states = ui.load_or_stop(load_states)
 sources = ui.load_or_stop(load_sources)
 names = register.set_index("ags")["name"].to_dict()
@@ -55,7 +63,7 @@ if theme != daseinsvorsorge_panels.DEFAULT_THEME:
 parsed = demography_views.parse_params(filters.page_query())
 if "demografie.indikator" not in st.session_state:
     for note in parsed.notes:
-        st.info(note, icon="ℹ️")
+        ui.note(note)
     st.session_state["demografie.indikator"] = parsed.params.indicator
     st.session_state["demografie.jahr"] = parsed.params.year
     st.session_state["demografie.basis"] = parsed.params.base_year
@@ -105,7 +113,12 @@ with chart_column:
 
 table = load_municipality_table(year, base_year)
 with map_column:
-    if view == "deutschland":
+    if view == "deutschland" or len(ags) > demography_views.MAX_SELECTION_MAP:
+        if view != "deutschland":
+            st.caption(
+                f"Die Auswahl umfasst {ui.format_int(len(ags))} Gemeinden; gezeigt wird die "
+                "Karte aller Gemeinden (schneller als eine Karte der Auswahl)."
+            )
         fmap, breaks = ui.load_or_stop(lambda: germany_map(indicator.key, year, base_year))
     elif ags:
         fmap, breaks = demography_views.selection_map(
@@ -143,7 +156,7 @@ shown = demography_views.ranking(table, ags, indicator, names)
 ui.table(shown, max_height=420)
 st.download_button(
     "CSV herunterladen",
-    shown.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig"),
+    export.csv_bytes(shown, export.source_line(sources, ["population"])),
     file_name=f"ksg_{indicator.key}_{year}.csv",
     mime="text/csv",
     key="demografie.csv",

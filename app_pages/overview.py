@@ -55,5 +55,5 @@ if feature:
 with detail_column:
     panels.selection_details(data, selection, ags, filters.custom_names())
     if not selection.presenter:
-        panels.download_buttons(data, ags)
+        panels.download_buttons(data, ags, sources, filters.custom_names())
         filters.permalink_box("")

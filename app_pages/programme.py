@@ -8,7 +8,7 @@ from ksg_dashboard.loaders import load_cooperations, load_programme
 
 presenter = filters.current_selection().presenter
 data = ui.load_or_stop(load_programme)
-names = programme.cooperation_names(ui.load_or_default(load_cooperations, []))
+names = programme.cooperation_names(ui.load_quietly(load_cooperations, []))
 panels.init_state([item["id"] for item in programme.items(data)])
 base_path = st.get_option("server.baseUrlPath") or ""
 extra = {"praesentation": "1"} if presenter else {}

@@ -9,13 +9,15 @@ from typing import Literal
 import geopandas as gpd
 import pandas as pd
 import yaml
+from pandas.api.types import is_numeric_dtype
 
-from ksg_dashboard import tour
+from ksg_dashboard import schemas, tour
 from ksg_dashboard.config import data_dir
 from ksg_dashboard.validation import (
     DataValidationError,
     check_ags_format,
     check_in_germany,
+    check_manifest_size,
     check_non_negative,
     check_unique,
 )
@@ -87,10 +89,20 @@ REQUIRED_COLUMNS = {
 }
 
 
+# Columns that must hold numbers (a file with the right names but text values is broken too).
+NUMERIC_COLUMNS = {
+    "population.parquet": ("year", "population", "male", "female"),
+    "municipalities.parquet": ("lon", "lat"),
+    "district_age.parquet": ("year", "age_order", "population"),
+    "dependency_ratios.parquet": ("youth_ratio", "old_age_ratio"),
+}
+
+
 def _path(name: str, directory: Path | None = None) -> Path:
     path = (directory or data_dir()) / name
     if not path.exists():
         raise DataValidationError(name, "Datei fehlt")
+    check_manifest_size(path)
     return path
 
 
@@ -98,6 +110,11 @@ def _check_columns(name: str, frame: pd.DataFrame) -> None:
     missing = REQUIRED_COLUMNS[name] - set(frame.columns)
     if missing:
         raise DataValidationError(name, f"Spalten fehlen: {sorted(missing)}")
+    wrong = [c for c in NUMERIC_COLUMNS.get(name, ()) if not is_numeric_dtype(frame[c])]
+    if wrong:
+        raise DataValidationError(name, f"Spalten nicht numerisch: {wrong}")
+    if "geometry" in REQUIRED_COLUMNS[name] and not isinstance(frame, gpd.GeoDataFrame):
+        raise DataValidationError(name, "keine Geometrien")
 
 
 def _read_table(name: str, directory: Path | None = None) -> pd.DataFrame:
@@ -252,12 +269,14 @@ def _read_yaml_records(name: str, directory: Path | None = None) -> list[dict]:
 
 def read_cooperations(directory: Path | None = None) -> list[dict]:
     """The workshop's cooperations with members, sources and uncertainty notes."""
-    return _read_yaml_records("cooperations.yaml", directory)
+    name = "cooperations.yaml"
+    return schemas.check_cooperations(name, _read_yaml_records(name, directory))
 
 
 def read_measures(directory: Path | None = None) -> list[dict]:
     """Programme measures (practice examples) with members, themes and sources."""
-    return _read_yaml_records("measures.yaml", directory)
+    name = "measures.yaml"
+    return schemas.check_measures(name, _read_yaml_records(name, directory))
 
 
 def read_sources(directory: Path | None = None) -> dict[str, dict]:
@@ -271,7 +290,7 @@ def read_sources(directory: Path | None = None) -> dict[str, dict]:
         raise DataValidationError(name, f"kein gültiges JSON ({type(error).__name__})") from error
     if not isinstance(records, dict):
         raise DataValidationError(name, "erwartet ein Objekt")
-    return records
+    return schemas.check_sources(name, records)
 
 
 def read_web_layer(directory: Path | None = None) -> tuple[list[str], str]:
@@ -299,9 +318,7 @@ TOUR_FILE = "tour.yaml"
 
 def read_tour(directory: Path | None = None) -> tour.Tour:
     """The tour with resolved coordinates; raises DataValidationError if missing or malformed."""
-    path = (directory or data_dir()) / TOUR_FILE
-    if not path.exists():
-        raise DataValidationError(TOUR_FILE, "Datei fehlt")
+    path = _path(TOUR_FILE, directory)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         result = tour.tour_from_dict(data)

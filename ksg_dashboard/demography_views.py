@@ -25,7 +25,11 @@ from ksg_dashboard.demography import (
     territory_series,
 )
 from ksg_dashboard.selection import Selection
+from ksg_dashboard.text import quote
 
+# Selections with more municipalities are shown on the Germany-wide canvas map (Bavaria has
+# 2,056; a planner's list of all 10,993 as single polygons would be a 20 MB page).
+MAX_SELECTION_MAP = 2500
 VIEWS = {"auswahl": "Auswahl", "deutschland": "Deutschland (alle Gemeinden)"}
 AGE_YEARS = (2015, 2020)
 
@@ -50,7 +54,7 @@ def _year(value: str, label: str, notes: list[str]) -> int | None:
     # fullmatch on ASCII digits: str.isdigit() also accepts "²" or "٢", which int() rejects.
     if re.fullmatch(r"[0-9]{4}", value) and FIRST_YEAR <= int(value) <= LAST_YEAR:
         return int(value)
-    notes.append(f"{label} „{value}“ ist ungültig (erlaubt {FIRST_YEAR}–{LAST_YEAR}).")
+    notes.append(f"{label} {quote(value)} ist ungültig (erlaubt {FIRST_YEAR}–{LAST_YEAR}).")
     return None
 
 
@@ -60,13 +64,13 @@ def parse_params(query: Mapping[str, str]) -> ParsedParams:
     defaults = DemographyParams()
     indicator = query.get("indikator", defaults.indicator)
     if indicator not in INDICATORS:
-        notes.append(f"Unbekannter Indikator „{indicator}“ – es wird der Standard gezeigt.")
+        notes.append(f"Unbekannter Indikator {quote(indicator)} – es wird der Standard gezeigt.")
         indicator = defaults.indicator
     year = _year(query["jahr"], "Jahr", notes) if "jahr" in query else None
     base = _year(query["basis"], "Basisjahr", notes) if "basis" in query else None
     view = query.get("ansicht", defaults.view)
     if view not in VIEWS:
-        notes.append(f"Unbekannte Ansicht „{view}“ – es wird die Auswahl gezeigt.")
+        notes.append(f"Unbekannte Ansicht {quote(view)} – es wird die Auswahl gezeigt.")
         view = defaults.view
     return ParsedParams(
         DemographyParams(indicator, year or defaults.year, base or defaults.base_year, view), notes

@@ -19,6 +19,7 @@ from ksg_dashboard.config import FIRST_CENSUS_YEAR, STATE_ABBREVIATIONS, STATE_N
 from ksg_dashboard.indicators import TERRITORIAL_CHANGE_SHARE
 from ksg_dashboard.mapdata import GERMANY_BOUNDS, bounds_of
 from ksg_dashboard.selection import query_values
+from ksg_dashboard.text import cut, listing, quote
 
 # The programme ran 2010–2019 (merged into the new programme structure from 2020).
 YEAR_MIN = 2010
@@ -388,12 +389,12 @@ def _year(value: str | None, label: str, notes: list[str]) -> int | None:
     if not value:
         return None
     if not re.fullmatch(r"\d{4}", value):
-        notes.append(f"{label}={value} ist keine Jahreszahl und wurde ignoriert.")
+        notes.append(f"{label}={cut(value)} ist keine Jahreszahl und wurde ignoriert.")
         return None
     year = int(value)
     if not YEAR_MIN <= year <= YEAR_MAX:
         notes.append(
-            f"{label}={value} liegt außerhalb der Programmlaufzeit {YEAR_MIN}–{YEAR_MAX} "
+            f"{label}={cut(value)} liegt außerhalb der Programmlaufzeit {YEAR_MIN}–{YEAR_MAX} "
             "und wurde ignoriert."
         )
         return None
@@ -414,23 +415,37 @@ def parse_params(
     notes: list[str] = []
     states: list[str] = []
     usable = set(STATE_NAMES if states_with_examples is None else states_with_examples)
+    unknown: list[str] = []
     for value in query_values(params, "bundesland"):
         key = _state_key(value)
         if key is None:
-            notes.append(f"Unbekanntes Bundesland „{value}“ wurde ignoriert.")
+            unknown.append(value)
         elif key not in usable:
             notes.append(f"Für {STATE_NAMES[key]} liegen keine Beispiele vor; ignoriert.")
         elif key not in states:
             states.append(key)
+    if unknown:
+        notes.append(
+            f"Unbekanntes Bundesland {quote(unknown[0])} wurde ignoriert."
+            if len(unknown) == 1
+            else f"Unbekannte Bundesländer {listing(unknown)} wurden ignoriert."
+        )
 
     by_slug = {slug(t): t for t in themes}
     chosen_themes: list[str] = []
+    unknown = []
     for value in query_values(params, "thema"):
         theme = by_slug.get(slug(value))
         if theme is None:
-            notes.append(f"Unbekanntes Thema „{value}“ wurde ignoriert.")
+            unknown.append(value)
         elif theme not in chosen_themes:
             chosen_themes.append(theme)
+    if unknown:
+        notes.append(
+            f"Unbekanntes Thema {quote(unknown[0])} wurde ignoriert."
+            if len(unknown) == 1
+            else f"Unbekannte Themen {listing(unknown)} wurden ignoriert."
+        )
 
     year_from = _year(_last(params, "von"), "von", notes)
     year_to = _year(_last(params, "bis"), "bis", notes)
@@ -446,11 +461,11 @@ def parse_params(
     flag = (_last(params, "nur_kooperationen") or "").lower()
     only = flag in {"1", "ja", "true"}
     if flag and not only and flag not in {"0", "nein", "false"}:
-        notes.append(f"nur_kooperationen={flag} wurde ignoriert (erlaubt: 1 oder 0).")
+        notes.append(f"nur_kooperationen={cut(flag)} wurde ignoriert (erlaubt: 1 oder 0).")
 
     selected = _last(params, "beispiel") or None
     if selected is not None and selected not in set(example_ids):
-        notes.append(f"Unbekanntes Beispiel „{selected}“ wurde ignoriert.")
+        notes.append(f"Unbekanntes Beispiel {quote(selected)} wurde ignoriert.")
         selected = None
 
     flt = ExampleFilter(tuple(states), tuple(chosen_themes), year_from, year_to, text, only)

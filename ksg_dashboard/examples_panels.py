@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 import streamlit as st
 
-from ksg_dashboard import charts_examples, programme
+from ksg_dashboard import charts_examples, filters, programme, ui
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.examples import (
     EXAMPLE_PARAMS,
@@ -26,6 +26,7 @@ from ksg_dashboard.examples import (
     population_table,
     to_params,
 )
+from ksg_dashboard.text import plain
 from ksg_dashboard.ui import format_float, format_int
 
 KEY_STATE = "beispiele.state"  # canonical page state; widget keys only mirror it
@@ -64,7 +65,7 @@ def init_state(examples: Sequence[Example], themes: Sequence[str]) -> None:
     """On the page's first run in a session, read filter and selection from the URL."""
     if KEY_STATE in st.session_state:
         return
-    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    params = filters.query_lists()
     parsed = parse_params(params, themes, [e.id for e in examples], all_states(examples))
     st.session_state[KEY_STATE] = PageState(parsed.filter, parsed.selected)
     st.session_state[KEY_NOTES] = parsed.notes
@@ -144,7 +145,7 @@ def page_header(title: str, note: str, short_note: str, presenter: bool) -> None
 def show_notes() -> None:
     """Notes about URL values that were ignored."""
     for note in st.session_state.get(KEY_NOTES, []):
-        st.info(note, icon="ℹ️")
+        ui.note(note)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -198,7 +199,7 @@ def result_line(shown: int, total: int, hidden_unknown_year: int, summary: str =
     cols = st.columns([4, 1], vertical_alignment="center")
     text = f"**{shown}** von {total} Beispielen"
     if summary:
-        text += f" ({md(summary)})"
+        text += f" ({plain(summary, 200)})"
     if hidden_unknown_year:
         text += f" · {hidden_unknown_year} ohne bekanntes Aufnahmejahr ausgeblendet"
     cols[0].markdown(text)

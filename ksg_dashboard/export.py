@@ -1,11 +1,37 @@
-"""Downloads of the current selection: a CSV table and GeoJSON polygons (pure)."""
+"""Downloads of the current selection: a CSV table and GeoJSON polygons (pure).
+
+Every download goes through `neutralised` (no cell can run as a spreadsheet formula, see
+text.neutralise_formula) and carries its source line; later Excel or PDF exports should too.
+"""
 
 from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
 
 import geopandas as gpd
 import pandas as pd
 
 from ksg_dashboard.config import DEFAULT_BASE_YEAR
+from ksg_dashboard.text import neutralise_formula
+
+SOURCE_COLUMN = "quelle"
+
+
+def source_line(sources: Mapping[str, Mapping], dataset_ids: Iterable[str]) -> str:
+    """ "Quelle: A · B" from the attribution lines of data/sources.json."""
+    lines = [str(sources[i]["attribution"]) for i in dataset_ids if i in sources]
+    return "Quelle: " + " · ".join(lines) if lines else ""
+
+
+def neutralised(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells (and column names) cannot start a spreadsheet formula."""
+    result = table.copy()
+    for column in result.columns:
+        if result[column].dtype == object or pd.api.types.is_string_dtype(result[column]):
+            result[column] = result[column].map(neutralise_formula)
+    result.columns = [neutralise_formula(str(c)) for c in result.columns]
+    return result
 
 
 def selection_table(
@@ -13,8 +39,10 @@ def selection_table(
     register: pd.DataFrame,
     ags: list[str],
     base_year: int = DEFAULT_BASE_YEAR,
+    file_names: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """One row per selected municipality: keys, names, latest population, change since base."""
+    """One row per selected municipality: keys, names, latest population, change since base;
+    with `file_names` (a planner's own list) also the name the file gave (`name_in_datei`)."""
     year = int(population["year"].max())
     now = population[population["year"] == year].set_index("ags")
     base = population[population["year"] == base_year].set_index("ags")["population"]
@@ -38,19 +66,28 @@ def selection_table(
                 f"flaeche_km2_{year}": now["area_km2"].get(key),
             }
         )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if file_names:
+        table.insert(2, "name_in_datei", [file_names.get(key, "") for key in ags])
+    return table
 
 
-def csv_bytes(table: pd.DataFrame) -> bytes:
-    """CSV for German spreadsheet programs: ';' separated, decimal comma, UTF-8 with BOM."""
+def csv_bytes(table: pd.DataFrame, source: str = "") -> bytes:
+    """CSV for German spreadsheet programs: ';' separated, decimal comma, UTF-8 with BOM; the
+    source line in a last column `quelle`."""
+    table = neutralised(table)
+    if source:
+        table[SOURCE_COLUMN] = neutralise_formula(source)
     return table.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
 
 
-def geojson_bytes(shapes: gpd.GeoDataFrame, table: pd.DataFrame) -> bytes:
-    """Polygons (VG250 2016) of the selected municipalities with the table's columns."""
-    merged = shapes[["ags", "geometry"]].merge(table, on="ags", how="inner")
-    return (
-        gpd.GeoDataFrame(merged, geometry="geometry", crs=shapes.crs)
-        .to_json(drop_id=True, ensure_ascii=False)
-        .encode("utf-8")
+def geojson_bytes(shapes: gpd.GeoDataFrame, table: pd.DataFrame, source: str = "") -> bytes:
+    """Polygons (VG250 2016) of the selected municipalities with the table's columns; the source
+    line as a foreign member `quelle` of the FeatureCollection (RFC 7946, 6.1)."""
+    merged = shapes[["ags", "geometry"]].merge(neutralised(table), on="ags", how="inner")
+    collection = json.loads(
+        gpd.GeoDataFrame(merged, geometry="geometry", crs=shapes.crs).to_json(drop_id=True)
     )
+    if source:
+        collection[SOURCE_COLUMN] = source
+    return json.dumps(collection, ensure_ascii=False).encode("utf-8")

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from ksg_dashboard import ui
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.loaders import load_municipality_labels
 from ksg_dashboard.selection import (
@@ -14,13 +15,16 @@ from ksg_dashboard.selection import (
     FILTER_PARAMS,
     MAX_CUSTOM_IN_URL,
     Selection,
+    bound_query,
     custom_cooperation,
     parse_query,
     permalink,
     search_municipalities,
     to_query,
 )
-from ksg_dashboard.upload import parse_upload
+from ksg_dashboard.text import cut, plain
+from ksg_dashboard.upload import MAX_BYTES, parse_upload
+from ksg_dashboard.validation import DataValidationError
 
 KEY_STATES = "filter.land"
 KEY_REGIONS = "filter.region"
@@ -35,23 +39,26 @@ KEY_UPLOAD_RESULT = "filter.upload_result"
 KEY_NOTES = "filter.notes"
 
 
-def _query_lists() -> dict[str, list[str]]:
-    """Current query parameters with all values of repeated keys."""
-    return {key: st.query_params.get_all(key) for key in st.query_params}
+def query_lists() -> dict[str, list[str]]:
+    """Current query parameters with all values of repeated keys, bounded (see bound_query)."""
+    return bound_query({key: st.query_params.get_all(key) for key in st.query_params})[0]
 
 
 def init_from_url(cooperations: list[dict], register: pd.DataFrame | None) -> None:
     """On a session's first run, read the selection from the URL (bad values become notes)."""
     if KEY_SELECTION in st.session_state:
         return
+    params, bound_notes = bound_query(
+        {key: st.query_params.get_all(key) for key in st.query_params}
+    )
     parsed = parse_query(
-        _query_lists(),
+        params,
         known_regions=[c["id"] for c in cooperations],
         known_ags=register["ags"] if register is not None else [],
         known_states=STATE_NAMES,
     )
     st.session_state[KEY_SELECTION] = parsed.selection
-    st.session_state[KEY_NOTES] = parsed.notes
+    st.session_state[KEY_NOTES] = bound_notes + parsed.notes
 
 
 def current_selection() -> Selection:
@@ -97,7 +104,7 @@ def session_cooperations(cooperations: list[dict]) -> list[dict]:
     if not custom:
         return cooperations
     uploaded = st.session_state.get(KEY_UPLOAD_RESULT)
-    label = f"Eigene Auswahl ({uploaded[0]})" if uploaded else "Eigene Auswahl (aus dem Link)"
+    label = f"Eigene Auswahl ({cut(uploaded[0])})" if uploaded else "Eigene Auswahl (aus dem Link)"
     return [*cooperations, custom_cooperation(custom, label)]
 
 
@@ -111,11 +118,12 @@ def _upload_box() -> None:
     """File uploader for the planner's own list, with the parser's messages."""
     with st.expander("Eigene Auswahl hochladen", expanded=False):
         st.file_uploader(
-            "CSV oder Excel mit AGS-Spalte",
+            f"CSV oder Excel mit AGS-Spalte (höchstens {MAX_BYTES // 1024 // 1024} MB)",
             type=["csv", "txt", "xlsx", "xls"],
             key=KEY_UPLOAD,
             on_change=_from_upload,
-            help="Spalte AGS, Gemeindeschlüssel oder ARS; optional Name und Gruppe. Max. 5 MB.",
+            help="Spalte AGS, Gemeindeschlüssel oder ARS; optional Name und Gruppe. Größere "
+            "Dateien lehnt schon der Browser ab.",
         )
         uploaded = st.session_state.get(KEY_UPLOAD_RESULT)
         if not uploaded:
@@ -155,24 +163,37 @@ def sync_url(selection: Selection) -> None:
             del st.query_params[key]
 
 
-def sidebar(cooperations: list[dict], register: pd.DataFrame | None) -> Selection:
+def sidebar(
+    cooperations: list[dict],
+    register: pd.DataFrame | None,
+    cooperations_error: DataValidationError | None = None,
+) -> Selection:
     """Draw the filter in the sidebar and return the selection (also written to the URL).
 
-    `init_from_url` must have run earlier in this script run.
+    `init_from_url` must have run earlier in this script run. With `cooperations_error` (the
+    cooperations file is missing or broken) the cooperation filter is left out with one note.
     """
     names = {c["id"]: c["short_name"] for c in session_cooperations(cooperations)}
     labels = load_municipality_labels() if register is not None else {}
     _into_widgets(current_selection())
     with st.sidebar:
         st.subheader("Auswahl")
-        st.multiselect(
-            "Kooperation",
-            options=list(names),
-            format_func=names.get,
-            key=KEY_REGIONS,
-            on_change=_from_widgets,
-            placeholder="Kooperationen wählen",
-        )
+        if cooperations_error is not None:
+            st.warning(
+                f"Kooperationsfilter nicht verfügbar: die Datendatei **{cooperations_error.file}**"
+                f" ist fehlerhaft oder fehlt ({plain(cooperations_error.problem, 200)}). "
+                "Bitte die Daten mit `make data` neu erzeugen.",
+                icon="⚠️",
+            )
+        if names:
+            st.multiselect(
+                "Kooperation",
+                options=list(names),
+                format_func=names.get,
+                key=KEY_REGIONS,
+                on_change=_from_widgets,
+                placeholder="Kooperationen wählen",
+            )
         st.multiselect(
             "Land",
             options=list(STATE_NAMES),
@@ -219,7 +240,7 @@ def sidebar(cooperations: list[dict], register: pd.DataFrame | None) -> Selectio
 def show_notes() -> None:
     """Friendly notes about URL values that were ignored (shown once per session start)."""
     for note in st.session_state.get(KEY_NOTES, []):
-        st.info(note, icon="ℹ️")
+        ui.note(note)
 
 
 def permalink_box(url_path: str, page_params: dict[str, str] | None = None) -> None:
@@ -241,8 +262,8 @@ def drop_params(keys: set[str]) -> None:
 
 
 def page_query() -> dict[str, str]:
-    """The current query parameters, last value per key."""
-    return {key: st.query_params.get(key) for key in st.query_params}
+    """The current query parameters, last value per key (bounded, see bound_query)."""
+    return {key: values[-1] for key, values in query_lists().items() if values}
 
 
 def write_page_params(keys: tuple[str, ...], wanted: dict[str, str]) -> None:

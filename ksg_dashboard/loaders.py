@@ -122,18 +122,23 @@ def load_web_layer() -> tuple[list[str], str]:
     return datastore.read_web_layer()
 
 
-@st.cache_resource(show_spinner=False)
+# ~3 MB per (year, base year); 169 combinations reachable through the URL would hold 500 MB.
+@st.cache_resource(show_spinner=False, max_entries=16)
 def load_municipality_table(year: int, base_year: int) -> pd.DataFrame:
     """All municipalities of a year with every indicator (shared read-only)."""
     return demography.municipality_table(load_population(), year, base_year)
 
 
+# Streamlit's caches bound the number of entries, not their size. The overview maps are kept
+# small by construction (regions with more than overview.MAX_DRAWN_MEMBERS members are drawn
+# as one outline, URL lists are cut to 300 keys), and maps with a planner's own list, which
+# any visitor can vary at will, get their own short cache: 64 curated maps of ~1-3 MB each
+# plus 8 own-list maps of at most ~10 MB each, instead of 64 × 110 MB before.
 @st.cache_resource(show_spinner=False, max_entries=64)
 def load_overview_map(
     regions: tuple[str, ...],
     ags: str | None,
     states: tuple[str, ...],
-    custom: tuple[str, ...],
     online_tiles: bool,
 ) -> folium.Map:
     """The overview map for a selection, built once per process (building takes ~0.4 s).
@@ -142,6 +147,28 @@ def load_overview_map(
     rendering, and a second render of the same object references names that no longer
     exist. Use `overview_map`, which hands out a copy.
     """
+    return _build_overview_map(regions, ags, states, (), online_tiles)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=900)
+def load_custom_overview_map(
+    regions: tuple[str, ...],
+    ags: str | None,
+    states: tuple[str, ...],
+    custom: tuple[str, ...],
+    online_tiles: bool,
+) -> folium.Map:
+    """The overview map for a selection with a planner's own list (see load_overview_map)."""
+    return _build_overview_map(regions, ags, states, custom, online_tiles)
+
+
+def _build_overview_map(
+    regions: tuple[str, ...],
+    ags: str | None,
+    states: tuple[str, ...],
+    custom: tuple[str, ...],
+    online_tiles: bool,
+) -> folium.Map:
     data = load_overview_data()
     cooperations = data.cooperations
     if custom:
@@ -198,17 +225,18 @@ def load_programme() -> dict:
 
 def overview_map(selection_now: selection.Selection, online_tiles: bool) -> folium.Map:
     """A private copy of the cached overview map (a deep copy takes ~0.1 s, a build ~0.4 s)."""
-    cached = load_overview_map(
-        selection_now.regions,
-        selection_now.ags,
-        selection_now.states,
-        selection_now.custom,
-        online_tiles,
-    )
+    now = selection_now
+    if now.custom:
+        cached = load_custom_overview_map(
+            now.regions, now.ags, now.states, now.custom, online_tiles
+        )
+    else:
+        cached = load_overview_map(now.regions, now.ags, now.states, online_tiles)
     return copy.deepcopy(cached)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+# ~3.4 MB per map (measured): at most ~55 MB.
+@st.cache_resource(show_spinner=False, max_entries=16)
 def load_germany_map(indicator_key: str, year: int, base_year: int) -> tuple[folium.Map, list]:
     """The Germany-wide municipality map for one indicator (building takes ~0.6 s)."""
     layer_ags, layer_json = load_web_layer()

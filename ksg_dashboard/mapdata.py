@@ -55,6 +55,30 @@ def region_members(
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=shapes.crs)
 
 
+def area_outlines(
+    cooperations: list[dict], shapes: gpd.GeoDataFrame, colours: dict[str, str]
+) -> gpd.GeoDataFrame:
+    """One simplified outline per cooperation, without member polygons (for very long lists:
+    11,000 members as single polygons make a 22 MB page; the outline of Germany is 60 kB)."""
+    rows = []
+    for cooperation in cooperations:
+        geometry = shapes.loc[shapes["ags"].isin(cooperation["member_ags"]), "geometry"].values
+        outline = shapely.union_all(geometry).simplify(0.005) if len(geometry) else None
+        rows.append(
+            {
+                "region": cooperation["id"],
+                "region_name": cooperation["short_name"],
+                "colour": colours[cooperation["id"]],
+                "members": f"{len(cooperation['member_ags']):,}".replace(",", ".") + " Gemeinden",
+                "geometry": outline,
+            }
+        )
+    frame = gpd.GeoDataFrame(
+        rows, columns=["region", "region_name", "colour", "members", "geometry"], crs=shapes.crs
+    )
+    return frame[~frame.geometry.isna()]
+
+
 def region_outlines(members: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The dissolved outline of each cooperation region."""
     if members.empty:

@@ -195,6 +195,24 @@ def add_regions(
         ).add_to(fmap)
 
 
+def add_region_areas(fmap: folium.Map, areas: gpd.GeoDataFrame) -> None:
+    """Large regions as one filled outline each, with name and member count as tooltip."""
+    if areas.empty:
+        return
+    folium.GeoJson(
+        escaped(areas, ["region_name", "members"]),
+        name="Große Auswahl",
+        style_function=lambda f: {
+            "color": f["properties"]["colour"],
+            "weight": 2.5,
+            "fillColor": f["properties"]["colour"],
+            "fillOpacity": 0.2,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["region_name", "members"], labels=False),
+        control=False,
+    ).add_to(fmap)
+
+
 def add_selected(fmap: folium.Map, frame: gpd.GeoDataFrame) -> None:
     """A bold outline around the selected municipality."""
     if frame.empty:

@@ -13,7 +13,7 @@ from ksg_dashboard.charts import make_pyramid
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.demography import age_shares, pyramid
 from ksg_dashboard.demography_views import AGE_YEARS, district_names
-from ksg_dashboard.export import csv_bytes, geojson_bytes, selection_table
+from ksg_dashboard.export import csv_bytes, geojson_bytes, selection_table, source_line
 from ksg_dashboard.indicators import Headline, territorial_changes
 from ksg_dashboard.overview import (
     OverviewData,
@@ -22,6 +22,7 @@ from ksg_dashboard.overview import (
     regions_of,
 )
 from ksg_dashboard.selection import CUSTOM_ID, Selection
+from ksg_dashboard.text import plain
 from ksg_dashboard.ui import format_float, format_int, sources_caption
 
 
@@ -260,12 +261,16 @@ def district_age_section(
 def custom_details(data: OverviewData, cooperation: dict, file_names: dict[str, str]) -> None:
     """The planner's own list: members with population and the names given in the file."""
     st.subheader("Eigene Auswahl")
-    st.caption(cooperation["name"])
+    ui.plain_caption(cooperation["name"])  # carries the uploaded file's name
     table = member_table(data, cooperation["member_ags"])
     if file_names:
         table.insert(1, "Name in Datei", table["AGS"].map(file_names).fillna(""))
-    # st.table renders cell text as text: names from uploaded files are never HTML.
-    shown = table.head(50).astype(object).map(lambda v: "" if pd.isna(v) else v)
+    # st.table renders cells as Markdown: names from uploaded files go through plain().
+    shown = (
+        table.head(50)
+        .astype(object)
+        .map(lambda v: "" if pd.isna(v) else plain(v, 80) if isinstance(v, str) else v)
+    )
     for column in shown.columns[shown.columns.str.startswith(("Einw.", "±"))]:
         shown[column] = [
             format_float(v, 1) if column.startswith("±") and v != "" else format_int(v or None)
@@ -276,15 +281,24 @@ def custom_details(data: OverviewData, cooperation: dict, file_names: dict[str, 
         st.caption(f"… und {len(table) - 50} weitere (vollständig im Download).")
 
 
-def download_buttons(data: OverviewData, ags: list[str]) -> None:
-    """CSV and GeoJSON of the selected municipalities, generated only when clicked."""
+def download_buttons(
+    data: OverviewData,
+    ags: list[str],
+    sources: dict | None = None,
+    file_names: dict[str, str] | None = None,
+) -> None:
+    """CSV and GeoJSON of the selected municipalities, generated only when clicked (with the
+    names an uploaded list gave, neutralised like every cell)."""
     if not ags:
         return
-    table = partial(selection_table, data.population, data.register, ags)
+    source = source_line(sources or {}, ["population", "boundaries"])
+    table = partial(
+        selection_table, data.population, data.register, ags, file_names=file_names or None
+    )
     left, right = st.columns(2)
     left.download_button(
         "CSV",
-        data=lambda: csv_bytes(table()),
+        data=lambda: csv_bytes(table(), source),
         file_name="ksg_auswahl.csv",
         mime="text/csv",
         on_click="ignore",
@@ -293,7 +307,7 @@ def download_buttons(data: OverviewData, ags: list[str]) -> None:
     )
     right.download_button(
         "GeoJSON",
-        data=lambda: geojson_bytes(data.shapes, table()),
+        data=lambda: geojson_bytes(data.shapes, table(), source),
         file_name="ksg_auswahl.geojson",
         mime="application/geo+json",
         on_click="ignore",

@@ -12,7 +12,9 @@ import yaml
 
 from ksg_dashboard.config import STATE_NAMES, data_dir
 from ksg_dashboard.navigation import PAGES
-from ksg_dashboard.validation import DataValidationError
+from ksg_dashboard.schemas import check_programme
+from ksg_dashboard.text import quote
+from ksg_dashboard.validation import DataValidationError, check_manifest_size
 
 REF_RE = re.compile(r"^(region|land|seite):([a-z0-9-]+)$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -52,13 +54,14 @@ def read_programme(directory=None) -> dict:
     path = (directory or data_dir()) / FILE
     if not path.exists():
         raise DataValidationError(FILE, "Datei fehlt")
+    check_manifest_size(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as error:
         raise DataValidationError(FILE, f"kein gültiges YAML ({type(error).__name__})") from error
     if not isinstance(data, dict) or not isinstance(data.get("days"), list):
         raise DataValidationError(FILE, "erwartet ein Programm mit Tagen (days)")
-    return data
+    return check_programme(FILE, data)
 
 
 def parse_ref(ref: str) -> tuple[str, str]:
@@ -153,7 +156,7 @@ def parse_point(
     value = str(values[-1]).strip()
     if value in set(item_ids):
         return value, []
-    return None, [f"Unbekannter Programmpunkt „{value}“ wurde ignoriert."]
+    return None, [f"Unbekannter Programmpunkt {quote(value)} wurde ignoriert."]
 
 
 def items_about(programme: Mapping, ref: str) -> list[dict]:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from ksg_dashboard import programme
+from ksg_dashboard import filters, programme, ui
 from ksg_dashboard.examples_panels import md
 
 KEY_STATE = "programm.state"  # canonical id of the 'now' item (None: nothing highlighted)
@@ -55,7 +55,7 @@ def init_state(item_ids: list[str]) -> None:
     """On the page's first run in a session, read the 'now' item from the URL (`punkt`)."""
     if KEY_STATE in st.session_state:
         return
-    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    params = filters.query_lists()
     point, notes = programme.parse_point(params, item_ids)
     st.session_state[KEY_STATE] = point
     st.session_state[KEY_NOTES] = notes
@@ -82,7 +82,7 @@ def sync_url(point: str | None) -> None:
 def show_notes() -> None:
     """Notes about ignored URL values."""
     for note in st.session_state.get(KEY_NOTES, []):
-        st.info(note, icon="ℹ️")
+        ui.note(note)
 
 
 def item_option(item: Mapping) -> str:

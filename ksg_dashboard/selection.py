@@ -9,6 +9,9 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
+from ksg_dashboard.navigation import PAGES
+from ksg_dashboard.text import cut, listing, quote
+
 AGS_RE = re.compile(r"^\d{7,8}$")
 STATE_RE = re.compile(r"^\d{1,2}$")
 # Query parameters owned by the global filter; pages add their own (jahr, indikator, stopp, ...).
@@ -17,6 +20,11 @@ FILTER_PARAMS = ("region", "ags", "land", "praesentation", "eigene")
 CUSTOM_ID = "eigene-auswahl"
 # Longer own lists are not put into links (URLs of several kB break in mail clients).
 MAX_CUSTOM_IN_URL = 300
+# Bounds applied to every query parameter when it is read (see bound_query).
+MAX_VALUES = MAX_CUSTOM_IN_URL
+MAX_VALUE_CHARS = 100
+MAX_PARAM_CHARS = 4000
+MAX_PARAMS = 40
 
 
 @dataclass(frozen=True)
@@ -47,17 +55,71 @@ class ParsedQuery:
     notes: list[str] = field(default_factory=list)
 
 
+def bound_query(
+    params: Mapping[str, Iterable[str] | str],
+) -> tuple[dict[str, list[str]], list[str]]:
+    """The query parameters cut to what any page can use, before any other work, plus one
+    German note per parameter that was cut.
+
+    At most MAX_PARAMS keys, per key at most MAX_VALUES values and MAX_PARAM_CHARS characters
+    (an own list of 300 keys needs 2,700), so that a hand-made link with 5,000 keys or a
+    10 MB value costs no more than an ordinary one.
+    """
+    bounded: dict[str, list[str]] = {}
+    notes: list[str] = []
+    known = set(FILTER_PARAMS) | {p for spec in PAGES for p in spec.params}
+    # The app's own parameters first: forty junk keys in front of them must not push them out.
+    for key in sorted(params, key=lambda k: k not in known)[:MAX_PARAMS]:
+        raw = params[key]
+        items = [raw] if isinstance(raw, str) else list(raw)
+        kept: list[str] = []
+        budget = MAX_PARAM_CHARS
+        parts = 0
+        cut_here = len(items) > MAX_VALUES
+        for item in items[:MAX_VALUES]:
+            text = str(item)
+            if len(text) > budget:
+                text, cut_here = text[:budget], True
+            parts += text.count(",") + 1
+            if parts > MAX_VALUES:
+                cut_here = True
+            kept.append(text)
+            budget -= len(text)
+            if budget <= 0 or parts > MAX_VALUES:
+                break
+        bounded[str(key)[:MAX_VALUE_CHARS]] = kept
+        if cut_here:
+            limit = f"{MAX_PARAM_CHARS:,}".replace(",", ".")
+            notes.append(
+                f"Der Link-Parameter {quote(key, 30)} ist zu lang; gelesen wurden höchstens "
+                f"{MAX_VALUES} Werte ({limit} Zeichen), der Rest wurde ignoriert."
+            )
+    if len(params) > MAX_PARAMS:
+        notes.append(f"Der Link hat mehr als {MAX_PARAMS} Parameter; die übrigen wurden ignoriert.")
+    return bounded, notes
+
+
 def query_values(params: Mapping[str, Iterable[str] | str], key: str) -> list[str]:
-    """All values of a repeatable, possibly comma-separated parameter, stripped, in order."""
+    """All values of a repeatable, possibly comma-separated parameter, stripped, in order
+    (at most MAX_VALUES distinct values of at most MAX_VALUE_CHARS characters each)."""
     raw = params.get(key, [])
     items = [raw] if isinstance(raw, str) else list(raw)
-    values: list[str] = []
+    values: dict[str, None] = {}
     for item in items:
         for part in str(item).split(","):
-            part = part.strip()
-            if part and part not in values:
-                values.append(part)
-    return values
+            part = part.strip()[:MAX_VALUE_CHARS]
+            if part:
+                values.setdefault(part)
+                if len(values) >= MAX_VALUES:
+                    return list(values)
+    return list(values)
+
+
+def _ignored(one: str, many: str, values: list[str], suffix: str = "wurde ignoriert.") -> str:
+    """One note for all ignored values of a parameter: „a“ – or „a“, „b“ … und 4.998 weitere."""
+    if len(values) == 1:
+        return f"{one} {quote(values[0])} {suffix}"
+    return f"{many} {listing(values)} {suffix.replace('wurde', 'wurden')}"
 
 
 def parse_query(
@@ -66,41 +128,62 @@ def parse_query(
     known_ags: Iterable[str],
     known_states: Iterable[str],
 ) -> ParsedQuery:
-    """Read `region`, `ags`, `land` and `praesentation`; unknown or malformed values are dropped
-    with a note (in German, for the UI), never with an error."""
+    """Read `region`, `ags`, `land`, `praesentation` and `eigene`; unknown or malformed values
+    are dropped with one note per parameter (in German, for the UI), never with an error."""
     region_ids = set(known_regions) | {CUSTOM_ID}
     ags_keys, state_keys = set(known_ags), set(known_states)
     notes: list[str] = []
 
     regions = []
+    unknown_regions = []
     for value in query_values(params, "region"):
-        if value in region_ids:
-            regions.append(value)
-        else:
-            notes.append(f"Unbekannte Region „{value}“ wurde ignoriert.")
+        (regions if value in region_ids else unknown_regions).append(value)
+    if unknown_regions:
+        notes.append(_ignored("Unbekannte Region", "Unbekannte Regionen", unknown_regions))
 
     ags = None
-    ags_values = query_values(params, "ags")
-    for value in ags_values:
+    malformed, unknown, surplus = [], [], []
+    for value in query_values(params, "ags"):
         key = value.zfill(8) if AGS_RE.match(value) else None
         if key is None:
-            notes.append(
-                f"„{value}“ ist kein gültiger Gemeindeschlüssel (8 Ziffern) und wurde ignoriert."
-            )
+            malformed.append(value)
         elif key not in ags_keys:
-            notes.append(f"Gemeindeschlüssel {key} ist nicht bekannt und wurde ignoriert.")
+            unknown.append(key)
         elif ags is None:
             ags = key
-        else:
-            notes.append(f"Nur eine Gemeinde auswählbar; {key} wurde ignoriert.")
+        elif key != ags:
+            surplus.append(key)
+    if malformed:
+        notes.append(
+            f"{quote(malformed[0])} ist kein gültiger Gemeindeschlüssel (8 Ziffern) und wurde "
+            "ignoriert."
+            if len(malformed) == 1
+            else f"{listing(malformed)} sind keine gültigen Gemeindeschlüssel (8 Ziffern) und "
+            "wurden ignoriert."
+        )
+    if unknown:
+        notes.append(
+            f"Gemeindeschlüssel {unknown[0]} ist nicht bekannt und wurde ignoriert."
+            if len(unknown) == 1
+            else f"Die Gemeindeschlüssel {listing(unknown)} sind nicht bekannt; ignoriert."
+        )
+    if surplus:
+        notes.append(
+            f"Nur eine Gemeinde auswählbar; {listing(surplus)} "
+            + ("wurde" if len(surplus) == 1 else "wurden")
+            + " ignoriert."
+        )
 
     states = []
+    unknown_states = []
     for value in query_values(params, "land"):
         key = value.zfill(2) if STATE_RE.match(value) else None
         if key is None or key not in state_keys:
-            notes.append(f"Unbekanntes Land „{value}“ wurde ignoriert.")
+            unknown_states.append(value)
         elif key not in states:
             states.append(key)
+    if unknown_states:
+        notes.append(_ignored("Unbekanntes Land", "Unbekannte Länder", unknown_states))
 
     presenter_values = query_values(params, "praesentation")
     presenter = bool(presenter_values) and presenter_values[-1].lower() in {"1", "ja", "true"}
@@ -109,15 +192,24 @@ def parse_query(
         and not presenter
         and presenter_values[-1].lower() not in {"0", "nein", "false"}
     ):
-        notes.append(f"praesentation={presenter_values[-1]} wurde ignoriert (erlaubt: 1 oder 0).")
+        notes.append(
+            f"praesentation={cut(presenter_values[-1])} wurde ignoriert (erlaubt: 1 oder 0)."
+        )
 
-    custom = []
+    custom: list[str] = []
+    bad_custom = []
     for value in query_values(params, "eigene"):
         key = value.zfill(8) if AGS_RE.match(value) else None
         if key is None or key not in ags_keys:
-            notes.append(f"Eigene Auswahl: „{value}“ ist kein bekannter Gemeindeschlüssel.")
+            bad_custom.append(value)
         elif key not in custom:
             custom.append(key)
+    if bad_custom:
+        notes.append(
+            f"Eigene Auswahl: {quote(bad_custom[0])} ist kein bekannter Gemeindeschlüssel."
+            if len(bad_custom) == 1
+            else f"Eigene Auswahl: {listing(bad_custom)} sind keine bekannten Gemeindeschlüssel."
+        )
     if CUSTOM_ID in regions and not custom:
         regions.remove(CUSTOM_ID)
         notes.append("Die eigene Auswahl ist im Link nicht enthalten und wurde ignoriert.")

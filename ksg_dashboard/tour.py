@@ -13,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ksg_dashboard.indicators import Headline, headline
+from ksg_dashboard.text import cut
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 HOST_AGS = "14627050"  # Gröditz: the tour starts and ends here
@@ -244,7 +245,8 @@ def stop_from_param(value: str | None, n_stops: int) -> tuple[int | None, str | 
     if re.fullmatch(r"[0-9]{1,4}", text) and 1 <= int(text) <= n_stops:
         return int(text) - 1, None
     return None, (
-        f"stopp={value} wurde ignoriert (erlaubt: 1 bis {n_stops}); gezeigt wird die ganze Route."
+        f"stopp={cut(value)} wurde ignoriert (erlaubt: 1 bis {n_stops}); "
+        "gezeigt wird die ganze Route."
     )
 
 

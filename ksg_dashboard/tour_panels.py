@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 
 import streamlit as st
 
-from ksg_dashboard import daseinsvorsorge_panels, tour
+from ksg_dashboard import daseinsvorsorge_panels, tour, ui
 from ksg_dashboard.indicators import Headline
 from ksg_dashboard.tour import TourData
 from ksg_dashboard.ui import format_float, format_int
@@ -62,7 +62,7 @@ def show_note() -> None:
     """A friendly note about an ignored `stopp` value."""
     note = st.session_state.get(KEY_NOTE)
     if note:
-        st.info(note, icon="ℹ️")
+        ui.note(note)
 
 
 def step_buttons(index: int | None, n_stops: int) -> None:

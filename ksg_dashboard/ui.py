@@ -10,6 +10,7 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
+from ksg_dashboard.text import plain
 from ksg_dashboard.validation import DataValidationError
 
 log = logging.getLogger(__name__)
@@ -67,11 +68,23 @@ def sources_caption(sources: dict[str, dict], dataset_ids: Iterable[str]) -> Non
     )
 
 
+def note(text: str, icon: str = "ℹ️") -> None:
+    """An info box whose text is shown literally (it may quote values from the URL or a file).
+
+    Every note that can contain user-provided text goes through here (or `plain_caption`)."""
+    st.info(plain(text), icon=icon)
+
+
+def plain_caption(text: str) -> None:
+    """A caption shown literally (e.g. with an uploaded file's name)."""
+    st.caption(plain(text))
+
+
 def data_error(error: DataValidationError) -> None:
     """A clear German message naming the broken file and how to rebuild it."""
     log.error("data problem: %s", error)
     st.error(
-        f"Die Datendatei **{error.file}** ist fehlerhaft oder fehlt ({error.problem}). "
+        f"Die Datendatei **{error.file}** ist fehlerhaft oder fehlt ({plain(error.problem, 300)}). "
         "Bitte die Daten mit `make data` neu erzeugen.",
         icon="⚠️",
     )
@@ -93,6 +106,16 @@ def load_or_default(loader: Callable[[], T], default: T) -> T:
         return loader()
     except DataValidationError as error:
         data_error(error)
+        return default
+
+
+def load_quietly(loader: Callable[[], T], default: T) -> T:
+    """Call a loader for something a page can do without; on a data problem log it and carry
+    on with the default (the frame already shows one note about the file)."""
+    try:
+        return loader()
+    except DataValidationError as error:
+        log.warning("data problem (page degrades): %s", error)
         return default
 
 

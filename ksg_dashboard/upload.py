@@ -60,6 +60,10 @@ _ZERO_DECIMALS = re.compile(r"^(\d+)[.,]0+$")
 _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 _DIGITS = re.compile(r"^\d+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# A cell with a formula and an empty stored result: <c r="A2"><f>…</f><v /></c> (or no <v>).
+_FORMULA_WITHOUT_VALUE = re.compile(
+    rb'<c r="([A-Z]+\d+)"[^>]*>\s*<f[^>]*>[^<]*</f>\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+)
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,8 @@ class _Table:
 
     rows: list[list[str]]
     note: str
+    separator: str | None = None  # CSV only
+    formula_cells: tuple[str, ...] = ()  # .xlsx cells with a formula but no stored result
 
 
 @dataclass(frozen=True)
@@ -170,6 +176,12 @@ def _read_excel(filename: str, content: bytes) -> _Table:
             members = archive.infolist()
             names = {m.filename for m in members}
             unpacked = sum(m.file_size for m in members)
+            first_sheet = "xl/worksheets/sheet1.xml"
+            sheet_xml = (
+                archive.read(first_sheet)
+                if first_sheet in names and unpacked <= MAX_UNPACKED_BYTES
+                else b""
+            )
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise _Unreadable(
             f"{_show(filename)} sieht wie eine Excel-Datei aus, ist aber beschädigt."
@@ -198,7 +210,8 @@ def _read_excel(filename: str, content: bytes) -> _Table:
     if len(sheets) > 1:
         others = _count(len(sheets) - 1, "weiteres Tabellenblatt wurde", "weitere wurden")
         note += f" {others} nicht gelesen."
-    return _Table(rows, note)
+    formulas = tuple(m.decode() for m in _FORMULA_WITHOUT_VALUE.findall(sheet_xml))
+    return _Table(rows, note, formula_cells=formulas)
 
 
 def _decode(filename: str, content: bytes) -> tuple[str, str]:
@@ -208,7 +221,10 @@ def _decode(filename: str, content: bytes) -> tuple[str, str]:
         # Excel's "Unicode-Text" export: UTF-16 with a byte order mark (and tabs).
         encodings = [("utf-16", "UTF-16")]
     elif b"\x00" in content:
-        raise _Unreadable(_not_a_table(filename))
+        utf16 = _utf16_without_bom(content)
+        if utf16 is None:
+            raise _Unreadable(_not_a_table(filename))
+        encodings = [utf16]
     for encoding, label in encodings:
         try:
             text = content.decode(encoding)
@@ -219,6 +235,24 @@ def _decode(filename: str, content: bytes) -> tuple[str, str]:
             break
         return text, label
     raise _Unreadable(_not_a_table(filename))
+
+
+def _utf16_without_bom(content: bytes) -> tuple[str, str] | None:
+    """("utf-16-le"/"utf-16-be", label) for UTF-16 text without a byte order mark, else None.
+
+    A list of keys is almost all ASCII: in UTF-16 every second byte is then zero (the odd ones
+    in little-endian, the even ones in big-endian). Binary files have zeros everywhere.
+    """
+    sample = content[:8192]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    odd_zeros = sample[1::2].count(0) / (len(sample) // 2)
+    even_zeros = sample[0::2].count(0) / (len(sample) // 2)
+    if odd_zeros > 0.7 and even_zeros < 0.05:
+        return "utf-16-le", "UTF-16 (ohne BOM)"
+    if even_zeros > 0.7 and odd_zeros < 0.05:
+        return "utf-16-be", "UTF-16 (ohne BOM)"
+    return None
 
 
 def _sniff_separator(text: str) -> str:
@@ -260,7 +294,7 @@ def _read_csv(filename: str, content: bytes) -> _Table:
             " Achtung: eine Zelle enthält einen Zeilenumbruch, vermutlich fehlt ein schließendes "
             "Anführungszeichen; dadurch können Zeilen fehlen."
         )
-    return _Table(rows, note)
+    return _Table(rows, note, separator=separator)
 
 
 def _tidy(rows: Iterable[Sequence[str]]) -> list[list[str]]:
@@ -394,10 +428,38 @@ def parse_upload(filename: str, content: bytes, known_ags: Collection[str]) -> U
             table = _read_csv(filename, content)
     except _Unreadable as exc:
         return UploadResult(error=str(exc))
-    return _parse_rows(table.rows, [table.note], frozenset(known_ags))
+    notes = [table.note]
+    if table.formula_cells:
+        cells = table.formula_cells
+        notes.append(
+            _count(len(cells), "Zelle enthält", "Zellen enthalten")
+            + f" eine Formel ohne gespeichertes Ergebnis (z. B. {', '.join(cells[:5])}); diese "
+            "Werte fehlen, Zeilen ohne Schlüssel wurden übersprungen. Bitte die Datei in Excel "
+            "öffnen und neu speichern (dann wird das Ergebnis mitgespeichert) oder die Spalte "
+            "kopieren und mit „Inhalte einfügen → Werte“ als Werte einfügen."
+        )
+    return _parse_rows(table.rows, notes, frozenset(known_ags), table.separator)
 
 
-def _parse_rows(rows: list[list[str]], notes: list[str], known: frozenset[str]) -> UploadResult:
+def _other_separator(values: Sequence[str], separator: str | None) -> str | None:
+    """The separator that values (cells not read as keys) use instead of the file's, if any:
+    e.g. "14627050,Gröditz" in a file read with ";"."""
+    if separator is None:
+        return None
+    for other in SEPARATORS:
+        if other != separator and any(
+            _looks_like_key(value.split(other)[0]) for value in values if other in value
+        ):
+            return other
+    return None
+
+
+def _parse_rows(
+    rows: list[list[str]],
+    notes: list[str],
+    known: frozenset[str],
+    separator: str | None = None,
+) -> UploadResult:
     """Turn tidy rows into an UploadResult (header detection, key cleaning, checks)."""
     if not rows:
         return UploadResult(notes=tuple(notes), error="Die Datei enthält keine Daten.")
@@ -472,6 +534,14 @@ def _parse_rows(rows: list[list[str]], notes: list[str], known: frozenset[str]) 
                 "Werte sind keine Gemeindeschlüssel und wurden",
             )
             + f" übersprungen: {_listing(invalid)}."
+        )
+    other = _other_separator(invalid, separator)
+    if other is not None and separator is not None:
+        notes.append(
+            f"Einige Zeilen verwenden {SEPARATORS[other]} statt {SEPARATORS[separator]} als "
+            "Trennzeichen und wurden deshalb übersprungen. Bitte in der ganzen Datei dasselbe "
+            f"Trennzeichen verwenden (hier: {SEPARATORS[separator]}), z. B. in Excel mit "
+            "„Speichern unter → CSV (Trennzeichen-getrennt)“."
         )
     if scientific:
         notes.append(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 import pandas as pd
 
@@ -20,6 +22,22 @@ class DataValidationError(ValueError):
         self.file = file
         self.problem = problem
         super().__init__(f"{file}: {problem}")
+
+
+def check_manifest_size(path: Path) -> None:
+    """The file has the size data/manifest.json records for it (a truncated or replaced file
+    fails here, even when what is left still parses). Without a manifest nothing is checked."""
+    manifest = path.parent / "manifest.json"
+    try:
+        expected = json.loads(manifest.read_text(encoding="utf-8"))["files"][path.name]["bytes"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    actual = path.stat().st_size
+    if actual != expected:
+        raise DataValidationError(
+            path.name,
+            f"unvollständig oder verändert: {actual} Bytes statt {expected} laut manifest.json",
+        )
 
 
 def check_ags_format(file: str, values: Iterable[str]) -> None:

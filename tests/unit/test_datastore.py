@@ -189,10 +189,14 @@ def test_yaml_record_without_id(data_dir: Path) -> None:
 
 
 def test_valid_yaml(data_dir: Path) -> None:
+    # The smallest record the schema accepts: id, name, state and member keys.
     (data_dir / "measures.yaml").write_text(
-        "- id: templin\n  member_ags: ['12073572']\n", encoding="utf-8"
+        "- id: templin\n  name: Templin\n  state_key: '12'\n  member_ags: ['12073572']\n",
+        encoding="utf-8",
     )
-    assert datastore.read_measures() == [{"id": "templin", "member_ags": ["12073572"]}]
+    assert datastore.read_measures() == [
+        {"id": "templin", "name": "Templin", "state_key": "12", "member_ags": ["12073572"]}
+    ]
 
 
 @pytest.mark.parametrize(
