@@ -21,6 +21,7 @@ WRONG_SCHEMA_TEXT = {
     "programme.yaml": "title: Programm\ndays: [1, 2]\n",
     "sources.json": '{"population": {"title": 5}}',
     "municipalities_web.json": '{"ags": ["1"], "geometry": ["x"], "precision": 3}',
+    "regional_stats_notes.json": '{"footnotes": "keine Liste"}',
 }
 
 
@@ -61,4 +62,10 @@ READERS: dict[str, Callable[[Path], object]] = {
     "sources.json": datastore.read_sources,
     "tour.yaml": datastore.read_tour,
     "programme.yaml": programme.read_programme,
+    "municipal_age_2015.parquet": datastore.read_municipal_age_2015,
+    "migration_2015.parquet": datastore.read_migration_2015,
+    "age_regions_2015.parquet": datastore.read_region_age_2015,
+    "migration_regions_2015.parquet": datastore.read_region_migration_2015,
+    "natural_change.parquet": datastore.read_natural_change,
+    "regional_stats_notes.json": datastore.read_regional_stats_notes,
 }

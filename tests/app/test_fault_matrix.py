@@ -44,18 +44,13 @@ NEEDS = {
         "districts.parquet",
         "sources.json",
     },
-    "demografie": SHELL
-    | {
-        "population.parquet",
-        "states.parquet",
-        "sources.json",
-        "district_age.parquet",
-        "dependency_ratios.parquet",
-    },
+    # The default theme (Bevölkerung); the age files belong to the theme Altersstruktur.
+    "demografie": SHELL | {"population.parquet", "states.parquet", "sources.json"},
     "beispiele": SHELL
     | {"measures.yaml", "cooperations.yaml", "population.parquet", "states.parquet"}
     | {"sources.json"},
     "programm": SHELL | {"programme.yaml"},
+    "indikatoren": SHELL | {"sources.json"},
 }
 # Every file once, the four kinds of damage in turn, and all four for the cooperations file.
 CASES = [(name, MODES[i % len(MODES)]) for i, name in enumerate(sorted(READERS))] + [
@@ -110,10 +105,16 @@ def test_fault_matrix(tmp_path, monkeypatch, capsys):
     shutil.copytree(REPO_ROOT / "data", data)
     # Without the manifest the readers' own format and schema checks have to find the damage
     # (with it, the size check would find all of it first; see tests/unit/test_data_faults.py).
-    (data / "manifest.json").unlink()
+    # A truncated YAML file can still be valid YAML with fewer records: catching that is the
+    # manifest's job, so truncation is checked with the manifest in place.
+    manifest = (data / "manifest.json").read_bytes()
     monkeypatch.setenv("KSG_DATA_DIR", str(data))
     rows, failures = [], []
     for name, mode in CASES:
+        if mode == "abgeschnitten":
+            (data / "manifest.json").write_bytes(manifest)
+        else:
+            (data / "manifest.json").unlink(missing_ok=True)
         backup = (data / name).read_bytes()
         break_file(data / name, mode)
         st.cache_resource.clear()
