@@ -1,9 +1,8 @@
 """Demografie (/demografie): indicators over time, maps and ranking for the selection."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from ksg_dashboard import demography, demography_views, filters, panels, ui
+from ksg_dashboard import demography, demography_views, filters, map_cache, panels, ui
 from ksg_dashboard.charts import make_time_chart
 from ksg_dashboard.config import FIRST_YEAR, LAST_YEAR
 from ksg_dashboard.demography import INDICATORS
@@ -90,31 +89,32 @@ with chart_column:
 
 table = load_municipality_table(year, base_year)
 with map_column:
+    map_key = ("demografie", view, indicator.key, year, base_year, tuple(ags))
     if view == "deutschland":
-        fmap, breaks = ui.load_or_stop(lambda: germany_map(indicator.key, year, base_year))
+        rendered = ui.load_or_stop(
+            lambda: map_cache.rendered(map_key, lambda: germany_map(indicator.key, year, base_year))
+        )
     elif ags:
-        fmap, breaks = demography_views.selection_map(
-            ui.load_or_stop(lambda: load_municipality_shapes("regional")),
-            states,
-            table,
-            ags,
-            indicator,
+        rendered = map_cache.rendered(
+            map_key,
+            lambda: demography_views.selection_map(
+                ui.load_or_stop(lambda: load_municipality_shapes("regional")),
+                states,
+                table,
+                ags,
+                indicator,
+            ),
         )
     else:
-        fmap = None
+        rendered = None
         st.info(
             "Für die Karte eine Kooperation, ein Land oder eine Gemeinde wählen – "
             "oder „Deutschland (alle Gemeinden)“.",
             icon="🗺️",
         )
-    if fmap is not None:
-        st_folium(
-            fmap,
-            key=f"demografie.map.{view}.{indicator.key}.{year}.{base_year}.{hash(tuple(ags))}",
-            height=420,
-            use_container_width=True,
-            returned_objects=[],
-        )
+    if rendered is not None:
+        map_cache.show(rendered, key="demografie.map", height=420)
+        breaks = rendered.extra
         ui.legend(demography_views.legend_items(breaks, indicator))
         st.caption(
             f"{indicator.label}, Stand 31.12.{year}. Karte im Gebietsstand 01.01.2016: grau sind "

@@ -40,6 +40,12 @@ def load_municipalities() -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False)
+def load_known_ags() -> frozenset[str]:
+    """Every AGS of the register, for checking URL values without scanning the frame per run."""
+    return frozenset(load_municipalities()["ags"])
+
+
+@st.cache_resource(show_spinner=False)
 def load_municipality_shapes(level: DetailLevel = "overview") -> gpd.GeoDataFrame:
     """Municipality polygons at a level of detail."""
     return datastore.read_municipality_shapes(level)
@@ -149,6 +155,25 @@ def load_overview_map(
     chosen = selection.Selection(regions=regions, ags=ags, states=states, custom=custom)
     keys = selection.selected_ags(chosen, data.cooperations, data.register)
     return overview.build_map(data, chosen, keys, online_tiles=online_tiles)
+
+
+# A headline is a few numbers (< 1 kB), so 256 entries bound this cache to well under 1 MB.
+@st.cache_resource(show_spinner=False, max_entries=256)
+def load_overview_headline(
+    regions: tuple[str, ...],
+    ags: str | None,
+    states: tuple[str, ...],
+    custom: tuple[str, ...],
+) -> overview.Headline:
+    """The overview's key figures for a selection (computing them takes ~15 ms per run)."""
+    data = load_overview_data()
+    if custom:
+        data = replace(
+            data, cooperations=[*data.cooperations, selection.custom_cooperation(custom)]
+        )
+    chosen = selection.Selection(regions=regions, ags=ags, states=states, custom=custom)
+    keys = selection.selected_ags(chosen, data.cooperations, data.register)
+    return overview.headline_for(data, chosen, keys)
 
 
 @st.cache_resource(show_spinner=False)
