@@ -99,6 +99,7 @@ class SessionResult:
     interact_seconds: float = float("nan")  # interaction sent until its run finished
     total_seconds: float = float("nan")
     replica: str = ""  # upstream that served the websocket (cluster only)
+    html_replica: str = ""  # upstream that served the page's HTML (cluster only)
     replicas: list[str] = field(default_factory=list)  # every upstream, in order (reconnects)
     reconnects: int = 0
     payload_bytes: int = 0  # websocket payload after decompression
@@ -205,6 +206,7 @@ async def run_session(
                     raise LoadgenError(f"GET {url}: HTTP {status}")
                 cookie = cookies_from(headers)
                 result.html_bytes = len(body)
+                result.html_replica = (headers.get(REPLICA_HEADER) or [""])[-1]
             reader = SessionReader()
             while True:
                 try:
@@ -531,6 +533,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--kill-pid", type=int, help="SIGKILL this (own) replica mid-round")
     parser.add_argument("--kill-after", type=float, default=2.0, help="seconds into the round")
     parser.add_argument("--no-html", action="store_true", help="skip the HTML GET")
+    parser.add_argument(
+        "--warmup", action="store_true", help="visit every page and view once before measuring"
+    )
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for --start")
     return parser.parse_args(argv)
@@ -562,6 +567,14 @@ async def _main(args: argparse.Namespace, base_url: str, pids: list[int]) -> dic
         "machine": {"cpus": os.cpu_count(), "loadavg_start": os.getloadavg()},
         "rss_idle_mb": probe.rss() / 1e6 if probe else None,
     }
+    if args.warmup:
+        from harness.warmup import default_views, warm_up
+
+        t0 = time.perf_counter()
+        errors = await warm_up(base_url, default_views())
+        out["warmup"] = {"seconds": time.perf_counter() - t0, "errors": errors}
+        out["rss_warm_mb"] = probe.rss() / 1e6 if probe else None
+        log(f"warm-up {out['warmup']['seconds']:.1f} s, errors {errors[:3]}")
     # First visitor (not part of the curve): shows whether caches were warm at start-up.
     first, _ = await run_round(1, target, probe, hold=False)
     out["first_visit"] = first

@@ -205,11 +205,12 @@ class Interaction:
 
 
 # The interaction of each page the issue names: a cooperation, the next tour stop, a filter on
-# the examples page (colour by), another indicator on the demographics page.
-PAGE_INTERACTIONS: dict[str, Interaction] = {
+# the examples page (colour by), another indicator on the demographics page. The programme page
+# has no widget outside presenter mode, so its sessions only open it.
+PAGE_INTERACTIONS: dict[str, Interaction | None] = {
     "": Interaction("click", "overview.pick."),
     "tour": Interaction("click", "tour.next"),
     "demografie": Interaction("choose", "demografie.indikator", 1),
     "beispiele": Interaction("choose", "beispiele.farbe", 1),
-    "programm": Interaction("choose", "programm.punkt", 1),
+    "programm": None,
 }

@@ -176,6 +176,20 @@ def load_overview_headline(
     return overview.headline_for(data, chosen, keys)
 
 
+# Tables of a few dozen rows (at most the 300 AGS of an upload): 256 entries stay below ~10 MB.
+@st.cache_resource(show_spinner=False, max_entries=256)
+def load_member_table(ags: tuple[str, ...]) -> pd.DataFrame:
+    """Population table of a set of municipalities (shared read-only; ~40 ms to compute)."""
+    return overview.member_table(load_overview_data(), list(ags))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def load_territorial_changes(ags: tuple[str, ...]) -> pd.DataFrame:
+    """Mergers/splits in the area series of these municipalities (shared read-only)."""
+    population = load_population()
+    return indicators.territorial_changes(population[population["ags"].isin(ags)])
+
+
 @st.cache_resource(show_spinner=False)
 def load_tour() -> tour.Tour:
     """The tour (data/tour.yaml)."""
