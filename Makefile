@@ -8,7 +8,7 @@ LEAFLET_VERSION := 1.9.4
 LEAFLET_DIR := static/vendor/leaflet
 
 .PHONY: run test data bench lint format install install-dev assets chromium nginx cluster \
-	cluster-stop cluster-status loadgen clean
+	cluster-stop cluster-status loadgen bench-cluster clean
 
 $(VENV)/.runtime: requirements.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ cluster-status:
 # Protocol-level load test of one app process (no browsers): the 1/10/25/50/100 curve.
 loadgen: install-dev
 	$(PY) -m harness.loadgen --start --warmup --curve 1,10,25,50,100 --json bench/loadgen.json
+
+# The shipped deployment under load: 200 sessions through nginx, a replica killed mid-run,
+# 100 overview visits at once, bytes on the wire in Chromium (results in bench/cluster.json).
+bench-cluster: install-dev nginx chromium
+	$(PY) -m deploy.cluster_bench --replicas $(REPLICAS) --port $(CLUSTER_PORT)
 
 run: install
 	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)

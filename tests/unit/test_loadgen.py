@@ -172,3 +172,22 @@ def test_capacity_is_the_largest_clean_round_within_the_factor():
     ]
     assert loadgen.capacity(curve, 0.5) == 10
     assert loadgen.capacity(curve, 0.1) == 0
+
+
+def test_wire_bytes_attributes_log_lines_by_their_start():
+    from harness.wire_bytes import bytes_between, parse_log
+
+    log = (
+        '127.0.0.1 [x] "GET / HTTP/1.1" 200 bytes=8000 in=300 msec=100.500 rt=0.500 '
+        "upstream=127.0.0.1:8601 sticky=a\n"
+        '127.0.0.1 [x] "GET /_stcore/stream HTTP/1.1" 101 bytes=300000 in=500 msec=130.000 '
+        "rt=29.000 upstream=127.0.0.1:8601 sticky=a\n"
+        '127.0.0.1 [x] "GET /tour HTTP/1.1" 200 bytes=7000 in=300 msec=131.000 rt=0.001 '
+        "upstream=127.0.0.1:8601 sticky=a\n"
+    )
+    lines = parse_log(log)
+    assert [line.bytes for line in lines] == [8000, 300000, 7000]
+    assert lines[1].start == 101.0, "a websocket counts for the step that opened it"
+    first = bytes_between(lines, 100.0, 130.5)
+    assert first == {"total": 308000, "websocket": 300000, "http": 8000, "requests": 2}
+    assert bytes_between(lines, 130.5, 140)["total"] == 7000
