@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import replace
 
 import folium
@@ -127,13 +126,13 @@ def load_web_layer() -> tuple[list[str], str]:
     return datastore.read_web_layer()
 
 
-@st.cache_resource(show_spinner=False)
+# One table is ~11,000 rows x ~15 columns (~2 MB); 16 (year, base year) pairs bound it to ~30 MB.
+@st.cache_resource(show_spinner=False, max_entries=16)
 def load_municipality_table(year: int, base_year: int) -> pd.DataFrame:
     """All municipalities of a year with every indicator (shared read-only)."""
     return demography.municipality_table(load_population(), year, base_year)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
 def load_overview_map(
     regions: tuple[str, ...],
     ags: str | None,
@@ -141,11 +140,11 @@ def load_overview_map(
     custom: tuple[str, ...],
     online_tiles: bool,
 ) -> folium.Map:
-    """The overview map for a selection, built once per process (building takes ~0.4 s).
+    """A new overview map for a selection (building takes ~0.4 s).
 
-    Do not render the returned object: streamlit-folium renames the map's elements while
-    rendering, and a second render of the same object references names that no longer
-    exist. Use `overview_map`, which hands out a copy.
+    Not cached as an object: the pages cache the rendered output (`map_cache`, bounded in
+    bytes), which is all a repeated view needs; a folium map holds its GeoJSON as Python
+    objects, several times the size of the rendered text.
     """
     data = load_overview_data()
     cooperations = data.cooperations
@@ -235,20 +234,18 @@ def load_programme() -> dict:
 
 
 def overview_map(selection_now: selection.Selection, online_tiles: bool) -> folium.Map:
-    """A private copy of the cached overview map (a deep copy takes ~0.1 s, a build ~0.4 s)."""
-    cached = load_overview_map(
+    """A new overview map for the selection (render it once; see `map_cache`)."""
+    return load_overview_map(
         selection_now.regions,
         selection_now.ags,
         selection_now.states,
         selection_now.custom,
         online_tiles,
     )
-    return copy.deepcopy(cached)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
 def load_germany_map(indicator_key: str, year: int, base_year: int) -> tuple[folium.Map, list]:
-    """The Germany-wide municipality map for one indicator (building takes ~0.6 s)."""
+    """A new Germany-wide municipality map for one indicator (building takes ~0.6 s)."""
     layer_ags, layer_json = load_web_layer()
     names = load_municipalities().set_index("ags")["name"].to_dict()
     return demography_views.germany_map(
@@ -262,6 +259,5 @@ def load_germany_map(indicator_key: str, year: int, base_year: int) -> tuple[fol
 
 
 def germany_map(indicator_key: str, year: int, base_year: int) -> tuple[folium.Map, list]:
-    """A private copy of the cached Germany-wide map (see `overview_map` for why)."""
-    fmap, breaks = load_germany_map(indicator_key, year, base_year)
-    return copy.deepcopy(fmap), breaks
+    """A new Germany-wide map and its class breaks (render it once; see `map_cache`)."""
+    return load_germany_map(indicator_key, year, base_year)
