@@ -19,10 +19,38 @@ from ksg_dashboard.loaders import (
     load_states,
 )
 from ksg_dashboard.navigation import PAGES
-from ksg_dashboard.selection import selected_ags
+from ksg_dashboard.selection import Selection, selected_ags
 
 PARAM_KEYS = next(p.params for p in PAGES if p.url_path == "demografie")
 YEARS = list(range(FIRST_YEAR, LAST_YEAR + 1))
+
+
+# Per-process caches of what this page computes from the shared frames (arguments with a
+# leading underscore are not hashed: they are the process-wide frames, the same every run).
+# Entries are small (a line chart, a ranking of the selection), so counts bound their size.
+@st.cache_resource(show_spinner=False)
+def _names(_register) -> dict[str, str]:
+    return _register.set_index("ags")["name"].to_dict()
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _time_chart(_population, _cooperations, _names, key: tuple, large: bool):
+    (regions, ags_key, states_key, custom), _, indicator_key, base_year = key
+    chosen = Selection(regions=regions, ags=ags_key, states=states_key, custom=custom)
+    long = demography_views.comparison_long(
+        _population, chosen, _cooperations, _names, indicator_key, base_year
+    )
+    return make_time_chart(long, INDICATORS[indicator_key], base_year, large=large), bool(
+        long["value"].isna().any()
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _ranking(_table, _names, key: tuple):
+    _, _, ags_key, indicator_key = key
+    shown = demography_views.ranking(_table, list(ags_key), INDICATORS[indicator_key], _names)
+    return shown, shown.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+
 
 selection = filters.current_selection()
 population = ui.load_or_stop(load_population)
@@ -30,7 +58,7 @@ register = ui.load_or_stop(load_municipalities)
 cooperations = filters.session_cooperations(ui.load_or_stop(load_cooperations))
 states = ui.load_or_stop(load_states)
 sources = ui.load_or_stop(load_sources)
-names = register.set_index("ags")["name"].to_dict()
+names = _names(register)
 ags = selected_ags(selection, cooperations, register)
 
 parsed = demography_views.parse_params(filters.page_query())
@@ -71,15 +99,17 @@ if note and indicator.key in {"veraenderung", "veraenderung_pct", "index"}:
 
 chart_column, map_column = st.columns(2, gap="medium")
 with chart_column:
-    long = demography_views.comparison_long(
-        population, selection, cooperations, names, indicator.key, base_year
+    chosen = (selection.regions, selection.ags, selection.states, selection.custom)
+    labels = tuple((c["id"], c.get("short_name"), c.get("name")) for c in cooperations)
+    figure, gaps = _time_chart(
+        population,
+        cooperations,
+        names,
+        (chosen, labels, indicator.key, base_year),
+        selection.presenter,
     )
-    st.plotly_chart(
-        make_time_chart(long, indicator, base_year, large=selection.presenter),
-        config={"displaylogo": False},
-        key="demografie.chart",
-    )
-    if long["value"].isna().any():
+    st.plotly_chart(figure, config={"displaylogo": False}, key="demografie.chart")
+    if gaps:
         st.caption(
             "Lücken: 2016 fehlen für sechs Gemeinden in Nordrhein-Westfalen die Werte "
             "(Destatis: unplausibel), daher keine Summe für NRW und Deutschland 2016; "
@@ -124,11 +154,11 @@ with map_column:
         ui.sources_caption(sources, ["boundaries", "population"])
 
 st.subheader("Gemeinden im Vergleich")
-shown = demography_views.ranking(table, ags, indicator, names)
+shown, csv = _ranking(table, names, (year, base_year, tuple(ags), indicator.key))
 ui.table(shown, max_height=420)
 st.download_button(
     "CSV herunterladen",
-    shown.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig"),
+    csv,
     file_name=f"ksg_{indicator.key}_{year}.csv",
     mime="text/csv",
     key="demografie.csv",
