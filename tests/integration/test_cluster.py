@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -16,6 +17,12 @@ from harness.protocol import PAGE_INTERACTIONS
 pytestmark = pytest.mark.skipif(
     not shutil.which("nginx"), reason="nginx is not installed (run `make nginx`)"
 )
+
+
+def run(coroutine):
+    """asyncio.run in a thread of its own: the browser tests' Playwright keeps a loop running."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +46,7 @@ def test_two_sessions_render_through_nginx_and_stay_sticky(two_replicas):
     async def two_sessions():
         return await asyncio.gather(*(loadgen.run_session(i, target) for i in range(2)))
 
-    results = asyncio.run(two_sessions())
+    results = run(two_sessions())
     replica_ports = {f"127.0.0.1:{r['port']}" for r in two_replicas["replicas"]}
     for result in results:
         assert result.ok, result.error
@@ -61,7 +68,7 @@ def test_two_sessions_render_through_nginx_and_stay_sticky(two_replicas):
             )
         return first, seen
 
-    first, seen = asyncio.run(repeated_gets())
+    first, seen = run(repeated_gets())
     assert seen == {first}, "the same cookie always reaches the same replica"
     status = cluster.status(run_dir=cluster.Path(two_replicas["run_dir"]))
     assert status["nginx_healthy"] and all(r["healthy"] for r in status["replicas"])
