@@ -7,7 +7,8 @@ RAW ?= $(or $(KSG_RAW_DIR),../shared/raw)
 LEAFLET_VERSION := 1.9.4
 LEAFLET_DIR := static/vendor/leaflet
 
-.PHONY: run test data bench lint format install install-dev assets chromium clean
+.PHONY: run test data bench lint format install install-dev assets chromium nginx cluster \
+	cluster-stop cluster-status loadgen bench-cluster clean
 
 $(VENV)/.runtime: requirements.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,10 +36,41 @@ chromium:
 	  else echo "chromium missing: run 'sudo apt-get install chromium' (browser tests will be skipped)"; fi; \
 	fi
 
+# Debian's nginx (+ brotli modules and the brotli tool when the archive has them) for
+# `make cluster` and the cluster test (installed only when missing and when run as root).
+nginx:
+	@if [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq nginx; \
+	    apt-get install -y -qq libnginx-mod-http-brotli-filter libnginx-mod-http-brotli-static brotli || true; \
+	  else echo "nginx missing: run 'sudo apt-get install nginx libnginx-mod-http-brotli-filter libnginx-mod-http-brotli-static brotli'"; fi; \
+	fi
+
+REPLICAS ?= 4
+CLUSTER_PORT ?= 8080
+CLUSTER_HOST ?= 127.0.0.1
+# N app processes on 127.0.0.1:8601.. behind nginx on CLUSTER_HOST:CLUSTER_PORT (see README).
+cluster: install nginx
+	$(PY) -m deploy.cluster start --replicas $(REPLICAS) --port $(CLUSTER_PORT) --host $(CLUSTER_HOST)
+
+cluster-stop:
+	$(PY) -m deploy.cluster stop
+
+cluster-status:
+	$(PY) -m deploy.cluster status
+
+# Protocol-level load test of one app process (no browsers): the 1/10/25/50/100 curve.
+loadgen: install-dev
+	$(PY) -m harness.loadgen --start --warmup --curve 1,10,25,50,100 --json bench/loadgen.json
+
+# The shipped deployment under load: 200 sessions through nginx, a replica killed mid-run,
+# 100 overview visits at once, bytes on the wire in Chromium (results in bench/cluster.json).
+bench-cluster: install-dev nginx chromium
+	$(PY) -m deploy.cluster_bench --replicas $(REPLICAS) --port $(CLUSTER_PORT)
+
 run: install
 	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
 
-test: install-dev chromium
+test: install-dev chromium nginx
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest

@@ -1,7 +1,6 @@
 """Demografie (/demografie): population, age structure, migration and natural change by theme."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from ksg_dashboard import (
     daseinsvorsorge_panels,
@@ -9,6 +8,7 @@ from ksg_dashboard import (
     demography_views,
     export,
     filters,
+    map_cache,
     panels,
     ui,
 )
@@ -28,10 +28,37 @@ from ksg_dashboard.loaders import (
     load_states,
 )
 from ksg_dashboard.navigation import PAGES
-from ksg_dashboard.selection import selected_ags
+from ksg_dashboard.selection import Selection, selected_ags
 
 PARAM_KEYS = next(p.params for p in PAGES if p.url_path == "demografie")
 YEARS = list(range(FIRST_YEAR, LAST_YEAR + 1))
+
+
+# Per-process caches of what this page computes from the shared frames (arguments with a
+# leading underscore are not hashed: they are the process-wide frames, the same every run).
+# Entries are small (a line chart, a ranking of the selection), so counts bound their size.
+@st.cache_resource(show_spinner=False)
+def _names(_register) -> dict[str, str]:
+    return _register.set_index("ags")["name"].to_dict()
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _time_chart(_population, _cooperations, _names, key: tuple, large: bool):
+    (regions, ags_key, states_key, custom), _, indicator_key, base_year = key
+    chosen = Selection(regions=regions, ags=ags_key, states=states_key, custom=custom)
+    long = demography_views.comparison_long(
+        _population, chosen, _cooperations, _names, indicator_key, base_year
+    )
+    return make_time_chart(long, INDICATORS[indicator_key], base_year, large=large), bool(
+        long["value"].isna().any()
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _ranking(_table, _names, key: tuple):
+    _, _, ags_key, indicator_key = key
+    return demography_views.ranking(_table, list(ags_key), INDICATORS[indicator_key], _names)
+
 
 selection = filters.current_selection()
 population = ui.load_or_stop(load_population)
@@ -39,7 +66,7 @@ register = ui.load_or_stop(load_municipalities)
 cooperations = filters.session_cooperations(ui.load_quietly(load_cooperations, []))
 states = ui.load_or_stop(load_states)
 sources = ui.load_or_stop(load_sources)
-names = register.set_index("ags")["name"].to_dict()
+names = _names(register)
 ags = selected_ags(selection, cooperations, register)
 
 if not selection.presenter:
@@ -95,15 +122,17 @@ if note and indicator.key in {"veraenderung", "veraenderung_pct", "index"}:
 
 chart_column, map_column = st.columns(2, gap="medium")
 with chart_column:
-    long = demography_views.comparison_long(
-        population, selection, cooperations, names, indicator.key, base_year
+    chosen = (selection.regions, selection.ags, selection.states, selection.custom)
+    labels = tuple((c["id"], c.get("short_name"), c.get("name")) for c in cooperations)
+    figure, gaps = _time_chart(
+        population,
+        cooperations,
+        names,
+        (chosen, labels, indicator.key, base_year),
+        selection.presenter,
     )
-    st.plotly_chart(
-        make_time_chart(long, indicator, base_year, large=selection.presenter),
-        config={"displaylogo": False},
-        key="demografie.chart",
-    )
-    if long["value"].isna().any():
+    st.plotly_chart(figure, config={"displaylogo": False}, key="demografie.chart")
+    if gaps:
         st.caption(
             "Lücken: 2016 fehlen für sechs Gemeinden in Nordrhein-Westfalen die Werte "
             "(Destatis: unplausibel), daher keine Summe für NRW und Deutschland 2016; "
@@ -113,36 +142,40 @@ with chart_column:
 
 table = load_municipality_table(year, base_year)
 with map_column:
+    map_key = ("demografie", view, indicator.key, year, base_year, tuple(ags))
     if view == "deutschland" or len(ags) > demography_views.MAX_SELECTION_MAP:
         if view != "deutschland":
             st.caption(
                 f"Die Auswahl umfasst {ui.format_int(len(ags))} Gemeinden; gezeigt wird die "
                 "Karte aller Gemeinden (schneller als eine Karte der Auswahl)."
             )
-        fmap, breaks = ui.load_or_stop(lambda: germany_map(indicator.key, year, base_year))
+        germany_key = ("demografie", "deutschland", indicator.key, year, base_year)
+        rendered = ui.load_or_stop(
+            lambda: map_cache.rendered(
+                germany_key, lambda: germany_map(indicator.key, year, base_year)
+            )
+        )
     elif ags:
-        fmap, breaks = demography_views.selection_map(
-            ui.load_or_stop(lambda: load_municipality_shapes("regional")),
-            states,
-            table,
-            ags,
-            indicator,
+        rendered = map_cache.rendered(
+            map_key,
+            lambda: demography_views.selection_map(
+                ui.load_or_stop(lambda: load_municipality_shapes("regional")),
+                states,
+                table,
+                ags,
+                indicator,
+            ),
         )
     else:
-        fmap = None
+        rendered = None
         st.info(
             "Für die Karte eine Kooperation, ein Land oder eine Gemeinde wählen – "
             "oder „Deutschland (alle Gemeinden)“.",
             icon="🗺️",
         )
-    if fmap is not None:
-        st_folium(
-            fmap,
-            key=f"demografie.map.{view}.{indicator.key}.{year}.{base_year}.{hash(tuple(ags))}",
-            height=420,
-            use_container_width=True,
-            returned_objects=[],
-        )
+    if rendered is not None:
+        map_cache.show(rendered, key="demografie.map", height=420)
+        breaks = rendered.extra
         ui.legend(demography_views.legend_items(breaks, indicator))
         st.caption(
             f"{indicator.label}, Stand 31.12.{year}. Karte im Gebietsstand 01.01.2016: grau sind "
@@ -152,7 +185,7 @@ with map_column:
         ui.sources_caption(sources, ["boundaries", "population"])
 
 st.subheader("Gemeinden im Vergleich")
-shown = demography_views.ranking(table, ags, indicator, names)
+shown = _ranking(table, names, (year, base_year, tuple(ags), indicator.key))
 ui.table(shown, max_height=420)
 st.download_button(
     "CSV herunterladen",

@@ -1,9 +1,8 @@
 """Beispiele (/beispiele): examples from programme implementation – filter, map, charts, cards."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from ksg_dashboard import charts_examples, examples, filters, ui
+from ksg_dashboard import charts_examples, examples, filters, map_cache, ui
 from ksg_dashboard import examples_panels as panels
 from ksg_dashboard.loaders import (
     load_cooperations,
@@ -65,25 +64,30 @@ with map_column:
     categories = {e.id: examples.marker_category(e, colour_by, flt.themes) for e in shown}
     colours = examples.category_colours(categories.values())
     population = ui.load_or_stop(load_population)
-    outlines = None
+    states_shapes = ui.load_or_stop(load_states)
     if selected:
         shapes = ui.load_or_stop(lambda: load_municipality_shapes("regional"))
-        outlines = examples.member_shapes(selected, shapes, register, population)
-    host = register.set_index("ags").loc[HOST_AGS]
-    fmap = examples.build_examples_map(
-        shown,
-        colours,
-        categories,
-        ui.load_or_stop(load_states),
-        selected=selected,
-        outlines=outlines,
-        host=(float(host["lat"]), float(host["lon"]), HOST_LABEL),
-    )
-    clicked = st_folium(
-        fmap,
-        key=f"beispiele.map.{hash((flt, state.selected, colour_by))}",
+
+    def build_map():
+        outlines = None
+        if selected:
+            outlines = examples.member_shapes(selected, shapes, register, population)
+        host = register.set_index("ags").loc[HOST_AGS]
+        return examples.build_examples_map(
+            shown,
+            colours,
+            categories,
+            states_shapes,
+            selected=selected,
+            outlines=outlines,
+            host=(float(host["lat"]), float(host["lon"]), HOST_LABEL),
+        )
+
+    view = map_cache.rendered(("beispiele", flt, state.selected, colour_by), build_map)
+    clicked = map_cache.show(
+        view,
+        key="beispiele.map",
         height=420 if presenter else 520,
-        use_container_width=True,
         returned_objects=["last_object_clicked_tooltip"],
     )
     ui.legend(examples.legend_items(colours, colour_by), shape="circle")

@@ -3,10 +3,14 @@
 from dataclasses import replace
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from ksg_dashboard import filters, overview, panels, ui
-from ksg_dashboard.loaders import load_overview_data, load_sources, overview_map
+from ksg_dashboard import filters, map_cache, panels, ui
+from ksg_dashboard.loaders import (
+    load_overview_data,
+    load_overview_headline,
+    load_sources,
+    overview_map,
+)
 from ksg_dashboard.mapdata import MEASURE_COLOUR, region_colours
 from ksg_dashboard.selection import selected_ags, selection_from_click
 
@@ -24,19 +28,24 @@ st.html(
     "Gröditz. Karte: erst eine Kooperation anklicken, dann eine Gemeinde.</p>"
 )
 filters.show_notes()
-panels.headline_metrics(overview.headline_for(data, selection, ags), selection, data)
+headline = load_overview_headline(
+    selection.regions, selection.ags, selection.states, selection.custom
+)
+panels.headline_metrics(headline, selection, data)
 
 map_column, detail_column = st.columns([3, 2], gap="medium")
 with map_column:
     online = not selection.presenter and st.toggle(
         "Online-Hintergrundkarte (OpenStreetMap)", key="overview.tiles"
     )
-    fmap = overview_map(selection, online)
-    clicked = st_folium(
-        fmap,
-        key=f"overview.map.{hash((selection, online))}",
+    view = map_cache.rendered(
+        ("overview", selection.with_presenter(False), online),
+        lambda: overview_map(selection, online),
+    )
+    clicked = map_cache.show(
+        view,
+        key="overview.map",
         height=470 if selection.presenter else 500,
-        use_container_width=True,
         returned_objects=["last_active_drawing"],
     )
     colours = region_colours(data.cooperations)

@@ -1,9 +1,8 @@
 """Rundfahrt (/tour): the reconstructed bus tour of 11 March 2019, step by step for presenters."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from ksg_dashboard import filters, tour, tour_charts, tour_panels, ui
+from ksg_dashboard import filters, map_cache, tour, tour_charts, tour_panels, ui
 from ksg_dashboard.loaders import load_sources, load_tour_data
 
 selection = filters.current_selection()
@@ -36,24 +35,21 @@ with map_column:
     online = not selection.presenter and st.toggle(
         "Online-Hintergrundkarte (OpenStreetMap)", key="tour.tiles"
     )
-    fmap = tour_charts.build_tour_map(
-        data.plan,
-        data.members,
-        data.outlines,
-        data.colours,
-        active=index,
-        states=data.states,
-        districts=data.districts,
-        context=data.context,
-        online_tiles=online,
+    view = map_cache.rendered(
+        ("tour", index, online),
+        lambda: tour_charts.build_tour_map(
+            data.plan,
+            data.members,
+            data.outlines,
+            data.colours,
+            active=index,
+            states=data.states,
+            districts=data.districts,
+            context=data.context,
+            online_tiles=online,
+        ),
     )
-    st_folium(
-        fmap,
-        key=f"tour.map.{index}.{online}",
-        height=390 if selection.presenter else 520,
-        use_container_width=True,
-        returned_objects=[],
-    )
+    map_cache.show(view, key="tour.map", height=390 if selection.presenter else 520)
     regions = list(dict.fromkeys(data.members["region"]))
     ui.legend(tour_charts.legend_items(regions, data.colours, data.cooperation_names))
 with stop_column:

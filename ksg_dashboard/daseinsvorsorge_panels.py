@@ -9,11 +9,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from ksg_dashboard import daseinsvorsorge as dv
 from ksg_dashboard import daseinsvorsorge_views as views
-from ksg_dashboard import demography_views, filters, loaders, ui
+from ksg_dashboard import demography_views, filters, loaders, map_cache, ui
 from ksg_dashboard.charts import make_pyramid
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.daseinsvorsorge_charts import make_migration_chart, make_natural_chart
@@ -172,16 +171,20 @@ def _municipal_map(
     scope_: Scope,
     shapes_loader,
     states,
-    germany_map_loader,
     sources: Mapping,
     source_ids: Sequence[str],
 ) -> None:
     indicator = views.indicator(key)
     if view == "deutschland":
-        fmap, breaks = germany_map_loader()
+        rendered = map_cache.rendered(
+            ("dv", "deutschland", key), lambda: loaders.dv_germany_map(key)
+        )
     elif scope_.ags:
-        fmap, breaks = demography_views.selection_map(
-            shapes_loader(), states, table, list(scope_.ags), indicator
+        rendered = map_cache.rendered(
+            ("dv", "auswahl", key, scope_.ags),
+            lambda: demography_views.selection_map(
+                shapes_loader(), states, table, list(scope_.ags), indicator
+            ),
         )
     else:
         st.info(
@@ -190,14 +193,8 @@ def _municipal_map(
             icon="🗺️",
         )
         return
-    st_folium(
-        fmap,
-        key=f"demografie.dvmap.{view}.{key}.{hash(scope_.ags)}",
-        height=420,
-        use_container_width=True,
-        returned_objects=[],
-    )
-    ui.legend(demography_views.legend_items(breaks, indicator))
+    map_cache.show(rendered, key="demografie.dvmap", height=420)
+    ui.legend(demography_views.legend_items(rendered.extra, indicator))
     ui.sources_caption(sources, ["boundaries", *source_ids])
 
 
@@ -240,7 +237,6 @@ def age_theme(
     sources: Mapping,
     shapes_loader,
     states,
-    germany_map_loader,
 ) -> str:
     """Age structure 2015: pyramid of the selection, map, comparison table, ranking."""
     controls = st.columns([3, 2])
@@ -273,9 +269,7 @@ def age_theme(
             "unterschiedlich breit (2 bis 10 Jahre).",
         )
     with right:
-        _municipal_map(
-            table, key, view, scope_, shapes_loader, states, germany_map_loader, sources, ids
-        )
+        _municipal_map(table, key, view, scope_, shapes_loader, states, sources, ids)
         caption(key, "Stichtag 31.12.2015")
     rows = [(label, views.age_values(dv.age_profile(age, m))) for label, m in scope_.units]
     rows += [
@@ -314,7 +308,6 @@ def migration_theme(
     sources: Mapping,
     shapes_loader,
     states,
-    germany_map_loader,
 ) -> str:
     """Migration 2015: net migration by age group, map, comparison table, ranking."""
     controls = st.columns([3, 2])
@@ -343,9 +336,7 @@ def migration_theme(
             )
         caption(key, "Jahr 2015", "Werte von 2015, nicht der heutige Stand.")
     with right:
-        _municipal_map(
-            table, key, view, scope_, shapes_loader, states, germany_map_loader, sources, ids
-        )
+        _municipal_map(table, key, view, scope_, shapes_loader, states, sources, ids)
         caption(key, "Jahr 2015")
     rows = [(label, views.migration_values(p)) for label, p in profiles]
     st.markdown("**Wanderungen im Vergleich** (2015)")
@@ -402,15 +393,12 @@ def natural_theme(
             )
         caption(key, f"{first}–2015")
     with right:
-        fmap, breaks = district_map_builder(key, year, scope_.districts)
-        st_folium(
-            fmap,
-            key=f"demografie.dvnatmap.{key}.{year}.{hash(scope_.districts)}",
-            height=420,
-            use_container_width=True,
-            returned_objects=[],
+        rendered = map_cache.rendered(
+            ("dv", "kreise", key, year, scope_.districts),
+            lambda: district_map_builder(key, year, scope_.districts),
         )
-        ui.legend(demography_views.legend_items(breaks, views.indicator(key)))
+        map_cache.show(rendered, key="demografie.dvnatmap", height=420)
+        ui.legend(demography_views.legend_items(rendered.extra, views.indicator(key)))
         caption(key, f"Jahr {year}", "Kreise im jeweiligen Gebietsstand.")
         ui.sources_caption(sources, ["boundaries", *ids])
     return key
@@ -459,7 +447,6 @@ def render_theme(
             sources,
             shapes,
             states,
-            lambda: loaders.dv_germany_map(st.session_state["demografie.altersstruktur.indikator"]),
         )
         return
     migration_theme(
@@ -474,7 +461,6 @@ def render_theme(
         sources,
         shapes,
         states,
-        lambda: loaders.dv_germany_map(st.session_state["demografie.wanderungen.indikator"]),
     )
 
 

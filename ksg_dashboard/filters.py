@@ -9,7 +9,7 @@ import streamlit as st
 
 from ksg_dashboard import ui
 from ksg_dashboard.config import STATE_NAMES
-from ksg_dashboard.loaders import load_municipality_labels
+from ksg_dashboard.loaders import load_known_ags, load_municipality_labels
 from ksg_dashboard.selection import (
     CUSTOM_ID,
     FILTER_PARAMS,
@@ -54,7 +54,7 @@ def init_from_url(cooperations: list[dict], register: pd.DataFrame | None) -> No
     parsed = parse_query(
         params,
         known_regions=[c["id"] for c in cooperations],
-        known_ags=register["ags"] if register is not None else [],
+        known_ags=load_known_ags() if register is not None else [],
         known_states=STATE_NAMES,
     )
     st.session_state[KEY_SELECTION] = parsed.selection

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import replace
 
 import folium
@@ -38,6 +37,12 @@ def load_population() -> pd.DataFrame:
 def load_municipalities() -> pd.DataFrame:
     """Register of all municipalities 2010–2022 (latest name, keys, centre)."""
     return datastore.read_municipalities()
+
+
+@st.cache_resource(show_spinner=False)
+def load_known_ags() -> frozenset[str]:
+    """Every AGS of the register, for checking URL values without scanning the frame per run."""
+    return frozenset(load_municipalities()["ags"])
 
 
 @st.cache_resource(show_spinner=False)
@@ -122,53 +127,27 @@ def load_web_layer() -> tuple[list[str], str]:
     return datastore.read_web_layer()
 
 
-# ~3 MB per (year, base year); 169 combinations reachable through the URL would hold 500 MB.
+# One table is ~11,000 rows x ~15 columns (~2 MB); 16 (year, base year) pairs bound it to ~30 MB.
 @st.cache_resource(show_spinner=False, max_entries=16)
 def load_municipality_table(year: int, base_year: int) -> pd.DataFrame:
     """All municipalities of a year with every indicator (shared read-only)."""
     return demography.municipality_table(load_population(), year, base_year)
 
 
-# Streamlit's caches bound the number of entries, not their size. The overview maps are kept
-# small by construction (regions with more than overview.MAX_DRAWN_MEMBERS members are drawn
-# as one outline, URL lists are cut to 300 keys), and maps with a planner's own list, which
-# any visitor can vary at will, get their own short cache: 64 curated maps of ~1-3 MB each
-# plus 8 own-list maps of at most ~10 MB each, instead of 64 × 110 MB before.
-@st.cache_resource(show_spinner=False, max_entries=64)
 def load_overview_map(
     regions: tuple[str, ...],
     ags: str | None,
     states: tuple[str, ...],
+    custom: tuple[str, ...],
     online_tiles: bool,
 ) -> folium.Map:
-    """The overview map for a selection, built once per process (building takes ~0.4 s).
+    """A new overview map for a selection (building takes ~0.4 s).
 
-    Do not render the returned object: streamlit-folium renames the map's elements while
-    rendering, and a second render of the same object references names that no longer
-    exist. Use `overview_map`, which hands out a copy.
+    Not cached as an object: the pages cache the rendered output (`map_cache`, bounded in
+    bytes), which is all a repeated view needs; a folium map holds its GeoJSON as Python
+    objects, several times the size of the rendered text. Own lists stay cheap because
+    regions with more than overview.MAX_DRAWN_MEMBERS members are drawn as one outline.
     """
-    return _build_overview_map(regions, ags, states, (), online_tiles)
-
-
-@st.cache_resource(show_spinner=False, max_entries=8, ttl=900)
-def load_custom_overview_map(
-    regions: tuple[str, ...],
-    ags: str | None,
-    states: tuple[str, ...],
-    custom: tuple[str, ...],
-    online_tiles: bool,
-) -> folium.Map:
-    """The overview map for a selection with a planner's own list (see load_overview_map)."""
-    return _build_overview_map(regions, ags, states, custom, online_tiles)
-
-
-def _build_overview_map(
-    regions: tuple[str, ...],
-    ags: str | None,
-    states: tuple[str, ...],
-    custom: tuple[str, ...],
-    online_tiles: bool,
-) -> folium.Map:
     data = load_overview_data()
     cooperations = data.cooperations
     if custom:
@@ -177,6 +156,39 @@ def _build_overview_map(
     chosen = selection.Selection(regions=regions, ags=ags, states=states, custom=custom)
     keys = selection.selected_ags(chosen, data.cooperations, data.register)
     return overview.build_map(data, chosen, keys, online_tiles=online_tiles)
+
+
+# A headline is a few numbers (< 1 kB), so 256 entries bound this cache to well under 1 MB.
+@st.cache_resource(show_spinner=False, max_entries=256)
+def load_overview_headline(
+    regions: tuple[str, ...],
+    ags: str | None,
+    states: tuple[str, ...],
+    custom: tuple[str, ...],
+) -> overview.Headline:
+    """The overview's key figures for a selection (computing them takes ~15 ms per run)."""
+    data = load_overview_data()
+    if custom:
+        data = replace(
+            data, cooperations=[*data.cooperations, selection.custom_cooperation(custom)]
+        )
+    chosen = selection.Selection(regions=regions, ags=ags, states=states, custom=custom)
+    keys = selection.selected_ags(chosen, data.cooperations, data.register)
+    return overview.headline_for(data, chosen, keys)
+
+
+# Tables of a few dozen rows (at most the 300 AGS of an upload): 256 entries stay below ~10 MB.
+@st.cache_resource(show_spinner=False, max_entries=256)
+def load_member_table(ags: tuple[str, ...]) -> pd.DataFrame:
+    """Population table of a set of municipalities (shared read-only; ~40 ms to compute)."""
+    return overview.member_table(load_overview_data(), list(ags))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def load_territorial_changes(ags: tuple[str, ...]) -> pd.DataFrame:
+    """Mergers/splits in the area series of these municipalities (shared read-only)."""
+    population = load_population()
+    return indicators.territorial_changes(population[population["ags"].isin(ags)])
 
 
 @st.cache_resource(show_spinner=False)
@@ -224,21 +236,18 @@ def load_programme() -> dict:
 
 
 def overview_map(selection_now: selection.Selection, online_tiles: bool) -> folium.Map:
-    """A private copy of the cached overview map (a deep copy takes ~0.1 s, a build ~0.4 s)."""
-    now = selection_now
-    if now.custom:
-        cached = load_custom_overview_map(
-            now.regions, now.ags, now.states, now.custom, online_tiles
-        )
-    else:
-        cached = load_overview_map(now.regions, now.ags, now.states, online_tiles)
-    return copy.deepcopy(cached)
+    """A new overview map for the selection (render it once; see `map_cache`)."""
+    return load_overview_map(
+        selection_now.regions,
+        selection_now.ags,
+        selection_now.states,
+        selection_now.custom,
+        online_tiles,
+    )
 
 
-# ~3.4 MB per map (measured): at most ~55 MB.
-@st.cache_resource(show_spinner=False, max_entries=16)
 def load_germany_map(indicator_key: str, year: int, base_year: int) -> tuple[folium.Map, list]:
-    """The Germany-wide municipality map for one indicator (building takes ~0.6 s)."""
+    """A new Germany-wide municipality map for one indicator (building takes ~0.6 s)."""
     layer_ags, layer_json = load_web_layer()
     names = load_municipalities().set_index("ags")["name"].to_dict()
     return demography_views.germany_map(
@@ -252,9 +261,8 @@ def load_germany_map(indicator_key: str, year: int, base_year: int) -> tuple[fol
 
 
 def germany_map(indicator_key: str, year: int, base_year: int) -> tuple[folium.Map, list]:
-    """A private copy of the cached Germany-wide map (see `overview_map` for why)."""
-    fmap, breaks = load_germany_map(indicator_key, year, base_year)
-    return copy.deepcopy(fmap), breaks
+    """A new Germany-wide map and its class breaks (render it once; see `map_cache`)."""
+    return load_germany_map(indicator_key, year, base_year)
 
 
 # --- Daseinsvorsorge themes (regional statistics 2015, natural change 1995–2015) -------------
@@ -302,8 +310,8 @@ def load_dv_table() -> pd.DataFrame:
     return daseinsvorsorge_views.municipal_table(load_municipal_age(), load_migration())
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _load_dv_germany_map(key: str) -> tuple[folium.Map, list]:
+def dv_germany_map(key: str) -> tuple[folium.Map, list]:
+    """A new Germany-wide map of a 2015 indicator (render it once; see `map_cache`)."""
     layer_ags, layer_json = load_web_layer()
     names = load_municipalities().set_index("ags")["name"].to_dict()
     return demography_views.germany_map(
@@ -316,19 +324,7 @@ def _load_dv_germany_map(key: str) -> tuple[folium.Map, list]:
     )
 
 
-def dv_germany_map(key: str) -> tuple[folium.Map, list]:
-    """A private copy of the cached Germany-wide map of a 2015 indicator."""
-    fmap, breaks = _load_dv_germany_map(key)
-    return copy.deepcopy(fmap), breaks
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _load_district_map(key: str, year: int, focus: tuple[str, ...]) -> tuple[folium.Map, list]:
+def district_map(key: str, year: int, focus: tuple[str, ...]) -> tuple[folium.Map, list]:
+    """A new district map of a natural-change indicator (render it once; see `map_cache`)."""
     table = daseinsvorsorge_views.natural_table(load_natural_change(), year)
     return daseinsvorsorge_views.district_map(load_districts(), load_states(), table, key, focus)
-
-
-def district_map(key: str, year: int, focus: tuple[str, ...]) -> tuple[folium.Map, list]:
-    """A private copy of the cached district map of a natural-change indicator."""
-    fmap, breaks = _load_district_map(key, year, focus)
-    return copy.deepcopy(fmap), breaks

@@ -15,6 +15,12 @@ from ksg_dashboard.demography import age_shares, pyramid
 from ksg_dashboard.demography_views import AGE_YEARS, district_names
 from ksg_dashboard.export import csv_bytes, geojson_bytes, selection_table, source_line
 from ksg_dashboard.indicators import Headline, territorial_changes
+from ksg_dashboard.loaders import (
+    load_member_table,
+    load_municipalities,
+    load_population,
+    load_territorial_changes,
+)
 from ksg_dashboard.overview import (
     OverviewData,
     cooperation_by_id,
@@ -103,9 +109,19 @@ def _sources_list(sources: list[dict]) -> str:
     return "<ul>" + "".join(items) + "</ul>"
 
 
+def _member_table(data: OverviewData, ags: list[str]) -> pd.DataFrame:
+    """member_table, cached per set of AGS when `data` holds the process-wide frames."""
+    if data.population is load_population() and data.register is load_municipalities():
+        return load_member_table(tuple(ags))
+    return member_table(data, ags)
+
+
 def territorial_notes(population: pd.DataFrame, register: pd.DataFrame, ags: list[str]) -> None:
     """Captions for mergers/splits found in the selected municipalities' area series."""
-    changes = territorial_changes(population[population["ags"].isin(ags)])
+    if population is load_population():
+        changes = load_territorial_changes(tuple(ags))  # the process-wide frame: cached
+    else:
+        changes = territorial_changes(population[population["ags"].isin(ags)])
     names = register.set_index("ags")["name"]
     for row in changes.itertuples():
         st.caption(
@@ -127,7 +143,7 @@ def cooperation_details(data: OverviewData, cooperation: dict, presenter: bool =
     st.markdown(f"**Im Programm seit:** {year if year else 'unbekannt'}")
     if cooperation.get("programme_year_note") and not presenter:
         st.caption(cooperation["programme_year_note"])
-    table = member_table(data, cooperation["member_ags"])
+    table = _member_table(data, cooperation["member_ags"])
     ui.table(table.drop(columns=["AGS"]) if presenter else table)
     daseinsvorsorge_panels.key_figures(
         cooperation["member_ags"], _link_params({"region": cooperation["id"]}, presenter)
@@ -157,7 +173,7 @@ def municipality_details(data: OverviewData, ags: str) -> None:
     st.caption(
         f"AGS {ags} · {row['type'] or 'Gemeinde'} · {row['district_name']} · {row['state_name']}"
     )
-    ui.table(member_table(data, [ags]).drop(columns=["Gemeinde"]))
+    ui.table(_member_table(data, [ags]).drop(columns=["Gemeinde"]))
     daseinsvorsorge_panels.key_figures([ags], {"ags": ags})
     territorial_notes(data.population, data.register, [ags])
     memberships = regions_of(data, ags)
@@ -262,7 +278,7 @@ def custom_details(data: OverviewData, cooperation: dict, file_names: dict[str, 
     """The planner's own list: members with population and the names given in the file."""
     st.subheader("Eigene Auswahl")
     ui.plain_caption(cooperation["name"])  # carries the uploaded file's name
-    table = member_table(data, cooperation["member_ags"])
+    table = _member_table(data, cooperation["member_ags"]).copy()  # the cached one is shared
     if file_names:
         table.insert(1, "Name in Datei", table["AGS"].map(file_names).fillna(""))
     # st.table renders cells as Markdown: names from uploaded files go through plain().

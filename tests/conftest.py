@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import streamlit as st
 
+from ksg_dashboard import map_cache
 from ksg_dashboard.config import REPO_ROOT
 
 APP_FILE = str(REPO_ROOT / "dashboard.py")
@@ -15,4 +16,5 @@ def _clear_streamlit_caches():
     """Each test starts with empty Streamlit caches (a test may point KSG_DATA_DIR elsewhere)."""
     st.cache_data.clear()
     st.cache_resource.clear()
+    map_cache.CACHE.clear()  # rendered maps are cached outside Streamlit's caches
     yield

@@ -1,0 +1,1 @@
+"""Deployment: nginx in front of several app processes (`make cluster`)."""

@@ -1,0 +1,1 @@
+"""Shared load-test and cluster infrastructure: protocol load generator, nginx config."""

@@ -1,0 +1,263 @@
+"""Rendered folium maps, cached per process and bounded in bytes.
+
+Rendering a folium map to the HTML/JavaScript that streamlit-folium sends costs 0.2–0.6 s of
+server CPU per page view (plus a deep copy of the cached map object). The output depends only on
+the map, so it is rendered once per process and view and then sent as it is: a repeated view
+costs the send. Builds are single-flight (100 visitors asking for the same uncached view build it
+once) and the cache is an LRU bounded by the size of the rendered text (KSG_MAP_CACHE_MB, 64 MB).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import branca
+import folium
+import folium.elements
+import streamlit as st
+import streamlit_folium
+
+DEFAULT_BUDGET_MB = 64.0
+_RETURN_DEFAULTS = {
+    "last_clicked": None,
+    "last_object_clicked": None,
+    "last_object_clicked_count": None,
+    "last_object_clicked_tooltip": None,
+    "last_object_clicked_popup": None,
+    "all_drawings": None,
+    "last_active_drawing": None,
+    "last_circle_radius": None,
+    "last_circle_polygon": None,
+    "selected_layers": None,
+    "selected_tags": None,
+    "last_geocoder_result": None,
+}
+
+
+@dataclass(frozen=True)
+class RenderedMap:
+    """What streamlit-folium sends for a map, plus whatever the builder returned beside it."""
+
+    script: str
+    header: str
+    html: str
+    map_id: str
+    css_links: tuple[str, ...]
+    js_links: tuple[str, ...]
+    bounds: dict
+    zoom: Any
+    digest: str  # stable hash of the script: the component key of this view
+    extra: Any = None
+
+    @property
+    def size(self) -> int:
+        """Approximate bytes held (the text dominates)."""
+        links = sum(len(x) for x in self.css_links + self.js_links)
+        return len(self.script) + len(self.header) + len(self.html) + links + 512
+
+
+def _links(fmap: folium.Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    css: list[str] = []
+    js: list[str] = []
+
+    def walk(element):
+        if isinstance(element, branca.colormap.ColorMap):
+            raise ValueError("branca colormaps load d3 from a CDN; draw legends as HTML")
+        if isinstance(element, folium.elements.JSCSSMixin):
+            yield element
+        for child in getattr(element, "_children", {}).values():
+            yield from walk(child)
+
+    for element in walk(fmap):
+        css.extend(href for _, href in getattr(element, "default_css", []))
+        js.extend(src for _, src in getattr(element, "default_js", []))
+    return tuple(dict.fromkeys(css)), tuple(dict.fromkeys(js))
+
+
+def render(fmap: folium.Map, extra: Any = None) -> RenderedMap:
+    """Render a map once, as `streamlit_folium.st_folium` does (the map object is used up)."""
+    fmap.get_root().render()
+    fmap.render()
+    html = streamlit_folium._get_html(fmap)
+    header = streamlit_folium._get_header(fmap)
+    script = streamlit_folium._get_map_string(fmap)
+    map_id = streamlit_folium.get_full_id(fmap)
+    try:
+        (south, west), (north, east) = fmap.get_bounds()
+    except (AttributeError, TypeError, ValueError):
+        south = west = north = east = None
+    bounds = {
+        "_southWest": {"lat": south, "lng": west},
+        "_northEast": {"lat": north, "lng": east},
+    }
+    css, js = _links(fmap)
+    return RenderedMap(
+        script=script,
+        header=header,
+        html=html,
+        map_id=map_id,
+        css_links=css,
+        js_links=js,
+        bounds=bounds,
+        zoom=fmap.options.get("zoom"),
+        digest=hashlib.sha256(script.encode()).hexdigest()[:24],
+        extra=extra,
+    )
+
+
+@dataclass
+class ByteBoundedCache:
+    """A thread-safe LRU keyed by hashables, bounded by the summed `size` of its values.
+
+    `get_or_build` builds a missing value once even when many threads ask at the same time.
+    """
+
+    budget_bytes: int
+    _items: OrderedDict = field(default_factory=OrderedDict)
+    _bytes: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _building: dict = field(default_factory=dict)
+    hits: int = 0
+    misses: int = 0
+
+    @property
+    def bytes(self) -> int:
+        """Bytes held now."""
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key: Hashable) -> Any | None:
+        """The value for `key` (and mark it recently used), or None."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return self._items[key]
+        return None
+
+    def put(self, key: Hashable, value: Any) -> None:
+        """Store a value, evicting the least recently used ones beyond the budget."""
+        size = value.size
+        with self._lock:
+            if key in self._items:
+                self._bytes -= self._items.pop(key).size
+            if size > self.budget_bytes:
+                return  # larger than the whole cache: do not keep it
+            self._items[key] = value
+            self._bytes += size
+            while self._bytes > self.budget_bytes and self._items:
+                _, old = self._items.popitem(last=False)
+                self._bytes -= old.size
+
+    def get_or_build(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        """The cached value, or `build()` once (other callers for the same key wait for it)."""
+        value = self.get(key)
+        if value is not None:
+            return value
+        with self._lock:
+            gate = self._building.get(key)
+            owner = gate is None
+            if owner:
+                gate = self._building[key] = threading.Lock()
+                gate.acquire()
+        if not owner:
+            with gate:  # wait for the owner's build
+                pass
+            value = self.get(key)
+            if value is not None:
+                return value
+            return build()  # the owner failed: build for ourselves (and raise its error)
+        try:
+            with self._lock:
+                self.misses += 1
+            value = build()
+            self.put(key, value)
+            return value
+        finally:
+            with self._lock:
+                del self._building[key]
+            gate.release()
+
+    def clear(self) -> None:
+        """Forget everything."""
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+
+def _budget_from_env() -> int:
+    try:
+        megabytes = float(os.environ.get("KSG_MAP_CACHE_MB", DEFAULT_BUDGET_MB))
+    except ValueError:
+        megabytes = DEFAULT_BUDGET_MB
+    return int(max(megabytes, 1.0) * 1_000_000)
+
+
+CACHE = ByteBoundedCache(_budget_from_env())
+
+
+def rendered(cache_key: Hashable, build: Callable[[], Any]) -> RenderedMap:
+    """The rendered map for a view: `build()` returns a fresh folium map (or (map, extra)).
+
+    `build` runs only when the view is not cached; it must return an object nobody else renders.
+    """
+
+    def make() -> RenderedMap:
+        built = build()
+        if isinstance(built, tuple):
+            fmap, extra = built
+        else:
+            fmap, extra = built, None
+        return render(fmap, extra)
+
+    return CACHE.get_or_build(cache_key, make)
+
+
+def show(
+    view: RenderedMap,
+    *,
+    key: str,
+    height: int,
+    returned_objects: Iterable[str] = (),
+) -> dict:
+    """Send a rendered map through streamlit-folium's component (as `st_folium` would)."""
+    returned = list(returned_objects)
+    defaults = {k: v for k, v in _RETURN_DEFAULTS.items() if k in returned}
+    if "bounds" in returned:
+        defaults["bounds"] = view.bounds
+    if "zoom" in returned:
+        defaults["zoom"] = view.zoom
+    component_key = hashlib.sha256(f"{key}|{view.digest}".encode()).hexdigest()
+
+    def on_change() -> None:
+        st.session_state[key] = st.session_state.get(component_key, {})
+
+    return streamlit_folium._component_func(
+        script=view.script,
+        header=view.header,
+        html=view.html,
+        id=view.map_id,
+        key=component_key,
+        height=height,
+        width=None,
+        returned_objects=returned,
+        default=defaults,
+        zoom=None,
+        center=None,
+        feature_group=None,
+        return_on_hover=False,
+        layer_control=None,
+        pixelated=False,
+        css_links=list(view.css_links),
+        js_links=list(view.js_links),
+        on_change=on_change,
+        wrap_longitude=False,
+    )
