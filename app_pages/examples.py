@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ksg_dashboard import charts_examples, examples, filters, ui
+from ksg_dashboard import association_panels, charts_examples, examples, filters, ui
 from ksg_dashboard import examples_panels as panels
 from ksg_dashboard.loaders import (
     load_cooperations,
@@ -105,7 +105,11 @@ if hit is not None and hit.id != state.selected:
     panels.select(hit.id)
     st.rerun()
 
-panels.gallery(shown, per_row=2 if presenter else 3)
+panels.gallery(
+    shown,
+    per_row=2 if presenter else 3,
+    associations=association_panels.card_lines({e.id: e.member_ags for e in shown}),
+)
 
 if selected is not None and panels.dialog_open():
     panels.detail_dialog(

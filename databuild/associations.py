@@ -135,7 +135,9 @@ def dissolve_outlines(members: pd.DataFrame, polygons: gpd.GeoDataFrame) -> gpd.
     has_shape = joined["geometry"].notna()
     missing = (~has_shape).groupby(joined["association_key"]).sum().rename("missing")
     shaped = gpd.GeoDataFrame(joined[has_shape], geometry="geometry", crs=polygons.crs)
-    outlines = shaped.dissolve(by="association_key", as_index=False)[["association_key", "geometry"]]
+    outlines = shaped.dissolve(by="association_key", as_index=False)[
+        ["association_key", "geometry"]
+    ]
     outlines["geometry"] = shapely.make_valid(outlines.geometry.values)
     outlines = outlines.merge(missing.reset_index(), on="association_key", how="left")
     outlines["missing"] = outlines["missing"].astype(int)
@@ -202,7 +204,7 @@ def agreement_summary(result: pd.DataFrame, members_year: int, reference_date: s
         "members_as_of": f"31.12.{members_year}",
         "reference": f"VG250 Verwaltungsgemeinschaften, Gebietsstand {reference_date}",
         "iou_threshold": IOU_MATCH,
-        "bodies": int(len(result)),
+        "bodies": len(result),
         "matching": int(result["match"].sum()),
         "share_matching": round(float(result["match"].mean()), 4),
         "median_iou": float(result["iou"].median()),

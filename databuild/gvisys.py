@@ -204,10 +204,10 @@ def parse_gv_isys(path: Path) -> pd.DataFrame:
     frame["state_name"] = frame["state_key"].map(states).fillna("")
     frame["district_name"] = frame["district_key"].map(lambda k: districts.get(k, ("", ""))[0])
     frame["district_type"] = frame["district_key"].map(lambda k: districts.get(k, ("", ""))[1])
-    association = frame["association_key"].map(lambda k: associations.get(k, ("", "")))
-    frame["association_name"] = association.str[0]
+    association = frame["association_key"]
+    frame["association_name"] = association.map(lambda k: associations.get(k, ("", ""))[0])
     # Textkennzeichen of the Satzart-50 row (see databuild.associations.ASSOCIATION_TYPES).
-    frame["association_type_code"] = association.str[1]
+    frame["association_type_code"] = association.map(lambda k: associations.get(k, ("", ""))[1])
     for column in ("population", "male", "female"):
         frame[column] = frame[column].round().astype("Int64")
     for column in ("area_km2", "density", "lon", "lat"):

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from ksg_dashboard import (
+    associations,
     datastore,
     demography,
     demography_views,
@@ -97,6 +98,20 @@ def load_latest_population() -> pd.DataFrame:
 def load_municipality_labels() -> dict[str, str]:
     """Search labels 'Name (AGS)' for the municipality picker."""
     return selection.municipality_labels(load_municipalities())
+
+
+@st.cache_resource(show_spinner=False)
+def load_association_data() -> associations.AssociationData:
+    """Gemeindeverbände per year with their members."""
+    bodies, members = datastore.read_associations()
+    known = load_population()[["year", "ags"]]
+    return associations.AssociationData(bodies=bodies, members=members, known=known)
+
+
+@st.cache_resource(show_spinner=False)
+def load_association_outlines() -> gpd.GeoDataFrame:
+    """Outlines of the Gemeindeverbände."""
+    return datastore.read_association_outlines()
 
 
 @st.cache_resource(show_spinner=False)

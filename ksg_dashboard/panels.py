@@ -8,7 +8,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from ksg_dashboard import filters, ui
+from ksg_dashboard import association_panels, filters, ui
 from ksg_dashboard.charts import make_pyramid
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.demography import age_shares, pyramid
@@ -125,6 +125,9 @@ def cooperation_details(data: OverviewData, cooperation: dict, presenter: bool =
     table = member_table(data, cooperation["member_ags"])
     ui.table(table.drop(columns=["AGS"]) if presenter else table)
     territorial_notes(data.population, data.register, cooperation["member_ags"])
+    if cooperation["id"] != CUSTOM_ID:
+        names = data.register.set_index("ags")["name"].to_dict()
+        association_panels.relation_section(cooperation["member_ags"], names)
     st.markdown(cooperation.get("summary", ""))
     projects = cooperation.get("key_projects") or []
     if projects:
@@ -151,6 +154,7 @@ def municipality_details(data: OverviewData, ags: str) -> None:
     )
     ui.table(member_table(data, [ags]).drop(columns=["Gemeinde"]))
     territorial_notes(data.population, data.register, [ags])
+    association_panels.membership_line(ags)
     memberships = regions_of(data, ags)
     if memberships:
         st.markdown("**Kooperation:** " + ", ".join(c["short_name"] for c in memberships))

@@ -87,7 +87,11 @@ def test_unknown_type_code_raises(parsed: pd.DataFrame) -> None:
 def test_member_in_two_bodies_or_unknown_raises() -> None:
     known = {(2018, "09773112"), (2018, "09773170")}
     twice = pd.DataFrame(
-        {"year": [2018, 2018], "association_key": ["097735714", "097735715"], "ags": ["09773112"] * 2}
+        {
+            "year": [2018, 2018],
+            "association_key": ["097735714", "097735715"],
+            "ags": ["09773112"] * 2,
+        }
     )
     with pytest.raises(DataValidationError, match="duplicate keys"):
         associations.validate_members(twice, known)
