@@ -8,6 +8,7 @@ from ksg_dashboard.charts import make_time_chart
 from ksg_dashboard.config import FIRST_YEAR, LAST_YEAR
 from ksg_dashboard.demography import INDICATORS
 from ksg_dashboard.loaders import (
+    association_map,
     germany_map,
     load_cooperations,
     load_dependency_ratios,
@@ -28,11 +29,10 @@ YEARS = list(range(FIRST_YEAR, LAST_YEAR + 1))
 selection = filters.current_selection()
 population = ui.load_or_stop(load_population)
 register = ui.load_or_stop(load_municipalities)
-cooperations = filters.session_cooperations(ui.load_or_stop(load_cooperations))
+curated_cooperations = ui.load_or_stop(load_cooperations)
 states = ui.load_or_stop(load_states)
 sources = ui.load_or_stop(load_sources)
 names = register.set_index("ags")["name"].to_dict()
-ags = selected_ags(selection, cooperations, register)
 
 parsed = demography_views.parse_params(filters.page_query())
 if "demografie.indikator" not in st.session_state:
@@ -63,6 +63,17 @@ view = controls[3].radio(
     horizontal=True,
 )
 params = demography_views.DemographyParams(indicator_key, year, base_year, view)
+# A selected Gemeindeverband counts with its members of the chosen year.
+cooperations = filters.session_cooperations(curated_cooperations, year)
+ags = selected_ags(selection, cooperations, register)
+body = next((c for c in cooperations if c.get("association_key")), None)
+if body is not None:
+    when = body["association_year"]
+    st.caption(
+        f"{body['name']}: Mitglieder zum 31.12.{when}"
+        + ("" if when == year else f" (zum 31.12.{year} gab es den Gemeindeverband nicht)")
+        + "; Werte als Summe dieser Gemeinden über alle Jahre."
+    )
 filters.write_page_params(PARAM_KEYS, demography_views.to_query(params))
 indicator = INDICATORS[indicator_key]
 
@@ -90,8 +101,13 @@ with chart_column:
 
 table = load_municipality_table(year, base_year)
 with map_column:
+    shape_year = None
     if view == "deutschland":
         fmap, breaks = ui.load_or_stop(lambda: germany_map(indicator.key, year, base_year))
+    elif view == "verbaende":
+        fmap, breaks, shape_year = ui.load_or_stop(
+            lambda: association_map(indicator.key, year, base_year)
+        )
     elif ags:
         fmap, breaks = demography_views.selection_map(
             ui.load_or_stop(lambda: load_municipality_shapes("regional")),
@@ -116,12 +132,23 @@ with map_column:
             returned_objects=[],
         )
         ui.legend(demography_views.legend_items(breaks, indicator))
-        st.caption(
-            f"{indicator.label}, Stand 31.12.{year}. Karte im Gebietsstand 01.01.2016: grau sind "
-            "Gemeinden, die es im gewählten Jahr unter diesem Schlüssel nicht mehr gibt "
-            "(Fusion) oder ohne veröffentlichten Wert."
+        if view == "verbaende":
+            st.caption(
+                f"{indicator.label} der Gemeindeverbände (Summe der Mitglieder), Stand "
+                f"31.12.{year}; Umrisse zum 31.12.{shape_year} aus den Gemeindeflächen 2016. "
+                "Verbandsfreie Gemeinden sind nicht eingefärbt; grau: kein Wert für alle "
+                "Mitglieder."
+            )
+        else:
+            st.caption(
+                f"{indicator.label}, Stand 31.12.{year}. Karte im Gebietsstand 01.01.2016: grau "
+                "sind Gemeinden, die es im gewählten Jahr unter diesem Schlüssel nicht mehr gibt "
+                "(Fusion) oder ohne veröffentlichten Wert."
+            )
+        ui.sources_caption(
+            sources,
+            ["boundaries", "population"] + (["associations"] if view == "verbaende" else []),
         )
-        ui.sources_caption(sources, ["boundaries", "population"])
 
 st.subheader("Gemeinden im Vergleich")
 shown = demography_views.ranking(table, ags, indicator, names)

@@ -6,8 +6,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from ksg_dashboard import filters, overview, panels, ui
+from ksg_dashboard.config import LAST_YEAR
 from ksg_dashboard.loaders import load_overview_data, load_sources, overview_map
-from ksg_dashboard.mapdata import MEASURE_COLOUR, region_colours
+from ksg_dashboard.mapdata import MEASURE_COLOUR, association_legend, region_colours
 from ksg_dashboard.selection import selected_ags, selection_from_click
 
 selection = filters.current_selection()
@@ -28,13 +29,20 @@ panels.headline_metrics(overview.headline_for(data, selection, ags), selection, 
 
 map_column, detail_column = st.columns([3, 2], gap="medium")
 with map_column:
-    online = not selection.presenter and st.toggle(
+    toggles = st.columns(2)
+    online = not selection.presenter and toggles[0].toggle(
         "Online-Hintergrundkarte (OpenStreetMap)", key="overview.tiles"
     )
-    fmap = overview_map(selection, online)
+    show_bodies = toggles[1].toggle(
+        "Gemeindeverbände anzeigen",
+        key="overview.verbaende",
+        help="Ämter, Verwaltungsgemeinschaften, Samt- und Verbandsgemeinden, "
+        "Verwaltungsverbände und erfüllende Gemeinden als gestrichelte Umrisse",
+    )
+    fmap = ui.load_or_stop(lambda: overview_map(selection, online, show_bodies))
     clicked = st_folium(
         fmap,
-        key=f"overview.map.{hash((selection, online))}",
+        key=f"overview.map.{hash((selection, online, show_bodies))}",
         height=470 if selection.presenter else 500,
         use_container_width=True,
         returned_objects=["last_active_drawing"],
@@ -44,7 +52,18 @@ with map_column:
         [(colours[c["id"]], c["short_name"]) for c in data.cooperations]
         + [(MEASURE_COLOUR, "Weitere Programmkommunen (Praxisbeispiele)")]
     )
-    ui.sources_caption(sources, ["boundaries", "population", "cooperations", "measures"])
+    if show_bodies:
+        ui.legend(association_legend(), shape="line")
+        st.caption(
+            f"Gemeindeverbände zum 31.12.{LAST_YEAR}, Umrisse aus den Gemeindeflächen mit "
+            "Gebietsstand 2016 (später neu gebildete Gemeinden fehlen im Umriss). Gemeinden ohne "
+            "Gemeindeverband sind verbandsfrei. Name und Art beim Zeigen auf die Linie."
+        )
+    ui.sources_caption(
+        sources,
+        ["boundaries", "population", "cooperations", "measures"]
+        + (["associations"] if show_bodies else []),
+    )
 
 feature = (clicked or {}).get("last_active_drawing")
 if feature:

@@ -115,6 +115,10 @@ def build_associations(
             outlines.insert(0, "level", level)
             outlines.insert(0, "year", year)
             frames.append(outlines)
+            if level == "overview":
+                germany = associations.coarse_outlines(outlines)
+                germany["level"] = "germany"
+                frames.append(germany)
     combined = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
     write_geoparquet(combined, out / "association_outlines.parquet")
     log.info("association outlines: %d", len(combined))

@@ -50,6 +50,10 @@ ASSOCIATION_COLUMNS = [
     "area_km2",
 ]
 OUTLINE_YEARS = (2016, 2022)
+# Germany-wide layers (overview map, demographics): coarser than the municipalities' overview
+# level, so all bodies together stay well under 1 MB of GeoJSON.
+GERMANY_TOLERANCE_M = 1000.0
+GERMANY_PRECISION_DEG = 1e-3
 # A dissolved outline agrees with the VG250 polygon of the body at this intersection over union.
 IOU_MATCH = 0.98
 METRIC_CRS = 3035
@@ -142,6 +146,20 @@ def dissolve_outlines(members: pd.DataFrame, polygons: gpd.GeoDataFrame) -> gpd.
     outlines = outlines.merge(missing.reset_index(), on="association_key", how="left")
     outlines["missing"] = outlines["missing"].astype(int)
     return gpd.GeoDataFrame(outlines, geometry="geometry", crs=polygons.crs)
+
+
+def coarse_outlines(outlines: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Outlines simplified for a Germany-wide view (neighbouring bodies keep shared edges)."""
+    metric = outlines.geometry.to_crs(METRIC_CRS)
+    simplified = shapely.coverage_simplify(metric.values, GERMANY_TOLERANCE_M)
+    back = gpd.GeoSeries(simplified, crs=METRIC_CRS).to_crs(outlines.crs)
+    result = outlines.copy()
+    result["geometry"] = shapely.make_valid(
+        shapely.set_precision(back.values, GERMANY_PRECISION_DEG)
+    )
+    empty = shapely.is_empty(result.geometry.values)
+    result.loc[empty, "geometry"] = outlines.geometry[empty].values
+    return result
 
 
 def vg250_bodies(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

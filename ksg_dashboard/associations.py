@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
+from ksg_dashboard.demography import SUM_COLUMNS, add_indicators
 from ksg_dashboard.selection import _fold
 
 COINCIDES = "deckungsgleich"
@@ -87,17 +89,30 @@ class AssociationData:
     def last_year(self) -> int:
         return max(self.years)
 
+    @cached_property
+    def by_year(self) -> dict[int, tuple[dict[str, str], set[str], pd.DataFrame]]:
+        """Per year: body key of each member AGS, all AGS, and the bodies indexed by key."""
+        body_of = {
+            int(year): dict(zip(g["ags"], g["association_key"], strict=True))
+            for year, g in self.members.groupby("year")
+        }
+        known = {int(year): set(g["ags"]) for year, g in self.known.groupby("year")}
+        bodies = {
+            int(year): g.set_index("association_key") for year, g in self.bodies.groupby("year")
+        }
+        return {
+            year: (body_of.get(year, {}), known.get(year, set()), bodies[year])
+            for year in bodies
+        }
+
 
 def relation(data: AssociationData, ags: Sequence[str], year: int) -> Relation:
     """Classify a set of municipalities (a cooperation's members) against the year's bodies."""
     wanted = list(dict.fromkeys(ags))
-    members = data.members[data.members["year"] == year]
-    body_of = dict(zip(members["ags"], members["association_key"], strict=True))
-    existing = set(data.known.loc[data.known["year"] == year, "ags"])
+    body_of, existing, bodies = data.by_year[year]
     unknown = tuple(a for a in wanted if a not in existing)
     unaffiliated = tuple(a for a in wanted if a in existing and a not in body_of)
     keys = list(dict.fromkeys(body_of[a] for a in wanted if a in body_of))
-    bodies = data.bodies[data.bodies["year"] == year].set_index("association_key")
     shares = []
     for key in keys:
         shares.append(
@@ -273,3 +288,23 @@ def timeline(data: AssociationData, ags: Sequence[str]) -> list[tuple[str, Relat
             label = f"seit {rel.year}" if rel.year < years[-1] else str(rel.year)
         out.append((label, rel))
     return out
+
+
+def indicator_table(
+    data: AssociationData, population: pd.DataFrame, year: int, base_year: int
+) -> pd.DataFrame:
+    """Every body of `year` with the indicators of its members' sum (like a cooperation: the
+    same members in the base year; a body with a member lacking a value stays empty)."""
+    members = data.members[data.members["year"] == year][["association_key", "ags"]]
+    sums = {}
+    for when in (year, base_year):
+        rows = population[population["year"] == when].merge(members, on="ags", how="right")
+        grouped = rows.groupby("association_key")
+        total = grouped[SUM_COLUMNS].sum(min_count=1)
+        total.loc[grouped["population"].apply(lambda s: s.isna().any())] = pd.NA
+        sums[when] = total
+    table = add_indicators(sums[year], sums[base_year]).reset_index()
+    bodies = data.bodies[data.bodies["year"] == year][
+        ["association_key", "display_name", "type", "members"]
+    ]
+    return bodies.merge(table, on="association_key", how="left")

@@ -149,6 +149,7 @@ def load_overview_map(
     states: tuple[str, ...],
     custom: tuple[str, ...],
     online_tiles: bool,
+    associations_layer: bool = False,
 ) -> folium.Map:
     """The overview map for a selection, built once per process (building takes ~0.4 s).
 
@@ -160,10 +161,18 @@ def load_overview_map(
     cooperations = data.cooperations
     if custom:
         cooperations = [*cooperations, selection.custom_cooperation(custom)]
+    for region in regions:
+        key = selection.association_key_of(region)
+        record = associations.as_cooperation(load_association_data(), key) if key else None
+        if record:
+            cooperations = [*cooperations, record]
     data = replace(data, cooperations=cooperations)
     chosen = selection.Selection(regions=regions, ags=ags, states=states, custom=custom)
     keys = selection.selected_ags(chosen, data.cooperations, data.register)
-    return overview.build_map(data, chosen, keys, online_tiles=online_tiles)
+    layer = None
+    if associations_layer:
+        layer = (load_association_outlines(), load_association_data().bodies)
+    return overview.build_map(data, chosen, keys, online_tiles=online_tiles, associations=layer)
 
 
 @st.cache_resource(show_spinner=False)
@@ -210,7 +219,9 @@ def load_programme() -> dict:
     return programme.read_programme()
 
 
-def overview_map(selection_now: selection.Selection, online_tiles: bool) -> folium.Map:
+def overview_map(
+    selection_now: selection.Selection, online_tiles: bool, associations_layer: bool = False
+) -> folium.Map:
     """A private copy of the cached overview map (a deep copy takes ~0.1 s, a build ~0.4 s)."""
     cached = load_overview_map(
         selection_now.regions,
@@ -218,6 +229,7 @@ def overview_map(selection_now: selection.Selection, online_tiles: bool) -> foli
         selection_now.states,
         selection_now.custom,
         online_tiles,
+        associations_layer,
     )
     return copy.deepcopy(cached)
 
@@ -241,3 +253,25 @@ def germany_map(indicator_key: str, year: int, base_year: int) -> tuple[folium.M
     """A private copy of the cached Germany-wide map (see `overview_map` for why)."""
     fmap, breaks = load_germany_map(indicator_key, year, base_year)
     return copy.deepcopy(fmap), breaks
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def load_association_map(
+    indicator_key: str, year: int, base_year: int
+) -> tuple[folium.Map, list, int]:
+    """The Germany-wide map of the Gemeindeverbände for one indicator."""
+    data = load_association_data()
+    table = associations.indicator_table(data, load_population(), year, base_year)
+    return demography_views.association_map(
+        load_association_outlines(),
+        load_states(),
+        table,
+        demography.INDICATORS[indicator_key],
+        year,
+    )
+
+
+def association_map(indicator_key: str, year: int, base_year: int) -> tuple[folium.Map, list, int]:
+    """A private copy of the cached Gemeindeverband map (see `overview_map` for why)."""
+    fmap, breaks, shape_year = load_association_map(indicator_key, year, base_year)
+    return copy.deepcopy(fmap), breaks, shape_year

@@ -38,9 +38,17 @@ def selection_shapes(data: OverviewData, ags: list[str]) -> gpd.GeoDataFrame:
 
 
 def build_map(
-    data: OverviewData, selection: Selection, ags: list[str], online_tiles: bool = False
+    data: OverviewData,
+    selection: Selection,
+    ags: list[str],
+    online_tiles: bool = False,
+    associations: tuple[gpd.GeoDataFrame, pd.DataFrame] | None = None,
 ) -> folium.Map:
-    """Regions in colour, programme municipalities, host star; fitted to the selection."""
+    """Regions in colour, programme municipalities, host star; fitted to the selection.
+
+    `associations` (outlines and bodies) adds the Gemeindeverbände of the outlines' latest
+    year: all of Germany for the Germany view, otherwise those in view.
+    """
     members = mapdata.region_members(data.cooperations, data.shapes, data.latest)
     outlines = mapdata.region_outlines(members)
     # Programme municipalities are spread over Germany: the coarse level keeps the payload small.
@@ -66,6 +74,11 @@ def build_map(
             maps.add_context_municipalities(fmap, context)
     maps.add_measures(fmap, measure_members, points)
     maps.add_regions(fmap, members, outlines)
+    if associations is not None:
+        outlines_all, bodies = associations
+        year = int(outlines_all["year"].max())
+        layer = mapdata.association_outlines(outlines_all, bodies, year, bounds)
+        maps.add_associations(fmap, layer)
     maps.add_selected(fmap, selected if selection.ags else selected.iloc[:0])
     host = data.register.set_index("ags").loc[HOST_AGS]
     maps.add_host(fmap, float(host["lat"]), float(host["lon"]), HOST_LABEL)

@@ -141,6 +141,24 @@ def cooperation_details(data: OverviewData, cooperation: dict, presenter: bool =
     st.html("<b>Quellen</b>" + _sources_list(cooperation.get("sources") or []))
 
 
+def association_details(data: OverviewData, body: dict, presenter: bool = False) -> None:
+    """A Gemeindeverband: type, members with population, workshop cooperations it touches."""
+    st.subheader(body["short_name"])
+    st.caption(
+        f"{body['kind']} · Schlüssel {body['association_key']} · Mitglieder zum "
+        f"31.12.{body['association_year']}"
+    )
+    table = member_table(data, body["member_ags"])
+    ui.table(table.drop(columns=["AGS"]) if presenter else table)
+    territorial_notes(data.population, data.register, body["member_ags"])
+    members = set(body["member_ags"])
+    touching = [c["short_name"] for c in data.cooperations if members & set(c["member_ags"])]
+    touching = [c for c in touching if c != body["short_name"]]
+    if touching:
+        st.markdown("**Kooperationen der Werkstatt mit Mitgliedern hier:** " + ", ".join(touching))
+    sources_caption(filters.load_sources_or_empty(), ["associations"])
+
+
 def municipality_details(data: OverviewData, ags: str) -> None:
     """Official name, keys, population development and cooperation membership."""
     register = data.register.set_index("ags")
@@ -175,6 +193,8 @@ def selection_details(
             cooperation = cooperation_by_id(data, region)
             if cooperation and region == CUSTOM_ID:
                 custom_details(data, cooperation, file_names)
+            elif cooperation and cooperation.get("association_key"):
+                association_details(data, cooperation, selection.presenter)
             elif cooperation:
                 cooperation_details(data, cooperation, selection.presenter)
         return

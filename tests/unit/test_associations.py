@@ -293,3 +293,68 @@ def test_agreement_with_vg250() -> None:
     # Zahrensdorf merged into Kloster Tempzin (no polygon under the old keys), Tauscha was
     # absorbed by Thiendorf and the VG Thiendorf ended.
     assert {e["association_key"] for e in first["exceptions"]} == {"130765664", "146275241"}
+
+
+# ---------------------------------------------------------------------------------------------
+# URL parameter `verband`, aggregates, map layer
+# ---------------------------------------------------------------------------------------------
+
+
+def parse(**params: str):
+    from ksg_dashboard.selection import parse_query
+
+    return parse_query(params, ["ag-bachtal"], ["09773170"], ["09"], ["097735714", "120735305"])
+
+
+def test_verband_param_round_trip() -> None:
+    from ksg_dashboard.selection import Selection, to_query
+
+    parsed = parse(verband="97735714")  # lost leading zero restored
+    assert parsed.notes == []
+    assert parsed.selection.regions == ("verband-097735714",)
+    assert parsed.selection.association == "097735714"
+    assert to_query(parsed.selection) == {"verband": "097735714"}
+    both = parse(region="ag-bachtal", verband="120735305")
+    assert to_query(both.selection) == {"region": "ag-bachtal", "verband": "120735305"}
+    assert to_query(Selection(regions=("ag-bachtal",))) == {"region": "ag-bachtal"}
+
+
+def test_verband_param_rejects_bad_values() -> None:
+    assert "nicht bekannt" in parse(verband="999999999").notes[0]
+    assert "kein gültiger" in parse(verband="12;drop").notes[0]
+    assert "Nur ein Gemeindeverband" in parse(verband="097735714,120735305").notes[0]
+    many = parse(verband=",".join(str(10**8 + i) for i in range(50)))
+    assert len(many.notes) == 5  # only the first values are looked at
+    # A body cannot be smuggled in through `region`.
+    assert parse(region="verband-097735714").selection.regions == ()
+
+
+def test_indicator_table_sums_members(
+    data: assoc.AssociationData, population: pd.DataFrame
+) -> None:
+    from ksg_dashboard.demography import fixed_set_series, series_indicators
+
+    table = assoc.indicator_table(data, population, 2022, 2012).set_index("association_key")
+    assert len(table) == BODIES_PER_YEAR[2022]
+    syrgenstein = table.loc["097735714"]
+    assert syrgenstein["einwohner"] == 6_964
+    members = assoc.body_members(data, "097735714", 2022)
+    expected = series_indicators(fixed_set_series(population, members), 2012).loc[2022]
+    assert syrgenstein["veraenderung_pct"] == pytest.approx(float(expected["veraenderung_pct"]))
+    assert syrgenstein["dichte"] == pytest.approx(float(expected["dichte"]))
+
+
+def test_overview_layer_frames() -> None:
+    from ksg_dashboard import mapdata
+
+    outlines = datastore.read_association_outlines(DATA)
+    bodies, _ = datastore.read_associations(DATA)
+    germany = mapdata.association_outlines(outlines, bodies, 2022, None)
+    assert len(germany) >= BODIES_PER_YEAR[2022] - 5
+    size = len(germany[["display_name", "type", "members_label", "colour", "geometry"]].to_json())
+    assert size < 1_000_000, size
+    templin_view = ((52.9, 13.2), (53.4, 13.9))
+    regional = mapdata.association_outlines(outlines, bodies, 2022, templin_view)
+    assert "Amt Gerswalde" in set(regional["display_name"])
+    assert len(regional) < 40
+    assert set(regional["colour"]) <= set(mapdata.ASSOCIATION_COLOURS.values())
