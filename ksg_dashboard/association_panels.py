@@ -55,14 +55,22 @@ def card_lines(member_sets: dict[str, Sequence[str]]) -> dict[str, str]:
     data = association_data()
     if data is None:
         return {}
-    out = {}
-    for key, ags in member_sets.items():
-        if not ags:
-            continue
-        latest = associations.relation(data, ags, data.last_year)
-        text = f"{data.last_year}: {associations.short_text(latest)}"
-        workshop = associations.relation(data, ags, associations.WORKSHOP_YEAR)
-        if associations.short_text(workshop) != associations.short_text(latest):
-            text = f"{associations.WORKSHOP_YEAR}: {associations.short_text(workshop)} · " + text
-        out[key] = text
-    return out
+    key = tuple((k, tuple(v)) for k, v in member_sets.items() if v)
+    return dict(_card_lines(key, data))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _card_lines(
+    member_sets: tuple[tuple[str, tuple[str, ...]], ...],
+    _data: associations.AssociationData,
+) -> tuple[tuple[str, str], ...]:
+    out = []
+    last, workshop_year = _data.last_year, associations.WORKSHOP_YEAR
+    for example_id, ags in member_sets:
+        latest = associations.short_text(associations.relation(_data, ags, last))
+        text = f"{latest} (31.12.{last})"
+        workshop = associations.short_text(associations.relation(_data, ags, workshop_year))
+        if workshop != latest:
+            text += f"; zur Zeit der Werkstatt {workshop} (31.12.{workshop_year})"
+        out.append((example_id, text))
+    return tuple(out)

@@ -101,8 +101,7 @@ class AssociationData:
             int(year): g.set_index("association_key") for year, g in self.bodies.groupby("year")
         }
         return {
-            year: (body_of.get(year, {}), known.get(year, set()), bodies[year])
-            for year in bodies
+            year: (body_of.get(year, {}), known.get(year, set()), bodies[year]) for year in bodies
         }
 
 
