@@ -17,8 +17,8 @@ HOST_COLOUR = "#D55E00"
 CUSTOM_COLOUR = "#000000"
 # Outline colour per Gemeindeverband type (dark, so the cooperation colours stay in front).
 ASSOCIATION_COLOURS = {
-    "Amt": "#1b7837",
-    "Kirchspielslandgemeinde": "#1b7837",
+    "Amt": "#333333",
+    "Kirchspielslandgemeinde": "#333333",
     "Samtgemeinde": "#762a83",
     "Verbandsgemeinde": "#b35806",
     "Verwaltungsgemeinschaft": "#2166ac",
