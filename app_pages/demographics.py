@@ -16,6 +16,7 @@ from ksg_dashboard.charts import make_time_chart
 from ksg_dashboard.config import FIRST_YEAR, LAST_YEAR
 from ksg_dashboard.demography import INDICATORS
 from ksg_dashboard.loaders import (
+    association_map,
     germany_map,
     load_cooperations,
     load_dependency_ratios,
@@ -63,7 +64,8 @@ def _ranking(_table, _names, key: tuple):
 selection = filters.current_selection()
 population = ui.load_or_stop(load_population)
 register = ui.load_or_stop(load_municipalities)
-cooperations = filters.session_cooperations(ui.load_quietly(load_cooperations, []))
+curated_cooperations = ui.load_quietly(load_cooperations, [])
+cooperations = filters.session_cooperations(curated_cooperations)
 states = ui.load_or_stop(load_states)
 sources = ui.load_or_stop(load_sources)
 names = _names(register)
@@ -113,6 +115,17 @@ view = controls[3].radio(
     horizontal=True,
 )
 params = demography_views.DemographyParams(indicator_key, year, base_year, view)
+# A selected Gemeindeverband counts with its members of the chosen year.
+cooperations = filters.session_cooperations(curated_cooperations, year)
+ags = selected_ags(selection, cooperations, register)
+body = next((c for c in cooperations if c.get("association_key")), None)
+if body is not None:
+    when = body["association_year"]
+    st.caption(
+        f"{body['name']}: Mitglieder zum 31.12.{when}"
+        + ("" if when == year else f" (zum 31.12.{year} gab es den Gemeindeverband nicht)")
+        + "; Werte als Summe dieser Gemeinden über alle Jahre."
+    )
 filters.write_page_params(PARAM_KEYS, demography_views.to_query(params))
 indicator = INDICATORS[indicator_key]
 
@@ -155,6 +168,13 @@ with map_column:
                 germany_key, lambda: germany_map(indicator.key, year, base_year)
             )
         )
+    elif view == "verbaende":
+        rendered = ui.load_or_stop(
+            lambda: map_cache.rendered(
+                ("demografie", "verbaende", indicator.key, year, base_year),
+                lambda: association_map(indicator.key, year, base_year),
+            )
+        )
     elif ags:
         rendered = map_cache.rendered(
             map_key,
@@ -175,14 +195,25 @@ with map_column:
         )
     if rendered is not None:
         map_cache.show(rendered, key="demografie.map", height=420)
-        breaks = rendered.extra
+        breaks, shape_year = rendered.extra if view == "verbaende" else (rendered.extra, None)
         ui.legend(demography_views.legend_items(breaks, indicator))
-        st.caption(
-            f"{indicator.label}, Stand 31.12.{year}. Karte im Gebietsstand 01.01.2016: grau sind "
-            "Gemeinden, die es im gewählten Jahr unter diesem Schlüssel nicht mehr gibt "
-            "(Fusion) oder ohne veröffentlichten Wert."
+        if view == "verbaende":
+            st.caption(
+                f"{indicator.label} der Gemeindeverbände (Summe der Mitglieder), Stand "
+                f"31.12.{year}; Umrisse zum 31.12.{shape_year} aus den Gemeindeflächen 2016. "
+                "Verbandsfreie Gemeinden sind nicht eingefärbt; grau: kein Wert für alle "
+                "Mitglieder."
+            )
+        else:
+            st.caption(
+                f"{indicator.label}, Stand 31.12.{year}. Karte im Gebietsstand 01.01.2016: grau "
+                "sind Gemeinden, die es im gewählten Jahr unter diesem Schlüssel nicht mehr gibt "
+                "(Fusion) oder ohne veröffentlichten Wert."
+            )
+        ui.sources_caption(
+            sources,
+            ["boundaries", "population"] + (["associations"] if view == "verbaende" else []),
         )
-        ui.sources_caption(sources, ["boundaries", "population"])
 
 st.subheader("Gemeinden im Vergleich")
 shown = _ranking(table, names, (year, base_year, tuple(ags), indicator.key))

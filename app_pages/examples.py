@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ksg_dashboard import charts_examples, examples, filters, map_cache, ui
+from ksg_dashboard import association_panels, charts_examples, examples, filters, map_cache, ui
 from ksg_dashboard import examples_panels as panels
 from ksg_dashboard.loaders import (
     load_cooperations,
@@ -109,7 +109,11 @@ if hit is not None and hit.id != state.selected:
     panels.select(hit.id)
     st.rerun()
 
-panels.gallery(shown, per_row=2 if presenter else 3)
+panels.gallery(
+    shown,
+    per_row=2 if presenter else 3,
+    associations=association_panels.card_lines({e.id: e.member_ags for e in shown}),
+)
 
 if selected is not None and panels.dialog_open():
     panels.detail_dialog(

@@ -5,13 +5,14 @@ from dataclasses import replace
 import streamlit as st
 
 from ksg_dashboard import filters, map_cache, panels, ui
+from ksg_dashboard.config import LAST_YEAR
 from ksg_dashboard.loaders import (
     load_overview_data,
     load_overview_headline,
     load_sources,
     overview_map,
 )
-from ksg_dashboard.mapdata import MEASURE_COLOUR, region_colours
+from ksg_dashboard.mapdata import MEASURE_COLOUR, association_legend, region_colours
 from ksg_dashboard.selection import selected_ags, selection_from_click
 
 selection = filters.current_selection()
@@ -35,12 +36,21 @@ panels.headline_metrics(headline, selection, data)
 
 map_column, detail_column = st.columns([3, 2], gap="medium")
 with map_column:
-    online = not selection.presenter and st.toggle(
+    toggles = st.columns(2)
+    online = not selection.presenter and toggles[0].toggle(
         "Online-Hintergrundkarte (OpenStreetMap)", key="overview.tiles"
     )
-    view = map_cache.rendered(
-        ("overview", selection.with_presenter(False), online),
-        lambda: overview_map(selection, online),
+    show_bodies = toggles[1].toggle(
+        "Gemeindeverbände anzeigen",
+        key="overview.verbaende",
+        help="Ämter, Verwaltungsgemeinschaften, Samt- und Verbandsgemeinden, "
+        "Verwaltungsverbände und erfüllende Gemeinden als gestrichelte Umrisse",
+    )
+    view = ui.load_or_stop(
+        lambda: map_cache.rendered(
+            ("overview", selection.with_presenter(False), online, show_bodies),
+            lambda: overview_map(selection, online, show_bodies),
+        )
     )
     clicked = map_cache.show(
         view,
@@ -53,7 +63,18 @@ with map_column:
         [(colours[c["id"]], c["short_name"]) for c in data.cooperations]
         + [(MEASURE_COLOUR, "Weitere Programmkommunen (Praxisbeispiele)")]
     )
-    ui.sources_caption(sources, ["boundaries", "population", "cooperations", "measures"])
+    if show_bodies:
+        ui.legend(association_legend(), shape="line")
+        st.caption(
+            f"Gemeindeverbände zum 31.12.{LAST_YEAR}, Umrisse aus den Gemeindeflächen mit "
+            "Gebietsstand 2016 (später neu gebildete Gemeinden fehlen im Umriss). Gemeinden ohne "
+            "Gemeindeverband sind verbandsfrei. Name und Art beim Zeigen auf die Linie."
+        )
+    ui.sources_caption(
+        sources,
+        ["boundaries", "population", "cooperations", "measures"]
+        + (["associations"] if show_bodies else []),
+    )
 
 feature = (clicked or {}).get("last_active_drawing")
 if feature:

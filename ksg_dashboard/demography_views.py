@@ -28,9 +28,13 @@ from ksg_dashboard.selection import Selection
 from ksg_dashboard.text import quote
 
 # Selections with more municipalities are shown on the Germany-wide canvas map (Bavaria has
-# 2,056; a planner's list of all 10,993 as single polygons would be a 20 MB page).
+# 2,056; a planner s list of all 10,993 as single polygons would be a 20 MB page).
 MAX_SELECTION_MAP = 2500
-VIEWS = {"auswahl": "Auswahl", "deutschland": "Deutschland (alle Gemeinden)"}
+VIEWS = {
+    "auswahl": "Auswahl",
+    "deutschland": "Deutschland (alle Gemeinden)",
+    "verbaende": "Gemeindeverbände",
+}
 AGE_YEARS = (2015, 2020)
 
 
@@ -235,6 +239,44 @@ def germany_map(
     )
     maps.add_outlines(fmap, states[["geometry"]], maps.OUTLINE_STATE, "Länder")
     return fmap, breaks
+
+
+def outline_year(outline_years: list[int], year: int) -> int:
+    """The outline year closest to the chosen year (the earlier one on a tie)."""
+    return min(sorted(outline_years), key=lambda y: abs(y - year))
+
+
+def association_map(
+    outlines: gpd.GeoDataFrame,
+    states: gpd.GeoDataFrame,
+    table: pd.DataFrame,
+    indicator: Indicator,
+    year: int,
+) -> tuple[folium.Map, list[float], int]:
+    """One polygon per Gemeindeverband (Germany-wide level), coloured by the indicator of its
+    members' sum; returns map, breaks and the outline year used."""
+    shape_year = outline_year([int(y) for y in outlines["year"].unique()], year)
+    shapes = outlines[(outlines["year"] == shape_year) & (outlines["level"] == "germany")]
+    frame = shapes[["association_key", "geometry"]].merge(
+        table[["association_key", "display_name", "type", indicator.key]],
+        on="association_key",
+        how="inner",
+    )
+    centre = 100.0 if indicator.key == "index" else 0.0
+    breaks, classes = classify(frame[indicator.key], indicator.diverging, centre)
+    palette = palette_for(indicator)
+    frame["label"] = [
+        f"{kind}: {value}"
+        for kind, value in zip(
+            frame["type"], value_labels(frame[indicator.key], indicator), strict=True
+        )
+    ]
+    frame = frame.rename(columns={"association_key": "ags", "display_name": "name"})
+    fmap = maps.base_map(None)
+    maps.add_outlines(fmap, states[["geometry"]], maps.OUTLINE_STATE, "Länder")
+    colours = [palette[c] if c >= 0 else MISSING_COLOUR for c in classes]
+    maps.add_choropleth(fmap, gpd.GeoDataFrame(frame, geometry="geometry"), colours, "label")
+    return fmap, breaks, shape_year
 
 
 def districts_of(ags: list[str]) -> list[str]:

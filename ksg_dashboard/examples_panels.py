@@ -244,12 +244,14 @@ def source_link(title: str, url: str | None) -> str:
     return f"[{label}]({url.replace(')', '%29')})" if url else label
 
 
-def card_markdown(example: Example) -> str:
+def card_markdown(example: Example, association: str | None = None) -> str:
     """Everything of a card except the uncertainty note, as one markdown text."""
     lines = [f"#### {md(example.name)}"]
     if example.workshop:
         lines.append(workshop_badge(example))
     lines += [meta_line(example), members_line(example)]
+    if association:
+        lines.append(f"**Gemeindeverband:** {md(association)}")
     if example.themes:
         lines.append(theme_tags(example))
     lines.append(md(example.summary))
@@ -273,10 +275,10 @@ def uncertain_note(notes: Sequence[str]) -> None:
         st.html(f'<div class="ksg-uncertain"><b>Unsicher:</b> {text}</div>')
 
 
-def card(example: Example) -> None:
+def card(example: Example, association: str | None = None) -> None:
     """One example as a bordered card with a details button."""
     with st.container(border=True, key=f"beispiele.card.{example.id}"):
-        st.markdown(card_markdown(example))
+        st.markdown(card_markdown(example, association))
         uncertain_note(example.uncertain)
         st.button(
             "Details und Einwohnerentwicklung",
@@ -287,8 +289,11 @@ def card(example: Example) -> None:
         )
 
 
-def gallery(examples: Sequence[Example], per_row: int) -> None:
-    """Cards in rows (each row its own columns, so a phone shows them in reading order)."""
+def gallery(
+    examples: Sequence[Example], per_row: int, associations: dict[str, str] | None = None
+) -> None:
+    """Cards in rows (each row its own columns, so a phone shows them in reading order);
+    `associations` holds each example's relation to the Gemeindeverbände as text."""
     if not examples:
         st.info("Kein Beispiel passt zu diesem Filter.", icon="🔎")
         return
@@ -296,7 +301,7 @@ def gallery(examples: Sequence[Example], per_row: int) -> None:
         columns = st.columns(per_row, gap="small")
         for column, example in zip(columns, examples[start : start + per_row], strict=False):
             with column:
-                card(example)
+                card(example, (associations or {}).get(example.id))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,14 +7,21 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from ksg_dashboard import ui
+from ksg_dashboard import associations, ui
 from ksg_dashboard.config import STATE_NAMES
-from ksg_dashboard.loaders import load_known_ags, load_municipality_labels
+from ksg_dashboard.loaders import (
+    load_association_data,
+    load_known_ags,
+    load_municipality_labels,
+    load_sources,
+)
 from ksg_dashboard.selection import (
     CUSTOM_ID,
     FILTER_PARAMS,
     MAX_CUSTOM_IN_URL,
     Selection,
+    association_key_of,
+    association_region,
     bound_query,
     custom_cooperation,
     parse_query,
@@ -37,6 +44,17 @@ KEY_SEARCH = "filter.search"
 KEY_UPLOAD = "filter.upload"
 KEY_UPLOAD_RESULT = "filter.upload_result"
 KEY_NOTES = "filter.notes"
+# Search hits for Gemeindeverbände share the municipality picker; their option values carry
+# this prefix (municipality options are plain AGS).
+BODY_OPTION = "verband:"
+
+
+def _association_data() -> associations.AssociationData | None:
+    """The Gemeindeverbände, or None if their files are missing (the filter works without)."""
+    try:
+        return load_association_data()
+    except DataValidationError:
+        return None
 
 
 def query_lists() -> dict[str, list[str]]:
@@ -51,14 +69,24 @@ def init_from_url(cooperations: list[dict], register: pd.DataFrame | None) -> No
     params, bound_notes = bound_query(
         {key: st.query_params.get_all(key) for key in st.query_params}
     )
+    bodies = _association_data()
     parsed = parse_query(
         params,
         known_regions=[c["id"] for c in cooperations],
         known_ags=load_known_ags() if register is not None else [],
         known_states=STATE_NAMES,
+        known_associations=set(bodies.bodies["association_key"]) if bodies is not None else (),
     )
     st.session_state[KEY_SELECTION] = parsed.selection
     st.session_state[KEY_NOTES] = bound_notes + parsed.notes
+
+
+def load_sources_or_empty() -> dict[str, dict]:
+    """Source records, or {} if sources.json is broken (captions are then left out)."""
+    try:
+        return load_sources()
+    except DataValidationError:
+        return {}
 
 
 def current_selection() -> Selection:
@@ -73,11 +101,18 @@ def request_selection(selection: Selection) -> None:
 
 
 def _from_widgets() -> None:
-    """on_change callback: the widgets' values become the selection."""
+    """on_change callback: the widgets' values become the selection.
+
+    A Gemeindeverband chosen in the search is selected on its own, like a cooperation."""
+    regions = tuple(st.session_state.get(KEY_REGIONS) or ())
+    ags = st.session_state.get(KEY_AGS)
+    states = tuple(st.session_state.get(KEY_STATES) or ())
+    if ags and ags.startswith(BODY_OPTION):
+        regions, ags, states = (association_region(ags[len(BODY_OPTION) :]),), None, ()
     st.session_state[KEY_SELECTION] = Selection(
-        regions=tuple(st.session_state.get(KEY_REGIONS) or ()),
-        ags=st.session_state.get(KEY_AGS),
-        states=tuple(st.session_state.get(KEY_STATES) or ()),
+        regions=regions,
+        ags=ags,
+        states=states,
         presenter=bool(st.session_state.get(KEY_PRESENTER)),
         custom=current_selection().custom,
     )
@@ -98,14 +133,24 @@ def _from_upload() -> None:
         )
 
 
-def session_cooperations(cooperations: list[dict]) -> list[dict]:
-    """The curated cooperations plus the planner's own list, if there is one."""
-    custom = current_selection().custom
-    if not custom:
-        return cooperations
-    uploaded = st.session_state.get(KEY_UPLOAD_RESULT)
-    label = f"Eigene Auswahl ({cut(uploaded[0])})" if uploaded else "Eigene Auswahl (aus dem Link)"
-    return [*cooperations, custom_cooperation(custom, label)]
+def session_cooperations(cooperations: list[dict], year: int | None = None) -> list[dict]:
+    """The curated cooperations plus the planner's own list and a selected Gemeindeverband
+    (its members as of `year`, default the latest year), if there are such."""
+    selection = current_selection()
+    result = list(cooperations)
+    if selection.custom:
+        uploaded = st.session_state.get(KEY_UPLOAD_RESULT)
+        label = (
+            f"Eigene Auswahl ({cut(uploaded[0])})" if uploaded else "Eigene Auswahl (aus dem Link)"
+        )
+        result.append(custom_cooperation(selection.custom, label))
+    bodies = _association_data() if selection.association else None
+    for region in selection.regions:
+        key = association_key_of(region)
+        record = associations.as_cooperation(bodies, key, year) if bodies and key else None
+        if record:
+            result.append(record)
+    return result
 
 
 def custom_names() -> dict[str, str]:
@@ -203,21 +248,35 @@ def sidebar(
             placeholder="Länder wählen",
         )
         query = st.text_input(
-            "Gemeinde suchen",
+            "Gemeinde oder Gemeindeverband suchen",
             key=KEY_SEARCH,
-            placeholder="Name oder AGS, z. B. Gröditz",
+            placeholder="Name oder AGS, z. B. Gröditz, Amt Gerswalde",
         )
         current = current_selection().ags
+        bodies = _association_data() if query else None
+        body_labels = associations.body_labels(bodies) if bodies is not None else {}
+        body_hits = [
+            BODY_OPTION + key
+            for key in (associations.search_bodies(bodies, query) if bodies else [])
+        ]
         options = list(
-            dict.fromkeys(([current] if current else []) + search_municipalities(labels, query))
+            dict.fromkeys(
+                ([current] if current else []) + search_municipalities(labels, query) + body_hits
+            )
         )
         if query and len(query.strip()) >= 2 and not options:
-            st.caption("Keine Gemeinde gefunden.")
+            st.caption("Keine Gemeinde und kein Gemeindeverband gefunden.")
+
+        def option_label(value: str) -> str:
+            if value.startswith(BODY_OPTION):
+                return body_labels.get(value[len(BODY_OPTION) :], value)
+            return labels.get(value, value)
+
         if options:
             st.selectbox(
-                "Gemeinde",
+                "Gemeinde oder Gemeindeverband",
                 options=options,
-                format_func=lambda a: labels.get(a, a),
+                format_func=option_label,
                 key=KEY_AGS,
                 index=None,
                 placeholder="Treffer wählen …",

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from ksg_dashboard import (
+    associations,
     daseinsvorsorge_views,
     datastore,
     demography,
@@ -106,6 +107,20 @@ def load_municipality_labels() -> dict[str, str]:
 
 
 @st.cache_resource(show_spinner=False)
+def load_association_data() -> associations.AssociationData:
+    """Gemeindeverbände per year with their members."""
+    bodies, members = datastore.read_associations()
+    known = load_population()[["year", "ags"]]
+    return associations.AssociationData(bodies=bodies, members=members, known=known)
+
+
+@st.cache_resource(show_spinner=False)
+def load_association_outlines() -> gpd.GeoDataFrame:
+    """Outlines of the Gemeindeverbände."""
+    return datastore.read_association_outlines()
+
+
+@st.cache_resource(show_spinner=False)
 def load_overview_data() -> overview.OverviewData:
     """All frames the overview map and details panel use."""
     return overview.OverviewData(
@@ -140,6 +155,7 @@ def load_overview_map(
     states: tuple[str, ...],
     custom: tuple[str, ...],
     online_tiles: bool,
+    associations_layer: bool = False,
 ) -> folium.Map:
     """A new overview map for a selection (building takes ~0.4 s).
 
@@ -152,10 +168,18 @@ def load_overview_map(
     cooperations = data.cooperations
     if custom:
         cooperations = [*cooperations, selection.custom_cooperation(custom)]
+    for region in regions:
+        key = selection.association_key_of(region)
+        record = associations.as_cooperation(load_association_data(), key) if key else None
+        if record:
+            cooperations = [*cooperations, record]
     data = replace(data, cooperations=cooperations)
     chosen = selection.Selection(regions=regions, ags=ags, states=states, custom=custom)
     keys = selection.selected_ags(chosen, data.cooperations, data.register)
-    return overview.build_map(data, chosen, keys, online_tiles=online_tiles)
+    layer = None
+    if associations_layer:
+        layer = (load_association_outlines(), load_association_data().bodies)
+    return overview.build_map(data, chosen, keys, online_tiles=online_tiles, associations=layer)
 
 
 # A headline is a few numbers (< 1 kB), so 256 entries bound this cache to well under 1 MB.
@@ -168,10 +192,15 @@ def load_overview_headline(
 ) -> overview.Headline:
     """The overview's key figures for a selection (computing them takes ~15 ms per run)."""
     data = load_overview_data()
+    cooperations = list(data.cooperations)
     if custom:
-        data = replace(
-            data, cooperations=[*data.cooperations, selection.custom_cooperation(custom)]
-        )
+        cooperations.append(selection.custom_cooperation(custom))
+    for region in regions:
+        key = selection.association_key_of(region)
+        record = associations.as_cooperation(load_association_data(), key) if key else None
+        if record:
+            cooperations.append(record)
+    data = replace(data, cooperations=cooperations)
     chosen = selection.Selection(regions=regions, ags=ags, states=states, custom=custom)
     keys = selection.selected_ags(chosen, data.cooperations, data.register)
     return overview.headline_for(data, chosen, keys)
@@ -235,7 +264,9 @@ def load_programme() -> dict:
     return programme.read_programme()
 
 
-def overview_map(selection_now: selection.Selection, online_tiles: bool) -> folium.Map:
+def overview_map(
+    selection_now: selection.Selection, online_tiles: bool, associations_layer: bool = False
+) -> folium.Map:
     """A new overview map for the selection (render it once; see `map_cache`)."""
     return load_overview_map(
         selection_now.regions,
@@ -243,6 +274,7 @@ def overview_map(selection_now: selection.Selection, online_tiles: bool) -> foli
         selection_now.states,
         selection_now.custom,
         online_tiles,
+        associations_layer,
     )
 
 
@@ -328,3 +360,18 @@ def district_map(key: str, year: int, focus: tuple[str, ...]) -> tuple[folium.Ma
     """A new district map of a natural-change indicator (render it once; see `map_cache`)."""
     table = daseinsvorsorge_views.natural_table(load_natural_change(), year)
     return daseinsvorsorge_views.district_map(load_districts(), load_states(), table, key, focus)
+
+
+def association_map(indicator_key: str, year: int, base_year: int) -> tuple[folium.Map, tuple]:
+    """A new Germany-wide map of the Gemeindeverbände for one indicator, with (class breaks,
+    year of the outlines) beside it (render it once; see `map_cache`)."""
+    data = load_association_data()
+    table = associations.indicator_table(data, load_population(), year, base_year)
+    fmap, breaks, shape_year = demography_views.association_map(
+        load_association_outlines(),
+        load_states(),
+        table,
+        demography.INDICATORS[indicator_key],
+        year,
+    )
+    return fmap, (breaks, shape_year)

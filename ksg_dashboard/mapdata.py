@@ -15,6 +15,17 @@ REGION_COLOURS = ("#E69F00", "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#D55E0
 MEASURE_COLOUR = "#6a3d9a"
 HOST_COLOUR = "#D55E00"
 CUSTOM_COLOUR = "#000000"
+# Outline colour per Gemeindeverband type (dark, so the cooperation colours stay in front).
+ASSOCIATION_COLOURS = {
+    "Amt": "#333333",
+    "Kirchspielslandgemeinde": "#333333",
+    "Samtgemeinde": "#762a83",
+    "Verbandsgemeinde": "#b35806",
+    "Verwaltungsgemeinschaft": "#2166ac",
+    "Verwaltungsgemeinschaft (Trägermodell)": "#2166ac",
+    "Verwaltungsverband": "#8c510a",
+    "Erfüllende Gemeinde": "#c51b7d",
+}
 # Germany's extent (south-west, north-east) for the default view.
 GERMANY_BOUNDS = ((47.27, 5.87), (55.06, 15.04))
 
@@ -138,3 +149,39 @@ def in_view(frame: gpd.GeoDataFrame, bounds: tuple[tuple, tuple]) -> gpd.GeoData
     (south, west), (north, east) = bounds
     box = shapely.box(west, south, east, north)
     return frame[frame.intersects(box)]
+
+
+def association_legend() -> list[tuple[str, str]]:
+    """(colour, type) pairs for the legend, one entry per colour."""
+    by_colour: dict[str, list[str]] = {}
+    for kind, colour in ASSOCIATION_COLOURS.items():
+        if "Trägermodell" in kind:
+            continue
+        by_colour.setdefault(colour, []).append(kind)
+    return [(colour, " / ".join(kinds)) for colour, kinds in by_colour.items()]
+
+
+def association_outlines(
+    outlines: gpd.GeoDataFrame,
+    bodies: pd.DataFrame,
+    year: int,
+    bounds: tuple[tuple, tuple] | None,
+) -> gpd.GeoDataFrame:
+    """Outlines of the bodies of a year with name, type and colour: all of Germany at the
+    coarse level when there is no view, otherwise those in view at regional detail."""
+    level = "germany" if bounds is None else "regional"
+    frame = outlines[(outlines["year"] == year) & (outlines["level"] == level)]
+    if bounds is not None:
+        frame = in_view(frame, bounds)
+    attributes = bodies.loc[
+        bodies["year"] == year, ["association_key", "display_name", "type", "members"]
+    ]
+    merged = frame[["association_key", "missing", "geometry"]].merge(
+        attributes, on="association_key", how="inner"
+    )
+    merged["colour"] = merged["type"].map(ASSOCIATION_COLOURS).fillna("#444444")
+    merged["members_label"] = [
+        f"{m} Gemeinden" + (f" (Umriss ohne {x}: Gebietsstand 2016)" if x else "")
+        for m, x in zip(merged["members"], merged["missing"], strict=True)
+    ]
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs=outlines.crs)

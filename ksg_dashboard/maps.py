@@ -213,6 +213,35 @@ def add_region_areas(fmap: folium.Map, areas: gpd.GeoDataFrame) -> None:
     ).add_to(fmap)
 
 
+def add_associations(fmap: folium.Map, frame: gpd.GeoDataFrame) -> None:
+    """Gemeindeverbände as outlines in the colour of their type; only the line reacts (tooltip
+    with name and type), so clicks inside still reach the municipalities below."""
+    if frame.empty:
+        return
+    data = escaped(
+        frame[["association_key", "display_name", "type", "members_label", "colour", "geometry"]],
+        ["display_name", "type", "members_label"],
+    )
+    folium.GeoJson(
+        data,
+        name="Gemeindeverbände",
+        style_function=lambda f: {
+            "color": f["properties"]["colour"],
+            "weight": 2.2,
+            "opacity": 0.9,
+            "fill": False,
+            "dashArray": "6 4",
+            "className": "ksg-association",
+        },
+        highlight_function=lambda _: {"weight": 4},
+        tooltip=folium.GeoJsonTooltip(
+            fields=["display_name", "type", "members_label"],
+            aliases=["Gemeindeverband", "Art", "Mitglieder"],
+        ),
+        control=False,
+    ).add_to(fmap)
+
+
 def add_selected(fmap: folium.Map, frame: gpd.GeoDataFrame) -> None:
     """A bold outline around the selected municipality."""
     if frame.empty:

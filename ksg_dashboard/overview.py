@@ -42,9 +42,17 @@ def selection_shapes(data: OverviewData, ags: list[str]) -> gpd.GeoDataFrame:
 
 
 def build_map(
-    data: OverviewData, selection: Selection, ags: list[str], online_tiles: bool = False
+    data: OverviewData,
+    selection: Selection,
+    ags: list[str],
+    online_tiles: bool = False,
+    associations: tuple[gpd.GeoDataFrame, pd.DataFrame] | None = None,
 ) -> folium.Map:
-    """Regions in colour, programme municipalities, host star; fitted to the selection."""
+    """Regions in colour, programme municipalities, host star; fitted to the selection.
+
+    `associations` (outlines and bodies) adds the Gemeindeverbände of the outlines latest
+    year: all of Germany for the Germany view, otherwise those in view.
+    """
     drawn = [c for c in data.cooperations if len(c["member_ags"]) <= MAX_DRAWN_MEMBERS]
     large = [c for c in data.cooperations if len(c["member_ags"]) > MAX_DRAWN_MEMBERS]
     members = mapdata.region_members(drawn, data.shapes, data.latest)
@@ -78,6 +86,11 @@ def build_map(
     if large:
         colours = mapdata.region_colours(data.cooperations)
         maps.add_region_areas(fmap, mapdata.area_outlines(large, data.shapes_overview, colours))
+    if associations is not None:
+        outlines_all, bodies = associations
+        year = int(outlines_all["year"].max())
+        layer = mapdata.association_outlines(outlines_all, bodies, year, bounds)
+        maps.add_associations(fmap, layer)
     maps.add_selected(fmap, selected if selection.ags else selected.iloc[:0])
     host = data.register.set_index("ags").loc[HOST_AGS]
     maps.add_host(fmap, float(host["lat"]), float(host["lon"]), HOST_LABEL)

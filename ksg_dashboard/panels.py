@@ -8,7 +8,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from ksg_dashboard import daseinsvorsorge_panels, filters, ui
+from ksg_dashboard import association_panels, daseinsvorsorge_panels, filters, ui
 from ksg_dashboard.charts import make_pyramid
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.demography import age_shares, pyramid
@@ -149,6 +149,9 @@ def cooperation_details(data: OverviewData, cooperation: dict, presenter: bool =
         cooperation["member_ags"], _link_params({"region": cooperation["id"]}, presenter)
     )
     territorial_notes(data.population, data.register, cooperation["member_ags"])
+    if cooperation["id"] != CUSTOM_ID:
+        names = data.register.set_index("ags")["name"].to_dict()
+        association_panels.relation_section(cooperation["member_ags"], names)
     st.markdown(cooperation.get("summary", ""))
     projects = cooperation.get("key_projects") or []
     if projects:
@@ -160,6 +163,24 @@ def cooperation_details(data: OverviewData, cooperation: dict, presenter: bool =
             f"{html.escape(cooperation['uncertain'])}</div>"
         )
     st.html("<b>Quellen</b>" + _sources_list(cooperation.get("sources") or []))
+
+
+def association_details(data: OverviewData, body: dict, presenter: bool = False) -> None:
+    """A Gemeindeverband: type, members with population, workshop cooperations it touches."""
+    st.subheader(body["short_name"])
+    st.caption(
+        f"{body['kind']} · Schlüssel {body['association_key']} · Mitglieder zum "
+        f"31.12.{body['association_year']}"
+    )
+    table = member_table(data, body["member_ags"])
+    ui.table(table.drop(columns=["AGS"]) if presenter else table)
+    territorial_notes(data.population, data.register, body["member_ags"])
+    members = set(body["member_ags"])
+    touching = [c["short_name"] for c in data.cooperations if members & set(c["member_ags"])]
+    touching = [c for c in touching if c != body["short_name"]]
+    if touching:
+        st.markdown("**Kooperationen der Werkstatt mit Mitgliedern hier:** " + ", ".join(touching))
+    sources_caption(filters.load_sources_or_empty(), ["associations"])
 
 
 def municipality_details(data: OverviewData, ags: str) -> None:
@@ -176,6 +197,7 @@ def municipality_details(data: OverviewData, ags: str) -> None:
     ui.table(_member_table(data, [ags]).drop(columns=["Gemeinde"]))
     daseinsvorsorge_panels.key_figures([ags], {"ags": ags})
     territorial_notes(data.population, data.register, [ags])
+    association_panels.membership_line(ags)
     memberships = regions_of(data, ags)
     if memberships:
         st.markdown("**Kooperation:** " + ", ".join(c["short_name"] for c in memberships))
@@ -196,6 +218,8 @@ def selection_details(
             cooperation = cooperation_by_id(data, region)
             if cooperation and region == CUSTOM_ID:
                 custom_details(data, cooperation, file_names)
+            elif cooperation and cooperation.get("association_key"):
+                association_details(data, cooperation, selection.presenter)
             elif cooperation:
                 cooperation_details(data, cooperation, selection.presenter)
         return

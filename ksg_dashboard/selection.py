@@ -15,7 +15,7 @@ from ksg_dashboard.text import cut, listing, quote
 AGS_RE = re.compile(r"^\d{7,8}$")
 STATE_RE = re.compile(r"^\d{1,2}$")
 # Query parameters owned by the global filter; pages add their own (jahr, indikator, stopp, ...).
-FILTER_PARAMS = ("region", "ags", "land", "praesentation", "eigene")
+FILTER_PARAMS = ("region", "ags", "land", "praesentation", "eigene", "verband")
 # The planner's own list ("eigene Auswahl") behaves like a cooperation with this id.
 CUSTOM_ID = "eigene-auswahl"
 # Longer own lists are not put into links (URLs of several kB break in mail clients).
@@ -25,6 +25,20 @@ MAX_VALUES = MAX_CUSTOM_IN_URL
 MAX_VALUE_CHARS = 100
 MAX_PARAM_CHARS = 4000
 MAX_PARAMS = 40
+# A Gemeindeverband (URL `verband=<9-digit key>`) is selected like a cooperation with this id.
+ASSOCIATION_PREFIX = "verband-"
+ASSOCIATION_RE = re.compile(r"^[0-9]{8,9}$")
+MAX_ASSOCIATION_VALUES = 5  # further `verband` values are not even looked at
+
+
+def association_region(key: str) -> str:
+    """The region id under which a Gemeindeverband is selected ('verband-120735305')."""
+    return ASSOCIATION_PREFIX + key
+
+
+def association_key_of(region: str) -> str | None:
+    """The body key of a region id, or None for cooperations."""
+    return region[len(ASSOCIATION_PREFIX) :] if region.startswith(ASSOCIATION_PREFIX) else None
 
 
 @dataclass(frozen=True)
@@ -40,6 +54,12 @@ class Selection:
     def with_presenter(self, presenter: bool) -> Selection:
         """The same selection with presenter mode switched on or off."""
         return replace(self, presenter=presenter)
+
+    @property
+    def association(self) -> str | None:
+        """Key of the selected Gemeindeverband, if any (at most one)."""
+        keys = [k for k in map(association_key_of, self.regions) if k]
+        return keys[0] if keys else None
 
     @property
     def is_empty(self) -> bool:
@@ -127,9 +147,11 @@ def parse_query(
     known_regions: Iterable[str],
     known_ags: Iterable[str],
     known_states: Iterable[str],
+    known_associations: Iterable[str] = (),
 ) -> ParsedQuery:
-    """Read `region`, `ags`, `land`, `praesentation` and `eigene`; unknown or malformed values
-    are dropped with one note per parameter (in German, for the UI), never with an error."""
+    """Read `region`, `ags`, `land`, `praesentation`, `eigene` and `verband`; unknown or
+    malformed values are dropped with one note per parameter (in German, for the UI), never
+    with an error."""
     region_ids = set(known_regions) | {CUSTOM_ID}
     ags_keys, state_keys = set(known_ags), set(known_states)
     notes: list[str] = []
@@ -210,6 +232,20 @@ def parse_query(
             if len(bad_custom) == 1
             else f"Eigene Auswahl: {listing(bad_custom)} sind keine bekannten Gemeindeschlüssel."
         )
+    association_keys = set(known_associations)
+    for value in query_values(params, "verband")[:MAX_ASSOCIATION_VALUES]:
+        key = value.zfill(9) if ASSOCIATION_RE.match(value) else None
+        if key is None:
+            notes.append(
+                f"{quote(value, 20)} ist kein gültiger Gemeindeverbandsschlüssel (9 Ziffern)."
+            )
+        elif key not in association_keys:
+            notes.append(f"Gemeindeverband {key} ist nicht bekannt und wurde ignoriert.")
+        elif any(r.startswith(ASSOCIATION_PREFIX) for r in regions):
+            notes.append(f"Nur ein Gemeindeverband auswählbar; {key} wurde ignoriert.")
+        else:
+            regions.append(association_region(key))
+
     if CUSTOM_ID in regions and not custom:
         regions.remove(CUSTOM_ID)
         notes.append("Die eigene Auswahl ist im Link nicht enthalten und wurde ignoriert.")
@@ -222,8 +258,11 @@ def parse_query(
 def to_query(selection: Selection) -> dict[str, str]:
     """Query parameters for a selection (comma-separated lists; empty values left out)."""
     params: dict[str, str] = {}
-    if selection.regions:
-        params["region"] = ",".join(selection.regions)
+    cooperations = [r for r in selection.regions if association_key_of(r) is None]
+    if cooperations:
+        params["region"] = ",".join(cooperations)
+    if selection.association:
+        params["verband"] = selection.association
     if selection.ags:
         params["ags"] = selection.ags
     if selection.states:

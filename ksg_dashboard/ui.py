@@ -52,10 +52,17 @@ def apply_styles(presenter: bool) -> None:
 def legend(items: Iterable[tuple[str, str]], shape: str = "square") -> None:
     """A legend drawn in HTML (no map plugin, no CDN): (colour, label) pairs."""
     radius = "50%" if shape == "circle" else "3px"
+
+    def swatch(colour: str) -> str:
+        if shape == "line":  # a dashed stroke, for outline layers
+            return (
+                f'<span class="swatch" style="border:0;border-top:3px dashed {colour};'
+                'height:0;vertical-align:4px"></span>'
+            )
+        return f'<span class="swatch" style="background:{colour};border-radius:{radius}"></span>'
+
     parts = [
-        f'<span><span class="swatch" style="background:{html.escape(colour)};'
-        f'border-radius:{radius}"></span>{html.escape(label)}</span>'
-        for colour, label in items
+        f"<span>{swatch(html.escape(colour))}{html.escape(label)}</span>" for colour, label in items
     ]
     st.html(f'<div class="ksg-legend">{"".join(parts)}</div>')
 
