@@ -518,3 +518,14 @@ def test_real_footnotes() -> None:
     notes = rs.parse_footnotes("12411-02-03-5", rs.read_table(_raw(rs.AGE_FILE)).footnotes)
     assert [n["state_key"] for n in notes] == [None, "08", "08", "07", "15", "11"]
     assert re.search("Gebietsstand des Folgejahres", notes[3]["text"])
+
+
+def test_region_rows_of_the_committed_data_cover_germany_and_all_states():
+    from ksg_dashboard import datastore
+
+    age = datastore.read_region_age_2015()
+    migration = datastore.read_region_migration_2015()
+    expected = {"DG", *(f"{i:02d}" for i in range(1, 17))}
+    assert set(age["ags"]) == expected and set(migration["ags"]) == expected
+    total = age[(age["ags"] == "DG") & (age["sex"] == "insgesamt") & age["is_total"]]
+    assert int(total["population"].iloc[0]) == 82_175_684
