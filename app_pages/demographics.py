@@ -3,21 +3,24 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ksg_dashboard import demography, demography_views, filters, panels, ui
+from ksg_dashboard import demography, demography_views, filters, panels, territory, ui
 from ksg_dashboard.charts import make_time_chart
 from ksg_dashboard.config import FIRST_YEAR, LAST_YEAR
 from ksg_dashboard.demography import INDICATORS
 from ksg_dashboard.loaders import (
     germany_map,
+    load_change_events,
     load_cooperations,
     load_dependency_ratios,
     load_district_age,
     load_municipalities,
     load_municipality_shapes,
     load_municipality_table,
-    load_population,
+    load_official_totals,
+    load_population_for,
     load_sources,
     load_states,
+    load_territorial_changes,
 )
 from ksg_dashboard.navigation import PAGES
 from ksg_dashboard.selection import selected_ags
@@ -26,7 +29,11 @@ PARAM_KEYS = next(p.params for p in PAGES if p.url_path == "demografie")
 YEARS = list(range(FIRST_YEAR, LAST_YEAR + 1))
 
 selection = filters.current_selection()
-population = ui.load_or_stop(load_population)
+mode = filters.territory_mode()
+published = mode == territory.PUBLISHED
+population = ui.load_or_stop(lambda: load_population_for(mode))
+totals = ui.load_or_default(load_official_totals, None)
+events = ui.load_or_default(load_change_events, None)
 register = ui.load_or_stop(load_municipalities)
 cooperations = filters.session_cooperations(ui.load_or_stop(load_cooperations))
 states = ui.load_or_stop(load_states)
@@ -73,25 +80,42 @@ if note and indicator.key in {"veraenderung", "veraenderung_pct", "index"}:
 chart_column, map_column = st.columns(2, gap="medium")
 with chart_column:
     long = demography_views.comparison_long(
-        population, selection, cooperations, names, indicator.key, base_year
+        population,
+        selection,
+        cooperations,
+        names,
+        indicator.key,
+        base_year,
+        official_totals=totals,
+        events=events if published else None,
     )
     st.plotly_chart(
         make_time_chart(long, indicator, base_year, large=selection.presenter),
         config={"displaylogo": False},
         key="demografie.chart",
     )
+    st.caption(territory.caption(mode))
+    notes = panels.chart_notes(long)
+    for text in notes:
+        st.caption(text)
     if long["value"].isna().any():
         st.caption(
-            "Lücken: 2016 fehlen für sechs Gemeinden in Nordrhein-Westfalen die Werte "
-            "(Destatis: unplausibel), daher keine Summe für NRW und Deutschland 2016; "
-            "Kooperationen ohne Werte aller Mitglieder werden nicht summiert."
+            "Lücken: Reihen ohne Werte aller Mitglieder werden nicht summiert"
+            + (
+                "; im jeweiligen Gebietsstand gibt es neue Gemeindeschlüssel erst ab ihrem "
+                "Entstehungsjahr."
+                if published
+                else "."
+            )
         )
-    ui.sources_caption(sources, ["population"])
+    ui.sources_caption(
+        sources, ["population", "crosswalk"] + (["official_totals"] if totals is not None else [])
+    )
 
-table = load_municipality_table(year, base_year)
+table = load_municipality_table(year, base_year, mode)
 with map_column:
     if view == "deutschland":
-        fmap, breaks = ui.load_or_stop(lambda: germany_map(indicator.key, year, base_year))
+        fmap, breaks = ui.load_or_stop(lambda: germany_map(indicator.key, year, base_year, mode))
     elif ags:
         fmap, breaks = demography_views.selection_map(
             ui.load_or_stop(lambda: load_municipality_shapes("regional")),
@@ -110,32 +134,36 @@ with map_column:
     if fmap is not None:
         st_folium(
             fmap,
-            key=f"demografie.map.{view}.{indicator.key}.{year}.{base_year}.{hash(tuple(ags))}",
+            key=f"demografie.map.{view}.{indicator.key}.{year}.{base_year}.{mode}."
+            f"{hash(tuple(ags))}",
             height=420,
             use_container_width=True,
             returned_objects=[],
         )
         ui.legend(demography_views.legend_items(breaks, indicator))
-        st.caption(
-            f"{indicator.label}, Stand 31.12.{year}. Karte im Gebietsstand 01.01.2016: grau sind "
-            "Gemeinden, die es im gewählten Jahr unter diesem Schlüssel nicht mehr gibt "
-            "(Fusion) oder ohne veröffentlichten Wert."
-        )
-        ui.sources_caption(sources, ["boundaries", "population"])
+        st.caption(panels.map_caption(indicator.label, year, mode))
+        ui.sources_caption(sources, ["boundaries", "population", "crosswalk"])
 
 st.subheader("Gemeinden im Vergleich")
 shown = demography_views.ranking(table, ags, indicator, names)
 ui.table(shown, max_height=420)
+st.caption(territory.caption(mode))
+left_out = demography_views.unincorporated_count(table, ags)
+if left_out:
+    st.caption(
+        f"Nicht aufgeführt: {left_out} gemeindefreie Gebiete (meist unbewohnte Forste und Seen; "
+        "sie sind keine Gemeinden)."
+    )
 st.download_button(
     "CSV herunterladen",
-    shown.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig"),
-    file_name=f"ksg_{indicator.key}_{year}.csv",
+    panels.csv_with_metadata(shown, mode, sources),
+    file_name=f"ksg_{indicator.key}_{year}_gebiet_{mode}.csv",
     mime="text/csv",
     key="demografie.csv",
 )
-ui.sources_caption(sources, ["population"])
+ui.sources_caption(sources, ["population", "crosswalk"])
 
-panels.territorial_notes(population, register, ags)
+panels.change_notes(ui.load_or_default(load_territorial_changes, None), events, register, ags, mode)
 panels.district_age_section(
     ui.load_or_stop(load_district_age),
     ui.load_or_stop(load_dependency_ratios),

@@ -3,14 +3,14 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ksg_dashboard import charts_examples, examples, filters, ui
+from ksg_dashboard import charts_examples, examples, filters, territory, ui
 from ksg_dashboard import examples_panels as panels
 from ksg_dashboard.loaders import (
     load_cooperations,
     load_measures,
     load_municipalities,
     load_municipality_shapes,
-    load_population,
+    load_population_for,
     load_programme,
     load_sources,
     load_states,
@@ -64,7 +64,8 @@ with map_column:
     )
     categories = {e.id: examples.marker_category(e, colour_by, flt.themes) for e in shown}
     colours = examples.category_colours(categories.values())
-    population = ui.load_or_stop(load_population)
+    mode = filters.territory_mode()
+    population = ui.load_or_stop(lambda: load_population_for(mode))
     outlines = None
     if selected:
         shapes = ui.load_or_stop(lambda: load_municipality_shapes("regional"))
@@ -115,5 +116,6 @@ if selected is not None and panels.dialog_open():
         programme_data=ui.load_or_default(load_programme, None),
         presenter=presenter,
         link_params={"praesentation": "1"} if presenter else {},
+        territory_note=territory.caption(mode),
     )
 panels.sync_url(panels.current())

@@ -11,7 +11,8 @@ from ksg_dashboard.mapdata import MEASURE_COLOUR, region_colours
 from ksg_dashboard.selection import selected_ags, selection_from_click
 
 selection = filters.current_selection()
-data = ui.load_or_stop(load_overview_data)
+mode = filters.territory_mode()
+data = ui.load_or_stop(lambda: load_overview_data(mode))
 data = replace(data, cooperations=filters.session_cooperations(data.cooperations))
 sources = ui.load_or_stop(load_sources)
 ags = selected_ags(selection, data.cooperations, data.register)
@@ -24,7 +25,7 @@ st.html(
     "Gröditz. Karte: erst eine Kooperation anklicken, dann eine Gemeinde.</p>"
 )
 filters.show_notes()
-panels.headline_metrics(overview.headline_for(data, selection, ags), selection, data)
+panels.headline_metrics(overview.headline_for(data, selection, ags), selection, data, mode)
 
 map_column, detail_column = st.columns([3, 2], gap="medium")
 with map_column:
@@ -55,5 +56,5 @@ if feature:
 with detail_column:
     panels.selection_details(data, selection, ags, filters.custom_names())
     if not selection.presenter:
-        panels.download_buttons(data, ags)
+        panels.download_buttons(data, ags, mode, sources)
         filters.permalink_box("")

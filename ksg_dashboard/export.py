@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import geopandas as gpd
 import pandas as pd
 
@@ -13,8 +15,10 @@ def selection_table(
     register: pd.DataFrame,
     ags: list[str],
     base_year: int = DEFAULT_BASE_YEAR,
+    metadata: dict[str, str] | None = None,
 ) -> pd.DataFrame:
-    """One row per selected municipality: keys, names, latest population, change since base."""
+    """One row per selected municipality: keys, names, latest population, change since base;
+    `metadata` (territory, source, licence) as extra columns."""
     year = int(population["year"].max())
     now = population[population["year"] == year].set_index("ags")
     base = population[population["year"] == base_year].set_index("ags")["population"]
@@ -37,6 +41,7 @@ def selection_table(
                 f"veraenderung_pct_{base_year}_{year}": change,
                 f"flaeche_km2_{year}": now["area_km2"].get(key),
             }
+            | (metadata or {})
         )
     return pd.DataFrame(rows)
 
@@ -46,11 +51,17 @@ def csv_bytes(table: pd.DataFrame) -> bytes:
     return table.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
 
 
-def geojson_bytes(shapes: gpd.GeoDataFrame, table: pd.DataFrame) -> bytes:
-    """Polygons (VG250 2016) of the selected municipalities with the table's columns."""
+def geojson_bytes(
+    shapes: gpd.GeoDataFrame, table: pd.DataFrame, metadata: dict[str, str] | None = None
+) -> bytes:
+    """Polygons (VG250 2016 on the 2022 territory) of the selected municipalities with the
+    table's columns; `metadata` also as a top-level member of the FeatureCollection."""
     merged = shapes[["ags", "geometry"]].merge(table, on="ags", how="inner")
-    return (
-        gpd.GeoDataFrame(merged, geometry="geometry", crs=shapes.crs)
-        .to_json(drop_id=True, ensure_ascii=False)
-        .encode("utf-8")
+    text = gpd.GeoDataFrame(merged, geometry="geometry", crs=shapes.crs).to_json(
+        drop_id=True, ensure_ascii=False
     )
+    if metadata:
+        collection = json.loads(text)
+        collection = {"type": collection.pop("type"), "metadata": metadata} | collection
+        text = json.dumps(collection, ensure_ascii=False)
+    return text.encode("utf-8")

@@ -7,8 +7,9 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from ksg_dashboard import territory
 from ksg_dashboard.config import STATE_NAMES
-from ksg_dashboard.loaders import load_municipality_labels
+from ksg_dashboard.loaders import load_municipality_labels, load_successors
 from ksg_dashboard.selection import (
     CUSTOM_ID,
     FILTER_PARAMS,
@@ -33,6 +34,9 @@ KEY_SEARCH = "filter.search"
 KEY_UPLOAD = "filter.upload"
 KEY_UPLOAD_RESULT = "filter.upload_result"
 KEY_NOTES = "filter.notes"
+# Territorial status of all figures: canonical value and the sidebar widget's mirror.
+KEY_TERRITORY = "filter.territory"
+KEY_TERRITORY_WIDGET = "filter.territory_widget"
 
 
 def _query_lists() -> dict[str, list[str]]:
@@ -50,8 +54,56 @@ def init_from_url(cooperations: list[dict], register: pd.DataFrame | None) -> No
         known_ags=register["ags"] if register is not None else [],
         known_states=STATE_NAMES,
     )
-    st.session_state[KEY_SELECTION] = parsed.selection
-    st.session_state[KEY_NOTES] = parsed.notes
+    selection, notes = parsed.selection, list(parsed.notes)
+    if register is not None:
+        selection, notes = _resolve_old_keys(selection, register, notes)
+    mode, note = territory.parse_mode(st.query_params.get(territory.PARAM))
+    st.session_state[KEY_TERRITORY] = mode
+    st.session_state[KEY_SELECTION] = selection
+    st.session_state[KEY_NOTES] = notes + ([note] if note else [])
+
+
+def _resolve_old_keys(
+    selection: Selection, register: pd.DataFrame, notes: list[str]
+) -> tuple[Selection, list[str]]:
+    """Keys of former municipalities (old permalinks, own lists) become their 2022 successor."""
+    if selection.ags:
+        successor, note = territory.successor_note(selection.ags, register)
+        if note:
+            selection = replace(selection, ags=successor)
+            notes.append(note)
+    if selection.custom:
+        successors = territory.successor_map(register)
+        resolved = tuple(territory.resolve_keys(selection.custom, successors))
+        if resolved != selection.custom:
+            changed = sum(1 for key in selection.custom if key in successors)
+            notes.append(
+                f"Eigene Auswahl: {changed} frühere Gemeindeschlüssel auf die Nachfolgegemeinden "
+                "(Gebietsstand 31.12.2022) umgestellt."
+            )
+            selection = replace(selection, custom=resolved)
+    return selection, notes
+
+
+def territory_mode() -> str:
+    """The territorial status of this session: '2022' (default) or 'jeweilig'."""
+    return st.session_state.get(KEY_TERRITORY, territory.DEFAULT_MODE)
+
+
+def _territory_from_widget() -> None:
+    st.session_state[KEY_TERRITORY] = st.session_state.get(
+        KEY_TERRITORY_WIDGET, territory.DEFAULT_MODE
+    )
+
+
+def sync_territory_url() -> None:
+    """`gebiet=jeweilig` in the URL; the default (2022) is left out so old links stay short."""
+    mode = territory_mode()
+    if mode == territory.DEFAULT_MODE:
+        if territory.PARAM in st.query_params:
+            del st.query_params[territory.PARAM]
+    elif st.query_params.get(territory.PARAM) != mode:
+        st.query_params[territory.PARAM] = mode
 
 
 def current_selection() -> Selection:
@@ -66,10 +118,14 @@ def request_selection(selection: Selection) -> None:
 
 
 def _from_widgets() -> None:
-    """on_change callback: the widgets' values become the selection."""
+    """on_change callback: the widgets' values become the selection (a former municipality
+    picked in the search becomes its 2022 successor)."""
+    ags = st.session_state.get(KEY_AGS)
+    if ags:
+        ags = load_successors().get(ags, ags)
     st.session_state[KEY_SELECTION] = Selection(
         regions=tuple(st.session_state.get(KEY_REGIONS) or ()),
-        ags=st.session_state.get(KEY_AGS),
+        ags=ags,
         states=tuple(st.session_state.get(KEY_STATES) or ()),
         presenter=bool(st.session_state.get(KEY_PRESENTER)),
         custom=current_selection().custom,
@@ -203,6 +259,17 @@ def sidebar(cooperations: list[dict], register: pd.DataFrame | None) -> Selectio
                 on_change=_from_widgets,
             )
         _upload_box()
+        st.session_state[KEY_TERRITORY_WIDGET] = territory_mode()
+        st.radio(
+            "Gebietsstand",
+            options=list(territory.MODES),
+            format_func=territory.MODES.get,
+            key=KEY_TERRITORY_WIDGET,
+            on_change=_territory_from_widget,
+            help="Gebietsstand 31.12.2022: alle Jahre auf die heutigen Gemeinden umgerechnet, "
+            "Fusionen verfälschen keine Veränderung. Jeweiliger Gebietsstand: Werte wie "
+            "veröffentlicht; Werte über eine Gebietsänderung hinweg sind mit ⚑ markiert.",
+        )
         st.toggle(
             "Präsentationsmodus",
             key=KEY_PRESENTER,
@@ -213,6 +280,7 @@ def sidebar(cooperations: list[dict], register: pd.DataFrame | None) -> Selectio
         if not selection.is_empty and st.button("Auswahl zurücksetzen", width="stretch"):
             request_selection(Selection(presenter=selection.presenter))
     sync_url(selection)
+    sync_territory_url()
     return selection
 
 
@@ -228,6 +296,8 @@ def permalink_box(url_path: str, page_params: dict[str, str] | None = None) -> N
     if url_path and base.rstrip("/").endswith("/" + url_path):
         base = base.rstrip("/")[: -len(url_path) - 1]
     params = to_query(current_selection()) | (page_params or {})
+    if territory_mode() != territory.DEFAULT_MODE:
+        params[territory.PARAM] = territory_mode()
     link = permalink(base or "http://localhost:8501", url_path, params)
     with st.popover("🔗 Link kopieren"):
         st.caption("Dieser Link öffnet genau diese Ansicht:")

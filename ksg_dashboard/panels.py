@@ -8,7 +8,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from ksg_dashboard import filters, ui
+from ksg_dashboard import filters, territory, ui
 from ksg_dashboard.charts import make_pyramid
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.demography import age_shares, pyramid
@@ -50,8 +50,13 @@ def headline_line(figures: Headline) -> str:
     return " · ".join(parts)
 
 
-def headline_metrics(figures: Headline, selection: Selection, data: OverviewData) -> None:
-    """Four key figures with their reference date (one compact line in presenter mode)."""
+def headline_metrics(
+    figures: Headline,
+    selection: Selection,
+    data: OverviewData,
+    mode: str = territory.DEFAULT_MODE,
+) -> None:
+    """Four key figures with their reference date and territory (one line in presenter mode)."""
     scope = html.escape(scope_label(selection, data))
     if selection.presenter:
         st.html(
@@ -59,7 +64,7 @@ def headline_metrics(figures: Headline, selection: Selection, data: OverviewData
             f'<div style="font-size:1.05rem">{html.escape(headline_line(figures))}</div>'
         )
         return
-    st.markdown(f"**{scope}** · Stand 31.12.{figures.year}")
+    st.markdown(f"**{scope}** · Stand 31.12.{figures.year} · {territory.MODES[mode]}")
     # On phones the four cards would stack and push the map off the screen: one line instead.
     st.html(f'<div class="ksg-compact-headline">{html.escape(headline_line(figures))}</div>')
     cols = st.container(key="ksg-metrics").columns(4)
@@ -77,11 +82,18 @@ def headline_metrics(figures: Headline, selection: Selection, data: OverviewData
     if figures.territorial_changes:
         names = data.register.set_index("ags")["name"]
         changes = ", ".join(f"{names.get(a, a)} {y}" for a, y in figures.territorial_changes)
-        st.caption(
-            f"⚠️ Gebietsänderung im Zeitraum ({changes}): die Veränderung seit "
-            f"{figures.base_year} enthält eingemeindete Einwohner und ist kein reiner "
-            "Bevölkerungstrend."
-        )
+        if mode == territory.PUBLISHED:
+            st.caption(
+                f"{territory.FLAG} Gebietsänderung im Zeitraum ({changes}): die Veränderung seit "
+                f"{figures.base_year} enthält eingemeindete Einwohner und ist kein reiner "
+                "Bevölkerungstrend. Vergleichbar: Gebietsstand 31.12.2022 (Seitenleiste)."
+            )
+        else:
+            st.caption(
+                f"Flächenänderung im Zeitraum ({changes}) ohne bekannte Einwohnerzahl der "
+                "Fläche (Grenzänderung oder Neuvermessung): nicht umgerechnet."
+            )
+    st.caption(territory.caption(mode))
     if figures.missing:
         st.caption(
             f"Für {len(figures.missing)} Gemeinde(n) fehlen Werte in {figures.base_year} oder "
@@ -176,7 +188,12 @@ def selection_details(
         return
     if selection.states:
         st.subheader(", ".join(STATE_NAMES[s] for s in selection.states))
-        st.markdown(f"{format_int(len(ags))} Gemeinden (Gebietsstand 31.12.)")
+        types = data.register.set_index("ags")["type"].reindex(ags)
+        outside = int(territory.is_unincorporated(types).sum())
+        st.markdown(
+            f"{format_int(len(ags) - outside)} Gemeinden (Gebietsstand 31.12.2022)"
+            + (f", dazu {outside} gemeindefreie Gebiete" if outside else "")
+        )
         return
     st.subheader("Kooperationen der Werkstatt")
     st.caption("Zum Auswählen anklicken – in der Karte oder hier:")
@@ -268,11 +285,18 @@ def custom_details(data: OverviewData, cooperation: dict, file_names: dict[str, 
         st.caption(f"… und {len(table) - 50} weitere (vollständig im Download).")
 
 
-def download_buttons(data: OverviewData, ags: list[str]) -> None:
-    """CSV and GeoJSON of the selected municipalities, generated only when clicked."""
+def download_buttons(
+    data: OverviewData,
+    ags: list[str],
+    mode: str = territory.DEFAULT_MODE,
+    sources: dict | None = None,
+) -> None:
+    """CSV and GeoJSON of the selected municipalities (naming territory, source and licence),
+    generated only when clicked."""
     if not ags:
         return
-    table = partial(selection_table, data.population, data.register, ags)
+    metadata = download_metadata(mode, sources or {})
+    table = partial(selection_table, data.population, data.register, ags, metadata=metadata)
     left, right = st.columns(2)
     left.download_button(
         "CSV",
@@ -285,10 +309,92 @@ def download_buttons(data: OverviewData, ags: list[str]) -> None:
     )
     right.download_button(
         "GeoJSON",
-        data=lambda: geojson_bytes(data.shapes, table()),
+        data=lambda: geojson_bytes(data.shapes, table(), metadata),
         file_name="ksg_auswahl.geojson",
         mime="application/geo+json",
         on_click="ignore",
         key="download.geojson",
         icon="⬇️",
     )
+
+
+# --- territorial status ------------------------------------------------------------------------
+
+
+def chart_notes(long: pd.DataFrame) -> list[str]:
+    """Captions for the marked points of a time chart (official totals, territorial changes)."""
+    if "note" not in long.columns:
+        return []
+    noted = long[long["note"].fillna("") != ""]
+    texts = []
+    for note, rows in noted.groupby("note", sort=False):
+        series = ", ".join(dict.fromkeys(rows["series"]))
+        years = ", ".join(str(int(y)) for y in sorted(set(rows["year"])))
+        texts.append(f"◇ {series} {years}: {note}.")
+    return texts
+
+
+def map_caption(label: str, year: int, mode: str) -> str:
+    """What the municipality map shows and which territory."""
+    if mode == territory.PUBLISHED:
+        return (
+            f"{label}, Stand 31.12.{year}, jeweiliger Gebietsstand auf den Grenzen vom "
+            "31.12.2022: grau sind Gemeinden, die es im gewählten Jahr unter ihrem heutigen "
+            "Schlüssel noch nicht gab, oder ohne Wert; gestrichelt umrandet (⚑ im Tooltip) "
+            "sind Werte, die eine Gebietsänderung überspannen."
+        )
+    return (
+        f"{label}, Stand 31.12.{year}, Gebietsstand 31.12.2022 (Grenzen VG250 2016, "
+        "seitdem fusionierte Gemeinden zusammengefasst); grau: ohne veröffentlichten Wert."
+    )
+
+
+def csv_with_metadata(table: pd.DataFrame, mode: str, sources: dict) -> bytes:
+    """The table as CSV with columns naming territory, source and licence."""
+    return csv_bytes(table.assign(**download_metadata(mode, sources)))
+
+
+def download_metadata(mode: str, sources: dict) -> dict[str, str]:
+    """Territory, source and licence of population downloads."""
+    population = sources.get("population", {})
+    crosswalk = sources.get("crosswalk", {})
+    attribution = population.get("attribution", "Statistisches Bundesamt (Destatis), GV-ISys")
+    if mode != territory.PUBLISHED and crosswalk.get("attribution"):
+        attribution += "; Gebietsstand: " + crosswalk["attribution"]
+    licence = population.get("licence", "")
+    return territory.metadata_columns(mode, attribution, licence)
+
+
+def change_notes(
+    changes: pd.DataFrame | None,
+    events: pd.DataFrame | None,
+    register: pd.DataFrame,
+    ags: list[str],
+    mode: str,
+    limit: int = 12,
+) -> None:
+    """Captions for the territorial changes of the selected municipalities, from the register."""
+    if changes is None or events is None or not ags:
+        return
+    rows = events[events["ags22"].isin(set(ags))]
+    names = register.set_index("ags")["name"]
+    lines = []
+    for (key, year), group in rows.groupby(["ags22", "year"]):
+        kinds = ", ".join(sorted({territory.CHANGE_KINDS.get(k, k) for k in group["kind"]}))
+        others = ", ".join(sorted({str(o) for o in group["other"] if o}))
+        what = f"{names.get(key, key)} {int(year)}: {kinds}" + (f" ({others})" if others else "")
+        if mode == territory.PUBLISHED:
+            lines.append(f"⚑ Gebietsänderung {what}; Werte über {int(year)} hinweg markiert.")
+        elif set(group["kind"]) == {"boundary_shift"}:
+            lines.append(
+                f"Gebietsänderung {what}: Einwohnerzahl der Fläche unbekannt, nicht umgerechnet."
+            )
+        else:
+            lines.append(
+                f"Gebietsänderung {what}: Werte vor {int(year)} auf den Gebietsstand "
+                "31.12.2022 umgerechnet."
+            )
+    for line in lines[:limit]:
+        st.caption(line)
+    if len(lines) > limit:
+        st.caption(f"… und {len(lines) - limit} weitere Gebietsänderungen.")
