@@ -142,8 +142,10 @@ def _from_upload() -> None:
     selection = current_selection()
     if result.ags:
         regions = (*[r for r in selection.regions if r != CUSTOM_ID], CUSTOM_ID)
+        # Keys of former municipalities count for their 2022 successor (maps, sums).
+        custom = tuple(territory.resolve_keys(result.ags, load_successors()))
         st.session_state[KEY_SELECTION] = replace(
-            selection, regions=regions, ags=None, custom=result.ags
+            selection, regions=regions, ags=None, custom=custom
         )
 
 
