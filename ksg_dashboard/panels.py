@@ -15,6 +15,7 @@ from ksg_dashboard.demography import age_shares, pyramid
 from ksg_dashboard.demography_views import AGE_YEARS, district_names
 from ksg_dashboard.export import csv_bytes, geojson_bytes, selection_table
 from ksg_dashboard.indicators import Headline, territorial_changes
+from ksg_dashboard.loaders import load_change_events, load_territorial_changes
 from ksg_dashboard.overview import (
     OverviewData,
     cooperation_by_id,
@@ -126,6 +127,17 @@ def territorial_notes(population: pd.DataFrame, register: pd.DataFrame, ags: lis
         )
 
 
+def _territory_notes(data: OverviewData, ags: list[str]) -> None:
+    """Territorial changes of the municipalities from the change register (area jumps of the
+    published series if the register cannot be read)."""
+    changes = ui.load_or_default(load_territorial_changes, None)
+    events = ui.load_or_default(load_change_events, None)
+    if changes is None or events is None:
+        territorial_notes(data.population, data.register, ags)
+        return
+    change_notes(changes, events, data.register, ags, filters.territory_mode(), limit=6)
+
+
 def cooperation_details(data: OverviewData, cooperation: dict, presenter: bool = False) -> None:
     """Name, programme year, members with population, projects, sources, uncertainty."""
     st.subheader(cooperation["short_name"])
@@ -136,7 +148,7 @@ def cooperation_details(data: OverviewData, cooperation: dict, presenter: bool =
         st.caption(cooperation["programme_year_note"])
     table = member_table(data, cooperation["member_ags"])
     ui.table(table.drop(columns=["AGS"]) if presenter else table)
-    territorial_notes(data.population, data.register, cooperation["member_ags"])
+    _territory_notes(data, cooperation["member_ags"])
     st.markdown(cooperation.get("summary", ""))
     projects = cooperation.get("key_projects") or []
     if projects:
@@ -162,7 +174,7 @@ def municipality_details(data: OverviewData, ags: str) -> None:
         f"AGS {ags} · {row['type'] or 'Gemeinde'} · {row['district_name']} · {row['state_name']}"
     )
     ui.table(member_table(data, [ags]).drop(columns=["Gemeinde"]))
-    territorial_notes(data.population, data.register, [ags])
+    _territory_notes(data, [ags])
     memberships = regions_of(data, ags)
     if memberships:
         st.markdown("**Kooperation:** " + ", ".join(c["short_name"] for c in memberships))

@@ -26,7 +26,7 @@ import pytest
 from databuild import territory as build
 from ksg_dashboard import datastore, territory
 from ksg_dashboard.config import REPO_ROOT
-from ksg_dashboard.demography import INDICATORS, municipality_table
+from ksg_dashboard.demography import INDICATORS, fixed_set_series, municipality_table
 from ksg_dashboard.demography_views import ranking
 
 DATA = REPO_ROOT / "data"
@@ -328,3 +328,17 @@ def test_resolve_members_keeps_the_curated_keys() -> None:
     resolved = territory.resolve_members(records, {NAUWALDE: GROEDITZ, "12073603": SCHWEDT})
     assert resolved[0]["member_ags"] == [GROEDITZ, SCHWEDT]
     assert resolved[0]["member_ags_curated"] == [NAUWALDE, GROEDITZ, "12073603"]
+
+
+def test_cooperation_sums_on_the_2022_territory(consistent, published) -> None:
+    """Region in Bewegung 2012 includes Nauwalde, which joined Gröditz in 2013."""
+    cooperation = next(
+        c for c in datastore.read_cooperations(DATA) if c["id"] == "region-in-bewegung"
+    )
+    members = cooperation["member_ags"]
+    assert GROEDITZ in members and NAUWALDE not in members
+    series = fixed_set_series(consistent, members)
+    by_hand = sum(value(published, a, 2012) for a in [*members, NAUWALDE])
+    assert series.at[2012, "population"] == by_hand
+    # As published, the 2012 sum lacks Nauwalde's 1,007 inhabitants.
+    assert fixed_set_series(published, members).at[2012, "population"] == by_hand - 1_007
