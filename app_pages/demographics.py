@@ -6,10 +6,10 @@ from ksg_dashboard import (
     daseinsvorsorge_panels,
     demography,
     demography_views,
-    export,
     filters,
     map_cache,
     panels,
+    territory,
     ui,
 )
 from ksg_dashboard.charts import make_time_chart
@@ -18,15 +18,18 @@ from ksg_dashboard.demography import INDICATORS
 from ksg_dashboard.loaders import (
     association_map,
     germany_map,
+    load_change_events,
     load_cooperations,
     load_dependency_ratios,
     load_district_age,
     load_municipalities,
     load_municipality_shapes,
     load_municipality_table,
-    load_population,
+    load_official_totals,
+    load_population_for,
     load_sources,
     load_states,
+    load_territorial_changes,
 )
 from ksg_dashboard.navigation import PAGES
 from ksg_dashboard.selection import Selection, selected_ags
@@ -44,25 +47,34 @@ def _names(_register) -> dict[str, str]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
-def _time_chart(_population, _cooperations, _names, key: tuple, large: bool):
-    (regions, ags_key, states_key, custom), _, indicator_key, base_year = key
+def _time_chart(_population, _cooperations, _names, _totals, _events, key: tuple, large: bool):
+    (regions, ags_key, states_key, custom), _, indicator_key, base_year, _mode = key
     chosen = Selection(regions=regions, ags=ags_key, states=states_key, custom=custom)
     long = demography_views.comparison_long(
-        _population, chosen, _cooperations, _names, indicator_key, base_year
+        _population,
+        chosen,
+        _cooperations,
+        _names,
+        indicator_key,
+        base_year,
+        official_totals=_totals,
+        events=_events,
     )
-    return make_time_chart(long, INDICATORS[indicator_key], base_year, large=large), bool(
-        long["value"].isna().any()
-    )
+    return make_time_chart(long, INDICATORS[indicator_key], base_year, large=large), long
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def _ranking(_table, _names, key: tuple):
-    _, _, ags_key, indicator_key = key
+    _, _, ags_key, indicator_key, _mode = key
     return demography_views.ranking(_table, list(ags_key), INDICATORS[indicator_key], _names)
 
 
 selection = filters.current_selection()
-population = ui.load_or_stop(load_population)
+mode = filters.territory_mode()
+published = mode == territory.PUBLISHED
+population = ui.load_or_stop(lambda: load_population_for(mode))
+totals = ui.load_or_default(load_official_totals, None)
+events = ui.load_or_default(load_change_events, None)
 register = ui.load_or_stop(load_municipalities)
 curated_cooperations = ui.load_quietly(load_cooperations, [])
 cooperations = filters.session_cooperations(curated_cooperations)
@@ -137,35 +149,47 @@ chart_column, map_column = st.columns(2, gap="medium")
 with chart_column:
     chosen = (selection.regions, selection.ags, selection.states, selection.custom)
     labels = tuple((c["id"], c.get("short_name"), c.get("name")) for c in cooperations)
-    figure, gaps = _time_chart(
+    figure, long = _time_chart(
         population,
         cooperations,
         names,
-        (chosen, labels, indicator.key, base_year),
+        totals,
+        events if published else None,
+        (chosen, labels, indicator.key, base_year, mode),
         selection.presenter,
     )
     st.plotly_chart(figure, config={"displaylogo": False}, key="demografie.chart")
-    if gaps:
+    st.caption(territory.caption(mode))
+    notes = panels.chart_notes(long)
+    for text in notes:
+        st.caption(text)
+    if long["value"].isna().any():
         st.caption(
-            "Lücken: 2016 fehlen für sechs Gemeinden in Nordrhein-Westfalen die Werte "
-            "(Destatis: unplausibel), daher keine Summe für NRW und Deutschland 2016; "
-            "Kooperationen ohne Werte aller Mitglieder werden nicht summiert."
+            "Lücken: Reihen ohne Werte aller Mitglieder werden nicht summiert"
+            + (
+                "; im jeweiligen Gebietsstand gibt es neue Gemeindeschlüssel erst ab ihrem "
+                "Entstehungsjahr."
+                if published
+                else "."
+            )
         )
-    ui.sources_caption(sources, ["population"])
+    ui.sources_caption(
+        sources, ["population", "crosswalk"] + (["official_totals"] if totals is not None else [])
+    )
 
-table = load_municipality_table(year, base_year)
+table = load_municipality_table(year, base_year, mode)
 with map_column:
-    map_key = ("demografie", view, indicator.key, year, base_year, tuple(ags))
+    map_key = ("demografie", view, indicator.key, year, base_year, mode, tuple(ags))
     if view == "deutschland" or len(ags) > demography_views.MAX_SELECTION_MAP:
         if view != "deutschland":
             st.caption(
                 f"Die Auswahl umfasst {ui.format_int(len(ags))} Gemeinden; gezeigt wird die "
                 "Karte aller Gemeinden (schneller als eine Karte der Auswahl)."
             )
-        germany_key = ("demografie", "deutschland", indicator.key, year, base_year)
+        germany_key = ("demografie", "deutschland", indicator.key, year, base_year, mode)
         rendered = ui.load_or_stop(
             lambda: map_cache.rendered(
-                germany_key, lambda: germany_map(indicator.key, year, base_year)
+                germany_key, lambda: germany_map(indicator.key, year, base_year, mode)
             )
         )
     elif view == "verbaende":
@@ -205,26 +229,30 @@ with map_column:
                 "Mitglieder."
             )
         else:
-            st.caption(
-                f"{indicator.label}, Stand 31.12.{year}. Karte im Gebietsstand 01.01.2016: grau "
-                "sind Gemeinden, die es im gewählten Jahr unter diesem Schlüssel nicht mehr gibt "
-                "(Fusion) oder ohne veröffentlichten Wert."
-            )
+            st.caption(panels.map_caption(indicator.label, year, mode))
         ui.sources_caption(
             sources,
-            ["boundaries", "population"] + (["associations"] if view == "verbaende" else []),
+            ["boundaries", "population", "crosswalk"]
+            + (["associations"] if view == "verbaende" else []),
         )
 
 st.subheader("Gemeinden im Vergleich")
-shown = _ranking(table, names, (year, base_year, tuple(ags), indicator.key))
+shown = _ranking(table, names, (year, base_year, tuple(ags), indicator.key, mode))
 ui.table(shown, max_height=420)
+st.caption(territory.caption(mode))
+left_out = demography_views.unincorporated_count(table, ags)
+if left_out:
+    st.caption(
+        f"Nicht aufgeführt: {left_out} gemeindefreie Gebiete (meist unbewohnte Forste und Seen; "
+        "sie sind keine Gemeinden)."
+    )
 st.download_button(
     "CSV herunterladen",
-    export.csv_bytes(shown, export.source_line(sources, ["population"])),
-    file_name=f"ksg_{indicator.key}_{year}.csv",
+    panels.csv_with_metadata(shown, mode, sources),
+    file_name=f"ksg_{indicator.key}_{year}_gebiet_{mode}.csv",
     mime="text/csv",
     key="demografie.csv",
 )
-ui.sources_caption(sources, ["population"])
+ui.sources_caption(sources, ["population", "crosswalk"])
 
-panels.territorial_notes(population, register, ags)
+panels.change_notes(ui.load_or_default(load_territorial_changes, None), events, register, ags, mode)

@@ -2,14 +2,22 @@
 
 import streamlit as st
 
-from ksg_dashboard import association_panels, charts_examples, examples, filters, map_cache, ui
+from ksg_dashboard import (
+    association_panels,
+    charts_examples,
+    examples,
+    filters,
+    map_cache,
+    territory,
+    ui,
+)
 from ksg_dashboard import examples_panels as panels
 from ksg_dashboard.loaders import (
     load_cooperations,
     load_measures,
     load_municipalities,
     load_municipality_shapes,
-    load_population,
+    load_population_for,
     load_programme,
     load_sources,
     load_states,
@@ -63,7 +71,8 @@ with map_column:
     )
     categories = {e.id: examples.marker_category(e, colour_by, flt.themes) for e in shown}
     colours = examples.category_colours(categories.values())
-    population = ui.load_or_stop(load_population)
+    mode = filters.territory_mode()
+    population = ui.load_or_stop(lambda: load_population_for(mode))
     states_shapes = ui.load_or_stop(load_states)
     if selected:
         shapes = ui.load_or_stop(lambda: load_municipality_shapes("regional"))
@@ -83,7 +92,7 @@ with map_column:
             host=(float(host["lat"]), float(host["lon"]), HOST_LABEL),
         )
 
-    view = map_cache.rendered(("beispiele", flt, state.selected, colour_by), build_map)
+    view = map_cache.rendered(("beispiele", flt, state.selected, colour_by, mode), build_map)
     clicked = map_cache.show(
         view,
         key="beispiele.map",
@@ -123,5 +132,6 @@ if selected is not None and panels.dialog_open():
         programme_data=ui.load_or_default(load_programme, None),
         presenter=presenter,
         link_params={"praesentation": "1"} if presenter else {},
+        territory_note=territory.caption(mode),
     )
 panels.sync_url(panels.current())

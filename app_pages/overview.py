@@ -4,11 +4,10 @@ from dataclasses import replace
 
 import streamlit as st
 
-from ksg_dashboard import filters, map_cache, panels, ui
+from ksg_dashboard import filters, map_cache, overview, panels, ui
 from ksg_dashboard.config import LAST_YEAR
 from ksg_dashboard.loaders import (
     load_overview_data,
-    load_overview_headline,
     load_sources,
     overview_map,
 )
@@ -16,7 +15,8 @@ from ksg_dashboard.mapdata import MEASURE_COLOUR, association_legend, region_col
 from ksg_dashboard.selection import selected_ags, selection_from_click
 
 selection = filters.current_selection()
-data = ui.load_or_stop(load_overview_data)
+mode = filters.territory_mode()
+data = ui.load_or_stop(lambda: load_overview_data(mode))
 data = replace(data, cooperations=filters.session_cooperations(data.cooperations))
 sources = ui.load_or_stop(load_sources)
 ags = selected_ags(selection, data.cooperations, data.register)
@@ -29,10 +29,7 @@ st.html(
     "Gröditz. Karte: erst eine Kooperation anklicken, dann eine Gemeinde.</p>"
 )
 filters.show_notes()
-headline = load_overview_headline(
-    selection.regions, selection.ags, selection.states, selection.custom
-)
-panels.headline_metrics(headline, selection, data)
+panels.headline_metrics(overview.headline_for(data, selection, ags), selection, data, mode)
 
 map_column, detail_column = st.columns([3, 2], gap="medium")
 with map_column:
@@ -85,5 +82,5 @@ if feature:
 with detail_column:
     panels.selection_details(data, selection, ags, filters.custom_names())
     if not selection.presenter:
-        panels.download_buttons(data, ags, sources, filters.custom_names())
+        panels.download_buttons(data, ags, mode, sources, filters.custom_names())
         filters.permalink_box("")

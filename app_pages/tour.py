@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from ksg_dashboard import filters, map_cache, tour, tour_charts, tour_panels, ui
+from ksg_dashboard import filters, map_cache, territory, tour, tour_charts, tour_panels, ui
 from ksg_dashboard.loaders import load_sources, load_tour_data
 
 selection = filters.current_selection()
-data = ui.load_or_stop(load_tour_data)
+mode = filters.territory_mode()
+data = ui.load_or_stop(lambda: load_tour_data(mode))
 sources = ui.load_or_default(load_sources, {})
 n_stops = len(data.plan)
 tour_panels.init_stop_from_url(n_stops)
@@ -72,8 +73,8 @@ st.subheader("Halte")
 picked_row = tour_panels.stop_list(data, index)
 st.caption(
     f"Berechnung: {data.tour.assumptions} Einwohner: Gemeinde des Halts, Stand 31.12. des "
-    "letzten Jahres, Veränderung seit 2012 (Zensus-Basis). Zeile oder Balken anklicken, um den "
-    "Halt zu zeigen."
+    f"letzten Jahres, Veränderung seit 2012 (Zensus-Basis), {territory.MODES[mode]}. Zeile oder "
+    "Balken anklicken, um den Halt zu zeigen."
 )
 ui.sources_caption(sources, ["boundaries", "population", "cooperations", "tour"])
 st.caption(f"Route: {tour.attribution(data.tour)}")

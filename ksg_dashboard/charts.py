@@ -30,7 +30,16 @@ def make_time_chart(
         gap = pd.DataFrame({"year": [BREAK_X], "value": [None]})
         rows = pd.concat([rows[rows["year"] < BREAK_X], gap, rows[rows["year"] > BREAK_X]])
         values = pd.to_numeric(rows["value"], errors="coerce")
-        labels = ["" if pd.isna(v) else _german_number(float(v), indicator.digits) for v in values]
+        notes = rows["note"].fillna("").tolist() if "note" in rows.columns else [""] * len(rows)
+        labels = [
+            "" if pd.isna(v) else f"{_german_number(float(v), indicator.digits)} {indicator.unit}"
+            for v in values
+        ]
+        # A noted point (official total, territorial change): open diamond, note in the hover.
+        labels = [
+            f"{label.strip()} – {note}" if note and label else label.strip()
+            for label, note in zip(labels, notes, strict=True)
+        ]
         figure.add_trace(
             go.Scatter(
                 x=rows["year"],
@@ -39,8 +48,13 @@ def make_time_chart(
                 mode="lines+markers",
                 connectgaps=False,
                 line={"color": SERIES_COLOURS[i % len(SERIES_COLOURS)], "width": 3},
+                marker={
+                    "symbol": ["diamond-open" if n else "circle" for n in notes],
+                    "size": [14 if n else 7 for n in notes],
+                    "line": {"width": [2.5 if n else 0 for n in notes]},
+                },
                 customdata=labels,
-                hovertemplate=f"%{{x}}: %{{customdata}} {indicator.unit}<extra>{name}</extra>",
+                hovertemplate=f"%{{x}}: %{{customdata}}<extra>{name}</extra>",
             )
         )
     figure.add_vline(x=BREAK_X, line_dash="dash", line_color="#888")

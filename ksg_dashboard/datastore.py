@@ -37,6 +37,18 @@ SHAPE_COLUMNS = {
 }
 REQUIRED_COLUMNS = {
     "population.parquet": {"ags", "year", "name", "population", "male", "female", "census_based"},
+    "population_2022.parquet": {
+        "ags",
+        "year",
+        "name",
+        "population",
+        "male",
+        "female",
+        "census_based",
+        "estimated",
+    },
+    "crosswalk.parquet": {"year", "ags", "ags22", "pop_share", "area_share", "source"},
+    "official_totals.parquet": {"level", "key", "year", "population", "male", "female"},
     "municipalities.parquet": {"ags", "name", "state_key", "district_key", "lon", "lat"},
     "district_age.parquet": {"district_key", "year", "age_order", "sex", "population"},
     "dependency_ratios.parquet": {"district_key", "youth_ratio", "old_age_ratio"},
@@ -162,6 +174,54 @@ def read_population(directory: Path | None = None) -> pd.DataFrame:
     return frame
 
 
+def read_population_2022(directory: Path | None = None) -> pd.DataFrame:
+    """Population per 2022 municipality and year 2010–2022, on the territory of 31.12.2022."""
+    name = "population_2022.parquet"
+    frame = _read_table(name, directory)
+    check_ags_format(name, frame["ags"])
+    check_unique(name, frame, ["ags", "year"])
+    check_non_negative(name, frame, ["population", "male", "female"])
+    return frame
+
+
+def read_crosswalk(directory: Path | None = None) -> pd.DataFrame:
+    """Every (year, AGS) 2010–2022 with its 2022 successor(s) and shares."""
+    name = "crosswalk.parquet"
+    frame = _read_table(name, directory)
+    check_ags_format(name, frame["ags"])
+    check_ags_format(name, frame["ags22"])
+    return frame
+
+
+def read_official_totals(directory: Path | None = None) -> pd.DataFrame:
+    """Official state and Germany totals from the district table 12411-0018."""
+    name = "official_totals.parquet"
+    frame = _read_table(name, directory)
+    check_non_negative(name, frame, ["population", "male", "female"])
+    return frame
+
+
+CHANGES_FILE = "territorial_changes.csv"
+CHANGE_COLUMNS = {"year", "old_ags", "old_name", "new_ags", "new_name", "kind", "source"}
+
+
+def read_territorial_changes(directory: Path | None = None) -> pd.DataFrame:
+    """The register of territorial changes 2011–2022 with evidence."""
+    try:
+        text_columns = ["old_ags", "new_ags", "old_name", "new_name", "kind", "source", "note"]
+        frame = pd.read_csv(_path(CHANGES_FILE, directory), dtype=dict.fromkeys(text_columns, str))
+        for column in set(text_columns) & set(frame.columns):
+            frame[column] = frame[column].fillna("")
+    except DataValidationError:
+        raise
+    except (OSError, ValueError) as error:
+        raise DataValidationError(CHANGES_FILE, f"nicht lesbar ({type(error).__name__})") from error
+    missing = CHANGE_COLUMNS - set(frame.columns)
+    if missing:
+        raise DataValidationError(CHANGES_FILE, f"Spalten fehlen: {sorted(missing)}")
+    return frame
+
+
 def read_municipalities(directory: Path | None = None) -> pd.DataFrame:
     """Register of every AGS of 2010–2022 with latest name, keys and centre coordinates."""
     name = "municipalities.parquet"
@@ -174,7 +234,7 @@ def read_municipalities(directory: Path | None = None) -> pd.DataFrame:
 def read_municipality_shapes(
     level: DetailLevel = "overview", directory: Path | None = None
 ) -> gpd.GeoDataFrame:
-    """Municipality polygons (VG250 2016) at the given level of detail."""
+    """Municipality polygons (VG250 2016, dissolved to the 2022 territory) at a level of detail."""
     name = f"municipalities_{level}.parquet"
     frame = _read_shapes(name, directory)
     check_ags_format(name, frame["ags"])

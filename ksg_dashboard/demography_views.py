@@ -10,7 +10,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from ksg_dashboard import mapdata, maps
+from ksg_dashboard import mapdata, maps, territory
 from ksg_dashboard.config import DEFAULT_BASE_YEAR, FIRST_YEAR, LAST_YEAR, STATE_NAMES
 from ksg_dashboard.demography import (
     DEFAULT_INDICATOR,
@@ -109,35 +109,93 @@ def comparison_long(
     names: Mapping[str, str],
     indicator: str,
     base_year: int,
+    official_totals: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Long frame (series, year, value) for the time chart: selection, its states, Germany."""
+    """Long frame (series, year, value, note) for the time chart: selection, its states,
+    Germany. Years without a municipality sum for a state or Germany (2016) take the official
+    district total (`official_totals`), noted; with `events` (published mode) the years in
+    which a municipality or cooperation member changed its territory are noted."""
     series: list[tuple[str, pd.DataFrame]] = []
+    notes: dict[str, dict[int, str]] = {}
     by_id = {c["id"]: c for c in cooperations}
     for region in selection.regions:
         if region in by_id:
             cooperation = by_id[region]
-            series.append(
-                (cooperation["short_name"], fixed_set_series(population, cooperation["member_ags"]))
-            )
+            label = cooperation["short_name"]
+            series.append((label, fixed_set_series(population, cooperation["member_ags"])))
+            notes[label] = _change_notes(events, cooperation["member_ags"])
     if selection.ags:
         label = str(names.get(selection.ags, selection.ags))
         series.append((label, fixed_set_series(population, [selection.ags])))
+        notes[label] = _change_notes(events, [selection.ags])
     member_ags = [a for r in selection.regions if r in by_id for a in by_id[r]["member_ags"]]
     for state in states_of(selection, member_ags + ([selection.ags] if selection.ags else [])):
-        series.append((STATE_NAMES.get(state, state), territory_series(population, [state])))
-    series.append(("Deutschland", territory_series(population)))
+        label = STATE_NAMES.get(state, state)
+        yearly, notes[label] = territory.with_official_totals(
+            territory_series(population, [state]), official_totals, [state]
+        )
+        series.append((label, yearly))
+    yearly, notes["Deutschland"] = territory.with_official_totals(
+        territory_series(population), official_totals
+    )
+    series.append(("Deutschland", yearly))
     frames = []
     for label, yearly in series:
         values = series_indicators(yearly, base_year)[indicator]
-        frames.append(pd.DataFrame({"series": label, "year": values.index, "value": values.values}))
+        marks = notes.get(label, {})
+        frames.append(
+            pd.DataFrame(
+                {
+                    "series": label,
+                    "year": values.index,
+                    "value": values.values,
+                    "note": [marks.get(int(y), "") for y in values.index],
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
+def _change_notes(events: pd.DataFrame | None, ags: list[str]) -> dict[int, str]:
+    """{year: 'Gebietsänderung …'} for years in which one of the AGS changed its territory."""
+    if events is None or events.empty:
+        return {}
+    rows = events[events["ags22"].isin(set(ags))]
+    out: dict[int, str] = {}
+    for year, group in rows.groupby("year"):
+        kinds = sorted({territory.CHANGE_KINDS.get(k, k) for k in group["kind"]})
+        others = ", ".join(sorted({str(o) for o in group["other"] if o}))
+        out[int(year)] = f"{territory.FLAG} Gebietsänderung {year}: {', '.join(kinds)}" + (
+            f" ({others})" if others else ""
+        )
+    return out
+
+
+def flag_column(indicator: Indicator) -> str:
+    """The table column flagging values that span a territorial change for this indicator."""
+    return "flag" if indicator.key in CHANGE_INDICATORS else "flag_level"
+
+
+CHANGE_INDICATORS = {"veraenderung", "veraenderung_pct", "index"}
+
+
 def ranking(
-    table: pd.DataFrame, ags: list[str], indicator: Indicator, names: Mapping[str, str]
+    table: pd.DataFrame,
+    ags: list[str],
+    indicator: Indicator,
+    names: Mapping[str, str],
+    include_unincorporated: bool = False,
 ) -> pd.DataFrame:
-    """Municipalities of the selection (all of Germany if empty), sorted by the indicator."""
+    """Municipalities of the selection (all of Germany if empty), sorted by the indicator.
+
+    Unincorporated areas are no municipalities and are left out unless asked for. A column
+    'Gebietsänderung' appears when the table carries flags (published territory) for values
+    that span a territorial change.
+    """
     rows = table[table["ags"].isin(ags)] if ags else table
+    if not include_unincorporated and "type" in rows.columns:
+        rows = rows[~territory.is_unincorporated(rows["type"])]
     columns = (
         ["ags", "einwohner", indicator.key]
         if indicator.key != "einwohner"
@@ -145,9 +203,18 @@ def ranking(
     )
     out = rows[columns].copy()
     out.insert(1, "Gemeinde", out["ags"].map(names))
+    flag = flag_column(indicator)
+    if flag in rows.columns and (rows[flag] != "").any():
+        out["Gebietsänderung"] = rows[flag].values
     out = out.sort_values(indicator.key, ascending=False, na_position="last")
     label = f"{indicator.label} ({indicator.unit})" if indicator.unit else indicator.label
     return out.rename(columns={"ags": "AGS", "einwohner": "Einwohner", indicator.key: label})
+
+
+def unincorporated_count(table: pd.DataFrame, ags: list[str]) -> int:
+    """How many unincorporated areas the ranking leaves out."""
+    rows = table[table["ags"].isin(ags)] if ags else table
+    return int(territory.is_unincorporated(rows["type"]).sum()) if "type" in rows else 0
 
 
 def palette_for(indicator: Indicator) -> tuple[str, ...]:
@@ -201,17 +268,27 @@ def selection_map(
     indicator: Indicator,
 ) -> tuple[folium.Map, list[float]]:
     """Choropleth of the selected municipalities (regional detail); returns map and breaks."""
-    frame = shapes[shapes["ags"].isin(ags)].merge(
-        table[["ags", indicator.key]], on="ags", how="left"
-    )
+    flag = flag_column(indicator)
+    wanted = ["ags", indicator.key] + ([flag] if flag in table.columns else [])
+    frame = shapes[shapes["ags"].isin(ags)].merge(table[wanted], on="ags", how="left")
     centre = 100.0 if indicator.key == "index" else 0.0
     breaks, classes = classify(frame[indicator.key], indicator.diverging, centre)
     palette = palette_for(indicator)
-    frame["label"] = value_labels(frame[indicator.key], indicator)
+    flags = frame[flag].fillna("").tolist() if flag in frame.columns else [""] * len(frame)
+    frame["label"] = [
+        f"{text} · Gebietsänderung {f.removeprefix(territory.FLAG).strip()}" if f else text
+        for text, f in zip(value_labels(frame[indicator.key], indicator), flags, strict=True)
+    ]
     fmap = maps.base_map(mapdata.bounds_of(frame, margin=0.05))
     maps.add_outlines(fmap, states[["geometry"]], maps.OUTLINE_STATE, "Länder")
     colours = [palette[c] if c >= 0 else MISSING_COLOUR for c in classes]
-    maps.add_choropleth(fmap, gpd.GeoDataFrame(frame, geometry="geometry"), colours, "label")
+    maps.add_choropleth(
+        fmap,
+        gpd.GeoDataFrame(frame, geometry="geometry"),
+        colours,
+        "label",
+        flagged=[bool(f) for f in flags],
+    )
     return fmap, breaks
 
 
@@ -224,17 +301,31 @@ def germany_map(
     indicator: Indicator,
 ) -> tuple[folium.Map, list[float]]:
     """All municipalities of Germany via the encoded canvas layer; returns map and breaks."""
-    values = table.set_index("ags")[indicator.key].reindex(layer_ags)
+    indexed = table.set_index("ags")
+    values = indexed[indicator.key].reindex(layer_ags)
+    flag = flag_column(indicator)
+    flags = (
+        indexed[flag].reindex(layer_ags).fillna("").tolist()
+        if flag in indexed.columns
+        else [""] * len(layer_ags)
+    )
     centre = 100.0 if indicator.key == "index" else 0.0
     breaks, classes = classify(values, indicator.diverging, centre)
     labels = [
-        (f"{names.get(a, a)} ({a})", v)
-        for a, v in zip(layer_ags, value_labels(values, indicator, named=False), strict=True)
+        (f"{names.get(a, a)} ({a})", f"{v} {f}".strip())
+        for a, v, f in zip(
+            layer_ags, value_labels(values, indicator, named=False), flags, strict=True
+        )
     ]
     fmap = maps.base_map(None)
     fmap.add_child(
         maps.EncodedChoropleth(
-            layer_json, classes, list(palette_for(indicator)), labels, MISSING_COLOUR
+            layer_json,
+            classes,
+            list(palette_for(indicator)),
+            labels,
+            MISSING_COLOUR,
+            flagged=[int(bool(f)) for f in flags] if any(flags) else None,
         )
     )
     maps.add_outlines(fmap, states[["geometry"]], maps.OUTLINE_STATE, "Länder")

@@ -336,6 +336,7 @@ def detail_body(
     programme_data: dict | None,
     presenter: bool,
     link_params: dict[str, str],
+    territory_note: str | None = None,
 ) -> None:
     """Everything about one example: figures, members' population, projects, notes, sources."""
     lead = f" · Leitkommune: {md(example.lead)}" if example.lead else ""
@@ -379,6 +380,8 @@ def detail_body(
             key=f"beispiele.population.{example.id}",
         )
         st.dataframe(shown.drop(columns=["AGS"]) if presenter else shown, hide_index=True)
+        if territory_note:
+            st.caption(territory_note)
         note = renumbering_note(series)
         if note:
             st.caption(note)

@@ -39,10 +39,12 @@ def selection_table(
     register: pd.DataFrame,
     ags: list[str],
     base_year: int = DEFAULT_BASE_YEAR,
+    metadata: dict[str, str] | None = None,
     file_names: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """One row per selected municipality: keys, names, latest population, change since base;
-    with `file_names` (a planner's own list) also the name the file gave (`name_in_datei`)."""
+    `metadata` (territory, source, licence) as extra columns; with `file_names` (a planner's
+    own list) also the name the file gave (`name_in_datei`)."""
     year = int(population["year"].max())
     now = population[population["year"] == year].set_index("ags")
     base = population[population["year"] == base_year].set_index("ags")["population"]
@@ -65,6 +67,7 @@ def selection_table(
                 f"veraenderung_pct_{base_year}_{year}": change,
                 f"flaeche_km2_{year}": now["area_km2"].get(key),
             }
+            | (metadata or {})
         )
     table = pd.DataFrame(rows)
     if file_names:
@@ -81,13 +84,22 @@ def csv_bytes(table: pd.DataFrame, source: str = "") -> bytes:
     return table.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
 
 
-def geojson_bytes(shapes: gpd.GeoDataFrame, table: pd.DataFrame, source: str = "") -> bytes:
-    """Polygons (VG250 2016) of the selected municipalities with the table's columns; the source
-    line as a foreign member `quelle` of the FeatureCollection (RFC 7946, 6.1)."""
+def geojson_bytes(
+    shapes: gpd.GeoDataFrame,
+    table: pd.DataFrame,
+    metadata: dict[str, str] | None = None,
+    source: str = "",
+) -> bytes:
+    """Polygons (VG250 2016 on the 2022 territory) of the selected municipalities with the
+    table's columns; `metadata` (territory, source, licence) and the source line `quelle` as
+    top-level members of the FeatureCollection (RFC 7946, 6.1)."""
     merged = shapes[["ags", "geometry"]].merge(neutralised(table), on="ags", how="inner")
     collection = json.loads(
         gpd.GeoDataFrame(merged, geometry="geometry", crs=shapes.crs).to_json(drop_id=True)
     )
+    head: dict = {"type": collection.pop("type")}
+    if metadata:
+        head["metadata"] = metadata
     if source:
-        collection[SOURCE_COLUMN] = source
-    return json.dumps(collection, ensure_ascii=False).encode("utf-8")
+        head[SOURCE_COLUMN] = source
+    return json.dumps(head | collection, ensure_ascii=False).encode("utf-8")

@@ -7,13 +7,14 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from ksg_dashboard import associations, ui
+from ksg_dashboard import associations, territory, ui
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.loaders import (
     load_association_data,
     load_known_ags,
     load_municipality_labels,
     load_sources,
+    load_successors,
 )
 from ksg_dashboard.selection import (
     CUSTOM_ID,
@@ -47,6 +48,9 @@ KEY_NOTES = "filter.notes"
 # Search hits for Gemeindeverbände share the municipality picker; their option values carry
 # this prefix (municipality options are plain AGS).
 BODY_OPTION = "verband:"
+# Territorial status of all figures: canonical value and the sidebar widget's mirror.
+KEY_TERRITORY = "filter.territory"
+KEY_TERRITORY_WIDGET = "filter.territory_widget"
 
 
 def _association_data() -> associations.AssociationData | None:
@@ -77,8 +81,13 @@ def init_from_url(cooperations: list[dict], register: pd.DataFrame | None) -> No
         known_states=STATE_NAMES,
         known_associations=set(bodies.bodies["association_key"]) if bodies is not None else (),
     )
-    st.session_state[KEY_SELECTION] = parsed.selection
-    st.session_state[KEY_NOTES] = bound_notes + parsed.notes
+    selection, notes = parsed.selection, bound_notes + list(parsed.notes)
+    if register is not None:
+        selection, notes = _resolve_old_keys(selection, register, notes)
+    mode, note = territory.parse_mode(st.query_params.get(territory.PARAM))
+    st.session_state[KEY_TERRITORY] = mode
+    st.session_state[KEY_SELECTION] = selection
+    st.session_state[KEY_NOTES] = notes + ([note] if note else [])
 
 
 def load_sources_or_empty() -> dict[str, dict]:
@@ -87,6 +96,49 @@ def load_sources_or_empty() -> dict[str, dict]:
         return load_sources()
     except DataValidationError:
         return {}
+
+
+def _resolve_old_keys(
+    selection: Selection, register: pd.DataFrame, notes: list[str]
+) -> tuple[Selection, list[str]]:
+    """Keys of former municipalities (old permalinks, own lists) become their 2022 successor."""
+    if selection.ags:
+        successor, note = territory.successor_note(selection.ags, register)
+        if note:
+            selection = replace(selection, ags=successor)
+            notes.append(note)
+    if selection.custom:
+        successors = territory.successor_map(register)
+        resolved = tuple(territory.resolve_keys(selection.custom, successors))
+        if resolved != selection.custom:
+            changed = sum(1 for key in selection.custom if key in successors)
+            notes.append(
+                f"Eigene Auswahl: {changed} frühere Gemeindeschlüssel auf die Nachfolgegemeinden "
+                "(Gebietsstand 31.12.2022) umgestellt."
+            )
+            selection = replace(selection, custom=resolved)
+    return selection, notes
+
+
+def territory_mode() -> str:
+    """The territorial status of this session: '2022' (default) or 'jeweilig'."""
+    return st.session_state.get(KEY_TERRITORY, territory.DEFAULT_MODE)
+
+
+def _territory_from_widget() -> None:
+    st.session_state[KEY_TERRITORY] = st.session_state.get(
+        KEY_TERRITORY_WIDGET, territory.DEFAULT_MODE
+    )
+
+
+def sync_territory_url() -> None:
+    """`gebiet=jeweilig` in the URL; the default (2022) is left out so old links stay short."""
+    mode = territory_mode()
+    if mode == territory.DEFAULT_MODE:
+        if territory.PARAM in st.query_params:
+            del st.query_params[territory.PARAM]
+    elif st.query_params.get(territory.PARAM) != mode:
+        st.query_params[territory.PARAM] = mode
 
 
 def current_selection() -> Selection:
@@ -103,12 +155,15 @@ def request_selection(selection: Selection) -> None:
 def _from_widgets() -> None:
     """on_change callback: the widgets' values become the selection.
 
-    A Gemeindeverband chosen in the search is selected on its own, like a cooperation."""
+    A Gemeindeverband chosen in the search is selected on its own, like a cooperation; a former
+    municipality picked in the search becomes its 2022 successor."""
     regions = tuple(st.session_state.get(KEY_REGIONS) or ())
     ags = st.session_state.get(KEY_AGS)
     states = tuple(st.session_state.get(KEY_STATES) or ())
     if ags and ags.startswith(BODY_OPTION):
         regions, ags, states = (association_region(ags[len(BODY_OPTION) :]),), None, ()
+    elif ags:
+        ags = load_successors().get(ags, ags)
     st.session_state[KEY_SELECTION] = Selection(
         regions=regions,
         ags=ags,
@@ -128,8 +183,10 @@ def _from_upload() -> None:
     selection = current_selection()
     if result.ags:
         regions = (*[r for r in selection.regions if r != CUSTOM_ID], CUSTOM_ID)
+        # Keys of former municipalities count for their 2022 successor (maps, sums).
+        custom = tuple(territory.resolve_keys(result.ags, load_successors()))
         st.session_state[KEY_SELECTION] = replace(
-            selection, regions=regions, ags=None, custom=result.ags
+            selection, regions=regions, ags=None, custom=custom
         )
 
 
@@ -283,6 +340,17 @@ def sidebar(
                 on_change=_from_widgets,
             )
         _upload_box()
+        st.session_state[KEY_TERRITORY_WIDGET] = territory_mode()
+        st.radio(
+            "Gebietsstand",
+            options=list(territory.MODES),
+            format_func=territory.MODES.get,
+            key=KEY_TERRITORY_WIDGET,
+            on_change=_territory_from_widget,
+            help="Gebietsstand 31.12.2022: alle Jahre auf die heutigen Gemeinden umgerechnet, "
+            "Fusionen verfälschen keine Veränderung. Jeweiliger Gebietsstand: Werte wie "
+            "veröffentlicht; Werte über eine Gebietsänderung hinweg sind mit ⚑ markiert.",
+        )
         st.toggle(
             "Präsentationsmodus",
             key=KEY_PRESENTER,
@@ -293,6 +361,7 @@ def sidebar(
         if not selection.is_empty and st.button("Auswahl zurücksetzen", width="stretch"):
             request_selection(Selection(presenter=selection.presenter))
     sync_url(selection)
+    sync_territory_url()
     return selection
 
 
@@ -308,6 +377,8 @@ def permalink_box(url_path: str, page_params: dict[str, str] | None = None) -> N
     if url_path and base.rstrip("/").endswith("/" + url_path):
         base = base.rstrip("/")[: -len(url_path) - 1]
     params = to_query(current_selection()) | (page_params or {})
+    if territory_mode() != territory.DEFAULT_MODE:
+        params[territory.PARAM] = territory_mode()
     link = permalink(base or "http://localhost:8501", url_path, params)
     with st.popover("🔗 Link kopieren"):
         st.caption("Dieser Link öffnet genau diese Ansicht:")

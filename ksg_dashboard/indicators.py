@@ -108,8 +108,10 @@ def territory_headline(
     total = None if now.empty or gaps else int(now["population"].sum())
     base_total = None if then.empty or gaps else int(then["population"].sum())
     absolute, percent = change(total, base_total)
+    # Unincorporated areas (gemeindefreie Gebiete) are not municipalities.
+    incorporated = ~now["type"].fillna("").astype(str).str.startswith("Gemeindefreies Gebiet")
     return Headline(
-        municipalities=len(now),
+        municipalities=int(incorporated.sum()),
         population=total,
         area_km2=None if now.empty else float(now["area_km2"].sum()),
         year=year,

@@ -20,6 +20,7 @@ from ksg_dashboard import (
     overview,
     programme,
     selection,
+    territory,
     tour,
     tour_charts,
 )
@@ -32,6 +33,41 @@ from ksg_dashboard.datastore import DetailLevel
 def load_population() -> pd.DataFrame:
     """Population per municipality and year."""
     return datastore.read_population()
+
+
+@st.cache_resource(show_spinner=False)
+def load_population_2022() -> pd.DataFrame:
+    """Population per 2022 municipality and year, on the territory of 31.12.2022."""
+    return datastore.read_population_2022()
+
+
+def load_population_for(mode: str) -> pd.DataFrame:
+    """Population on the territory of 31.12.2022 (default) or as published ('jeweilig')."""
+    return load_population() if mode == territory.PUBLISHED else load_population_2022()
+
+
+@st.cache_resource(show_spinner=False)
+def load_crosswalk() -> pd.DataFrame:
+    """Every (year, AGS) with its 2022 successor(s)."""
+    return datastore.read_crosswalk()
+
+
+@st.cache_resource(show_spinner=False)
+def load_territorial_changes() -> pd.DataFrame:
+    """The register of territorial changes 2011–2022."""
+    return datastore.read_territorial_changes()
+
+
+@st.cache_resource(show_spinner=False)
+def load_change_events() -> pd.DataFrame:
+    """(ags22, year, kind, other) per territorial change."""
+    return territory.change_events(load_territorial_changes(), load_crosswalk())
+
+
+@st.cache_resource(show_spinner=False)
+def load_official_totals() -> pd.DataFrame:
+    """Official state and Germany totals (12411-0018)."""
+    return datastore.read_official_totals()
 
 
 @st.cache_resource(show_spinner=False)
@@ -77,15 +113,21 @@ def load_dependency_ratios() -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False)
+def load_successors() -> dict[str, str]:
+    """Historic AGS → 2022 successor."""
+    return territory.successor_map(load_municipalities())
+
+
+@st.cache_resource(show_spinner=False)
 def load_cooperations() -> list[dict]:
-    """The workshop's cooperations."""
-    return datastore.read_cooperations()
+    """The workshop's cooperations, members resolved to the 2022 territory."""
+    return territory.resolve_members(datastore.read_cooperations(), load_successors())
 
 
 @st.cache_resource(show_spinner=False)
 def load_measures() -> list[dict]:
-    """Programme measures (practice examples)."""
-    return datastore.read_measures()
+    """Programme measures (practice examples), members resolved to the 2022 territory."""
+    return territory.resolve_members(datastore.read_measures(), load_successors())
 
 
 @st.cache_resource(show_spinner=False)
@@ -121,15 +163,15 @@ def load_association_outlines() -> gpd.GeoDataFrame:
 
 
 @st.cache_resource(show_spinner=False)
-def load_overview_data() -> overview.OverviewData:
-    """All frames the overview map and details panel use."""
+def load_overview_data(mode: str = territory.DEFAULT_MODE) -> overview.OverviewData:
+    """All frames the overview map and details panel use (population on the given territory)."""
     return overview.OverviewData(
         shapes=load_municipality_shapes("regional"),
         shapes_overview=load_municipality_shapes("overview"),
         states=load_states(),
         districts=load_districts(),
         register=load_municipalities(),
-        population=load_population(),
+        population=load_population_for(mode),
         latest=load_latest_population(),
         cooperations=load_cooperations(),
         measures=load_measures(),
@@ -142,11 +184,22 @@ def load_web_layer() -> tuple[list[str], str]:
     return datastore.read_web_layer()
 
 
-# One table is ~11,000 rows x ~15 columns (~2 MB); 16 (year, base year) pairs bound it to ~30 MB.
-@st.cache_resource(show_spinner=False, max_entries=16)
-def load_municipality_table(year: int, base_year: int) -> pd.DataFrame:
-    """All municipalities of a year with every indicator (shared read-only)."""
-    return demography.municipality_table(load_population(), year, base_year)
+# One table is ~11,000 rows x ~15 columns (~2 MB); 32 (year, base year, mode) keys: ~60 MB.
+@st.cache_resource(show_spinner=False, max_entries=32)
+def load_municipality_table(
+    year: int, base_year: int, mode: str = territory.DEFAULT_MODE
+) -> pd.DataFrame:
+    """All municipalities of a year with every indicator (shared read-only); in the published
+    mode with a column `flag` for values that span a territorial change."""
+    table = demography.municipality_table(load_population_for(mode), year, base_year)
+    table["flag"] = table["flag_level"] = ""
+    if mode == territory.PUBLISHED:
+        events = load_change_events()
+        spans = territory.flags(events, table["ags"], year, base_year)
+        table["flag"] = table["ags"].map(spans).fillna("")
+        later = territory.flags(events, table["ags"], year, None)
+        table["flag_level"] = table["ags"].map(later).fillna("")
+    return table
 
 
 def load_overview_map(
@@ -214,7 +267,7 @@ def load_member_table(ags: tuple[str, ...]) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def load_territorial_changes(ags: tuple[str, ...]) -> pd.DataFrame:
+def load_area_jumps(ags: tuple[str, ...]) -> pd.DataFrame:
     """Mergers/splits in the area series of these municipalities (shared read-only)."""
     population = load_population()
     return indicators.territorial_changes(population[population["ags"].isin(ags)])
@@ -227,8 +280,8 @@ def load_tour() -> tour.Tour:
 
 
 @st.cache_resource(show_spinner=False)
-def load_tour_data() -> tour.TourData:
-    """The tour with its schedule, map layers and key figures."""
+def load_tour_data(mode: str = territory.DEFAULT_MODE) -> tour.TourData:
+    """The tour with its schedule, map layers and key figures (on the given territory)."""
     the_tour = load_tour()
     plan = tour.schedule(the_tour)
     cooperations = load_cooperations()
@@ -240,7 +293,7 @@ def load_tour_data() -> tour.TourData:
     context = mapdata.in_view(shapes, bounds)
     context = context[~context["ags"].isin(set(members["ags"]))]
     context = mapdata.with_population_label(context[["ags", "name", "geometry"]], latest)
-    population = load_population()
+    population = load_population_for(mode)
     figures = tour.municipality_figures(population, [s.ags for s in the_tour.stops])
     return tour.TourData(
         tour=the_tour,
@@ -278,7 +331,9 @@ def overview_map(
     )
 
 
-def load_germany_map(indicator_key: str, year: int, base_year: int) -> tuple[folium.Map, list]:
+def load_germany_map(
+    indicator_key: str, year: int, base_year: int, mode: str = territory.DEFAULT_MODE
+) -> tuple[folium.Map, list]:
     """A new Germany-wide municipality map for one indicator (building takes ~0.6 s)."""
     layer_ags, layer_json = load_web_layer()
     names = load_municipalities().set_index("ags")["name"].to_dict()
@@ -286,15 +341,17 @@ def load_germany_map(indicator_key: str, year: int, base_year: int) -> tuple[fol
         layer_ags,
         layer_json,
         load_states(),
-        load_municipality_table(year, base_year),
+        load_municipality_table(year, base_year, mode),
         names,
         demography.INDICATORS[indicator_key],
     )
 
 
-def germany_map(indicator_key: str, year: int, base_year: int) -> tuple[folium.Map, list]:
+def germany_map(
+    indicator_key: str, year: int, base_year: int, mode: str = territory.DEFAULT_MODE
+) -> tuple[folium.Map, list]:
     """A new Germany-wide map and its class breaks (render it once; see `map_cache`)."""
-    return load_germany_map(indicator_key, year, base_year)
+    return load_germany_map(indicator_key, year, base_year, mode)
 
 
 # --- Daseinsvorsorge themes (regional statistics 2015, natural change 1995–2015) -------------

@@ -273,6 +273,9 @@ def add_host(fmap: folium.Map, lat: float, lon: float, label: str) -> None:
 ENCODED_LAYER_JS = (Path(__file__).parent / "js" / "encoded_layer.js").read_text(encoding="utf-8")
 
 
+FLAG_OUTLINE = "#111111"  # outline of polygons whose value spans a territorial change
+
+
 class EncodedChoropleth(MacroElement):
     """All municipalities of Germany from encoded polylines, drawn on one canvas.
 
@@ -285,7 +288,7 @@ class EncodedChoropleth(MacroElement):
         "{{ this.js }}\n"
         "ksgEncodedLayer({{ this._parent.get_name() }}, {{ this.layer }}, "
         "{{ this.colours|tojson }}, {{ this.palette|tojson }}, {{ this.labels|tojson }}, "
-        "{{ this.missing|tojson }});"
+        "{{ this.missing|tojson }}, {{ this.flagged|tojson }});"
         "{% endmacro %}"
     )
 
@@ -296,9 +299,12 @@ class EncodedChoropleth(MacroElement):
         palette: list[str],
         labels: list[tuple[str, str]],
         missing: str,
+        flagged: list[int] | None = None,
     ) -> None:
         super().__init__()
         self._name = "EncodedChoropleth"
+        # 1 = value spans a territorial change: drawn with a dark dashed outline.
+        self.flagged = flagged
         self.js = ENCODED_LAYER_JS
         self.layer = layer_json
         self.colours = colours
@@ -313,18 +319,22 @@ def add_choropleth(
     frame: gpd.GeoDataFrame,
     colours: list[str],
     label_column: str,
+    flagged: list[bool] | None = None,
 ) -> None:
-    """Municipality polygons (a selection) filled with precomputed colours, tooltip per feature."""
+    """Municipality polygons (a selection) filled with precomputed colours, tooltip per feature;
+    `flagged` polygons (values spanning a territorial change) get a dark dashed outline."""
     if frame.empty:
         return
     data = escaped(frame[["ags", "name", label_column, "geometry"]], ["name", label_column])
     data["fill"] = colours
+    data["flagged"] = flagged if flagged is not None else [False] * len(data)
     folium.GeoJson(
         data,
         name="Indikator",
         style_function=lambda f: {
-            "color": "#ffffff",
-            "weight": 0.8,
+            "color": FLAG_OUTLINE if f["properties"]["flagged"] else "#ffffff",
+            "weight": 2.0 if f["properties"]["flagged"] else 0.8,
+            "dashArray": "5 3" if f["properties"]["flagged"] else None,
             "fillColor": f["properties"]["fill"],
             "fillOpacity": 0.9,
         },

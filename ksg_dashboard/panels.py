@@ -8,7 +8,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from ksg_dashboard import association_panels, daseinsvorsorge_panels, filters, ui
+from ksg_dashboard import association_panels, daseinsvorsorge_panels, filters, territory, ui
 from ksg_dashboard.charts import make_pyramid
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.demography import age_shares, pyramid
@@ -16,6 +16,8 @@ from ksg_dashboard.demography_views import AGE_YEARS, district_names
 from ksg_dashboard.export import csv_bytes, geojson_bytes, selection_table, source_line
 from ksg_dashboard.indicators import Headline, territorial_changes
 from ksg_dashboard.loaders import (
+    load_area_jumps,
+    load_change_events,
     load_member_table,
     load_municipalities,
     load_population,
@@ -57,8 +59,13 @@ def headline_line(figures: Headline) -> str:
     return " · ".join(parts)
 
 
-def headline_metrics(figures: Headline, selection: Selection, data: OverviewData) -> None:
-    """Four key figures with their reference date (one compact line in presenter mode)."""
+def headline_metrics(
+    figures: Headline,
+    selection: Selection,
+    data: OverviewData,
+    mode: str = territory.DEFAULT_MODE,
+) -> None:
+    """Four key figures with their reference date and territory (one line in presenter mode)."""
     scope = html.escape(scope_label(selection, data))
     if selection.presenter:
         st.html(
@@ -66,7 +73,7 @@ def headline_metrics(figures: Headline, selection: Selection, data: OverviewData
             f'<div style="font-size:1.05rem">{html.escape(headline_line(figures))}</div>'
         )
         return
-    st.markdown(f"**{scope}** · Stand 31.12.{figures.year}")
+    st.markdown(f"**{scope}** · Stand 31.12.{figures.year} · {territory.MODES[mode]}")
     # On phones the four cards would stack and push the map off the screen: one line instead.
     st.html(f'<div class="ksg-compact-headline">{html.escape(headline_line(figures))}</div>')
     cols = st.container(key="ksg-metrics").columns(4)
@@ -84,11 +91,18 @@ def headline_metrics(figures: Headline, selection: Selection, data: OverviewData
     if figures.territorial_changes:
         names = data.register.set_index("ags")["name"]
         changes = ", ".join(f"{names.get(a, a)} {y}" for a, y in figures.territorial_changes)
-        st.caption(
-            f"⚠️ Gebietsänderung im Zeitraum ({changes}): die Veränderung seit "
-            f"{figures.base_year} enthält eingemeindete Einwohner und ist kein reiner "
-            "Bevölkerungstrend."
-        )
+        if mode == territory.PUBLISHED:
+            st.caption(
+                f"{territory.FLAG} Gebietsänderung im Zeitraum ({changes}): die Veränderung seit "
+                f"{figures.base_year} enthält eingemeindete Einwohner und ist kein reiner "
+                "Bevölkerungstrend. Vergleichbar: Gebietsstand 31.12.2022 (Seitenleiste)."
+            )
+        else:
+            st.caption(
+                f"Flächenänderung im Zeitraum ({changes}) ohne bekannte Einwohnerzahl der "
+                "Fläche (Grenzänderung oder Neuvermessung): nicht umgerechnet."
+            )
+    st.caption(territory.caption(mode))
     if figures.missing:
         st.caption(
             f"Für {len(figures.missing)} Gemeinde(n) fehlen Werte in {figures.base_year} oder "
@@ -119,7 +133,7 @@ def _member_table(data: OverviewData, ags: list[str]) -> pd.DataFrame:
 def territorial_notes(population: pd.DataFrame, register: pd.DataFrame, ags: list[str]) -> None:
     """Captions for mergers/splits found in the selected municipalities' area series."""
     if population is load_population():
-        changes = load_territorial_changes(tuple(ags))  # the process-wide frame: cached
+        changes = load_area_jumps(tuple(ags))  # the process-wide frame: cached
     else:
         changes = territorial_changes(population[population["ags"].isin(ags)])
     names = register.set_index("ags")["name"]
@@ -135,6 +149,17 @@ def _link_params(params: dict[str, str], presenter: bool) -> dict[str, str]:
     return {**params, "praesentation": "1"} if presenter else params
 
 
+def _territory_notes(data: OverviewData, ags: list[str]) -> None:
+    """Territorial changes of the municipalities from the change register (area jumps of the
+    published series if the register cannot be read)."""
+    changes = ui.load_or_default(load_territorial_changes, None)
+    events = ui.load_or_default(load_change_events, None)
+    if changes is None or events is None:
+        territorial_notes(data.population, data.register, ags)
+        return
+    change_notes(changes, events, data.register, ags, filters.territory_mode(), limit=6)
+
+
 def cooperation_details(data: OverviewData, cooperation: dict, presenter: bool = False) -> None:
     """Name, programme year, members with population, projects, sources, uncertainty."""
     st.subheader(cooperation["short_name"])
@@ -148,7 +173,7 @@ def cooperation_details(data: OverviewData, cooperation: dict, presenter: bool =
     daseinsvorsorge_panels.key_figures(
         cooperation["member_ags"], _link_params({"region": cooperation["id"]}, presenter)
     )
-    territorial_notes(data.population, data.register, cooperation["member_ags"])
+    _territory_notes(data, cooperation["member_ags"])
     if cooperation["id"] != CUSTOM_ID:
         names = data.register.set_index("ags")["name"].to_dict()
         association_panels.relation_section(cooperation["member_ags"], names)
@@ -196,7 +221,7 @@ def municipality_details(data: OverviewData, ags: str) -> None:
     )
     ui.table(_member_table(data, [ags]).drop(columns=["Gemeinde"]))
     daseinsvorsorge_panels.key_figures([ags], {"ags": ags})
-    territorial_notes(data.population, data.register, [ags])
+    _territory_notes(data, [ags])
     association_panels.membership_line(ags)
     memberships = regions_of(data, ags)
     if memberships:
@@ -225,7 +250,12 @@ def selection_details(
         return
     if selection.states:
         st.subheader(", ".join(STATE_NAMES[s] for s in selection.states))
-        st.markdown(f"{format_int(len(ags))} Gemeinden (Gebietsstand 31.12.)")
+        types = data.register.set_index("ags")["type"].reindex(ags)
+        outside = int(territory.is_unincorporated(types).sum())
+        st.markdown(
+            f"{format_int(len(ags) - outside)} Gemeinden (Gebietsstand 31.12.2022)"
+            + (f", dazu {outside} gemeindefreie Gebiete" if outside else "")
+        )
         return
     st.subheader("Kooperationen der Werkstatt")
     st.caption("Zum Auswählen anklicken – in der Karte oder hier:")
@@ -324,16 +354,24 @@ def custom_details(data: OverviewData, cooperation: dict, file_names: dict[str, 
 def download_buttons(
     data: OverviewData,
     ags: list[str],
+    mode: str = territory.DEFAULT_MODE,
     sources: dict | None = None,
     file_names: dict[str, str] | None = None,
 ) -> None:
-    """CSV and GeoJSON of the selected municipalities, generated only when clicked (with the
-    names an uploaded list gave, neutralised like every cell)."""
+    """CSV and GeoJSON of the selected municipalities (naming territory, source and licence,
+    with the names an uploaded list gave, neutralised like every cell), generated only when
+    clicked."""
     if not ags:
         return
+    metadata = download_metadata(mode, sources or {})
     source = source_line(sources or {}, ["population", "boundaries"])
     table = partial(
-        selection_table, data.population, data.register, ags, file_names=file_names or None
+        selection_table,
+        data.population,
+        data.register,
+        ags,
+        metadata=metadata,
+        file_names=file_names or None,
     )
     left, right = st.columns(2)
     left.download_button(
@@ -347,10 +385,92 @@ def download_buttons(
     )
     right.download_button(
         "GeoJSON",
-        data=lambda: geojson_bytes(data.shapes, table(), source),
+        data=lambda: geojson_bytes(data.shapes, table(), metadata, source),
         file_name="ksg_auswahl.geojson",
         mime="application/geo+json",
         on_click="ignore",
         key="download.geojson",
         icon="⬇️",
     )
+
+
+# --- territorial status ------------------------------------------------------------------------
+
+
+def chart_notes(long: pd.DataFrame) -> list[str]:
+    """Captions for the marked points of a time chart (official totals, territorial changes)."""
+    if "note" not in long.columns:
+        return []
+    noted = long[long["note"].fillna("") != ""]
+    texts = []
+    for note, rows in noted.groupby("note", sort=False):
+        series = ", ".join(dict.fromkeys(rows["series"]))
+        years = ", ".join(str(int(y)) for y in sorted(set(rows["year"])))
+        texts.append(f"◇ {series} {years}: {note}.")
+    return texts
+
+
+def map_caption(label: str, year: int, mode: str) -> str:
+    """What the municipality map shows and which territory."""
+    if mode == territory.PUBLISHED:
+        return (
+            f"{label}, Stand 31.12.{year}, jeweiliger Gebietsstand auf den Grenzen vom "
+            "31.12.2022: grau sind Gemeinden, die es im gewählten Jahr unter ihrem heutigen "
+            "Schlüssel noch nicht gab, oder ohne Wert; gestrichelt umrandet (⚑ im Tooltip) "
+            "sind Werte, die eine Gebietsänderung überspannen."
+        )
+    return (
+        f"{label}, Stand 31.12.{year}, Gebietsstand 31.12.2022 (Grenzen VG250 2016, "
+        "seitdem fusionierte Gemeinden zusammengefasst); grau: ohne veröffentlichten Wert."
+    )
+
+
+def csv_with_metadata(table: pd.DataFrame, mode: str, sources: dict) -> bytes:
+    """The table as CSV with columns naming territory, source and licence."""
+    return csv_bytes(table.assign(**download_metadata(mode, sources)))
+
+
+def download_metadata(mode: str, sources: dict) -> dict[str, str]:
+    """Territory, source and licence of population downloads."""
+    population = sources.get("population", {})
+    crosswalk = sources.get("crosswalk", {})
+    attribution = population.get("attribution", "Statistisches Bundesamt (Destatis), GV-ISys")
+    if mode != territory.PUBLISHED and crosswalk.get("attribution"):
+        attribution += "; Gebietsstand: " + crosswalk["attribution"]
+    licence = population.get("licence", "")
+    return territory.metadata_columns(mode, attribution, licence)
+
+
+def change_notes(
+    changes: pd.DataFrame | None,
+    events: pd.DataFrame | None,
+    register: pd.DataFrame,
+    ags: list[str],
+    mode: str,
+    limit: int = 12,
+) -> None:
+    """Captions for the territorial changes of the selected municipalities, from the register."""
+    if changes is None or events is None or not ags:
+        return
+    rows = events[events["ags22"].isin(set(ags))]
+    names = register.set_index("ags")["name"]
+    lines = []
+    for (key, year), group in rows.groupby(["ags22", "year"]):
+        kinds = ", ".join(sorted({territory.CHANGE_KINDS.get(k, k) for k in group["kind"]}))
+        others = ", ".join(sorted({str(o) for o in group["other"] if o}))
+        what = f"{names.get(key, key)} {int(year)}: {kinds}" + (f" ({others})" if others else "")
+        if mode == territory.PUBLISHED:
+            lines.append(f"⚑ Gebietsänderung {what}; Werte über {int(year)} hinweg markiert.")
+        elif set(group["kind"]) == {"boundary_shift"}:
+            lines.append(
+                f"Gebietsänderung {what}: Einwohnerzahl der Fläche unbekannt, nicht umgerechnet."
+            )
+        else:
+            lines.append(
+                f"Gebietsänderung {what}: Werte vor {int(year)} auf den Gebietsstand "
+                "31.12.2022 umgerechnet."
+            )
+    for line in lines[:limit]:
+        st.caption(line)
+    if len(lines) > limit:
+        st.caption(f"… und {len(lines) - limit} weitere Gebietsänderungen.")

@@ -16,18 +16,24 @@
     }
     return points;
   }
-  window.ksgEncodedLayer = function (map, layer, colourIndex, palette, labels, missingColour) {
+  window.ksgEncodedLayer = function (map, layer, colourIndex, palette, labels, missingColour,
+                                     flagged) {
     var factor = Math.pow(10, layer[0]);
     var geometry = layer[1];
     var renderer = L.canvas({padding: 0.2});
     var group = L.featureGroup();
+    var missing = [];
     for (var i = 0; i < geometry.length; i++) {
       var polygons = geometry[i].map(function (rings) {
         return rings.map(function (ring) { return decode(ring, factor); });
       });
       var c = colourIndex[i];
+      if (c < 0) missing.push(i);
+      var flag = flagged && flagged[i];
+      // A value spanning a territorial change (published territory): dark dashed outline.
       var shape = L.polygon(polygons, {
-        renderer: renderer, weight: 0.3, color: '#ffffff', opacity: 0.6,
+        renderer: renderer, weight: flag ? 1.2 : 0.3, color: flag ? '#111111' : '#ffffff',
+        opacity: flag ? 0.9 : 0.6, dashArray: flag ? '3 2' : null,
         fillColor: c < 0 ? missingColour : palette[c], fillOpacity: 0.9,
         className: 'ksg-municipality'
       });
@@ -36,6 +42,7 @@
     }
     group.addTo(map);
     window.ksgEncodedLayerCount = geometry.length;
+    window.ksgEncodedLayerMissing = missing;  // positions drawn in the "no value" colour
     return group;
   };
 })();

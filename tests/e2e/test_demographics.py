@@ -22,7 +22,7 @@ from tests.e2e.browser import (
 
 KURSTADT = "region=kurstadtregion-elbe-elster"
 GERMANY = "ansicht=deutschland"
-MUNICIPALITIES_IN_WEB_LAYER = 11_299
+MUNICIPALITIES_IN_WEB_LAYER = 10_990
 PRESENTER = {"width": 1280, "height": 720}
 CHART = "[data-testid=stPlotlyChart] .js-plotly-plot .main-svg"
 NOT_FOUND = "Page not found"

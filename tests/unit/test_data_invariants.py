@@ -302,13 +302,13 @@ def test_measures_have_sources_and_known_members(municipalities: pd.DataFrame) -
 # Boundaries
 # ---------------------------------------------------------------------------------------------
 
-# VG250 (01.01.2016) unincorporated areas that GV-ISys never lists under their own key:
-# 2010–2018 it aggregates Bavaria's unincorporated areas per district (key ...444).
-SHAPES_WITHOUT_POPULATION = {"09371455", "09376454", "09377455", "09472457", "09671454"}
+# Uninhabited unincorporated areas of GV-ISys 2022 without a VG250 polygon (a condominium with
+# Luxembourg and coastal waters); every other 2022 key has exactly one polygon.
+KEYS_WITHOUT_POLYGON = {"07000999", "10042999", "13000999"}
 
 
 def test_shapes_complete_and_valid(shapes: gpd.GeoDataFrame) -> None:
-    assert len(shapes) == 11_299
+    assert len(shapes) == 10_990
     assert shapes["ags"].is_unique
     assert shapes.crs is not None
     assert shapes.crs.to_epsg() == 4326
@@ -326,12 +326,17 @@ def test_shapes_inside_germany(shapes: gpd.GeoDataFrame) -> None:
 
 
 def test_shapes_match_register(shapes: gpd.GeoDataFrame, municipalities: pd.DataFrame) -> None:
-    unknown = set(shapes["ags"]) - set(municipalities["ags"])
-    assert unknown == SHAPES_WITHOUT_POPULATION
-    assert (shapes.loc[shapes["ags"].isin(unknown), "type"] == "Gemeindefreies Gebiet").all()
-    flagged = set(municipalities.loc[municipalities["in_boundaries_2016"], "ags"])
-    assert flagged == set(shapes["ags"]) - unknown
-    assert len(flagged) == 11_294
+    current = municipalities[municipalities["last_year"] == 2022]
+    assert set(shapes["ags"]) == set(current["ags"]) - KEYS_WITHOUT_POLYGON
+    without = current[current["ags"].isin(KEYS_WITHOUT_POLYGON)]
+    assert (without["type"] == "Gemeindefreies Gebiet, unbewohnt").all()
+    # Every historic key points to a successor with a polygon (or to one of the three above).
+    assert municipalities["successor_2022"].notna().all()
+    assert (
+        municipalities["has_polygon_2022"]
+        | municipalities["successor_2022"].isin(KEYS_WITHOUT_POLYGON)
+    ).all()
+    assert len(municipalities.loc[municipalities["in_boundaries_2016"]]) == 11_294
 
 
 def test_neighbours_share_an_edge(shapes: gpd.GeoDataFrame) -> None:

@@ -256,7 +256,10 @@ def test_ranking_of_germany_has_every_municipality(
     table: pd.DataFrame, names: dict[str, str]
 ) -> None:
     shown = ranking(table, [], INDICATORS["veraenderung_pct"], names)
-    assert len(shown) == len(table)
+    unincorporated = table["type"].str.startswith("Gemeindefreies Gebiet")
+    assert unincorporated.sum() == 209  # 31.12.2022: left out, they are no municipalities
+    assert len(shown) == len(table) - 209
+    assert not set(shown["AGS"]) & set(table.loc[unincorporated, "ags"])
     column = shown["Veränderung seit Basisjahr (%)"]
     missing = column.isna().to_numpy()
     assert missing.any()
@@ -360,8 +363,10 @@ def encoded_choropleths(fmap: folium.Map) -> list[maps.EncodedChoropleth]:
 
 
 def test_germany_map_is_offline_and_colours_every_municipality(
-    local_leaflet: None, table: pd.DataFrame, names: dict[str, str]
+    local_leaflet: None, names: dict[str, str]
 ) -> None:
+    # The app's default: every year on the territory of 31.12.2022.
+    table = municipality_table(datastore.read_population_2022(), 2022, 2012)
     layer_ags, layer_json = datastore.read_web_layer()
     states = datastore.read_states()
     indicator = INDICATORS["veraenderung_pct"]
@@ -375,7 +380,7 @@ def test_germany_map_is_offline_and_colours_every_municipality(
     ]
 
     (layer,) = encoded_choropleths(fmap)
-    assert len(layer_ags) == 11_299
+    assert len(layer_ags) == 10_990
     assert len(layer.colours) == len(layer.labels) == len(layer_ags)
     # The colour indices as written into the map's script, right after the encoded layer.
     start = html.index(layer_json) + len(layer_json)
@@ -383,16 +388,19 @@ def test_germany_map_is_offline_and_colours_every_municipality(
     written, _ = json.JSONDecoder().raw_decode(html[start + 2 :])
     assert written == layer.colours
     assert set(written) <= {-1, *range(len(DIVERGING))}
-    # Gröditz (+3.90 %) is coloured as classify() puts it; merged-away AGS of 2016 are grey.
+    # Gröditz (−9.82 % like for like: 7,626 → 6,877) is coloured as classify() puts it; every
+    # polygon has a row in the 2022 table (none is grey for a merger).
     _, classes = classify(table.set_index("ags")[indicator.key].reindex(layer_ags), True)
     assert written == classes
     groeditz = layer_ags.index(GROEDITZ)
-    assert written[groeditz] >= 3
+    assert 0 <= written[groeditz] <= 2  # a decline: the red half
     assert layer.labels[groeditz].startswith("Gröditz")
-    assert "3,9 %" in layer.labels[groeditz]
+    assert "-9,8 %" in layer.labels[groeditz]
     present = set(table["ags"])
-    absent = [i for i, a in enumerate(layer_ags) if a not in present]
-    assert absent and all(written[i] == -1 for i in absent)
+    assert all(a in present for a in layer_ags)
+    grey = {layer_ags[i] for i, c in enumerate(written) if c == -1}
+    types = table.set_index("ags")["type"].reindex(sorted(grey))
+    assert types.str.startswith("Gemeindefreies Gebiet").all()  # uninhabited: no change rate
     assert len(breaks) == 5
 
 
@@ -493,7 +501,7 @@ def test_groeditz_polygon_decodes_to_its_shape(web_layer: dict) -> None:
 
 def test_every_encoded_municipality_lies_in_germany(web_layer: dict) -> None:
     factor = 10 ** web_layer["precision"]
-    assert len(web_layer["ags"]) == len(web_layer["geometry"]) == 11_299
+    assert len(web_layer["ags"]) == len(web_layer["geometry"]) == 10_990
     for ags, polygons in zip(web_layer["ags"], web_layer["geometry"], strict=True):
         assert polygons, ags
         for rings in polygons:
@@ -532,7 +540,7 @@ def test_time_chart_breaks_every_line_at_the_census(kurstadt_long: pd.DataFrame)
         assert trace.connectgaps is False
     region = figure.data[0]
     assert region.y[-1] == pytest.approx(-7.03)
-    assert region.customdata[-1] == "-7,0"  # German hover label
+    assert region.customdata[-1] == "-7,0 %"  # German hover label
     vlines = [s.x0 for s in figure.layout.shapes]
     assert BREAK_X == 2011.5
     assert vlines == [BREAK_X, 2012]  # census break, base year
