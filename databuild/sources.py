@@ -58,16 +58,16 @@ def sources(population_years: list[int]) -> dict[str, dict]:
             "Gemeindeverzeichnis GV-ISys",
             "publisher": "Statistisches Bundesamt (Destatis); Umrisse: BKG VG250",
             "url": GV_ISYS_URL,
-            "reference_date": f"31.12.{first} bis 31.12.{last}; Umrisse Stand 31.12.2016 und "
-            f"31.12.{last} auf dem Gebietsstand 01.01.2016",
+            "reference_date": f"31.12.{first} bis 31.12.{last}; Umrisse Stand 31.12.2016 (aus "
+            f"den Gemeindeflächen 2016) und 31.12.{last} (aus den Gemeindeflächen im "
+            f"Gebietsstand 31.12.{last})",
             "licence": "© Statistisches Bundesamt (Destatis), Vervielfältigung und Verbreitung mit "
             "Quellenangabe gestattet; Umrisse © GeoBasis-DE / BKG 2016 (Daten verändert)",
             "attribution": "Gemeindeverbände: Destatis, GV-ISys (Satzart 50), Stand "
             f"31.12.{first}–31.12.{last}; Umrisse aus © GeoBasis-DE / BKG 2016 (Daten verändert)",
             "changes": "Mitglieder über den Gemeindeverbandsschlüssel (VB) der Gemeinden; Art aus "
             "dem Textkennzeichen; Einwohner als Summe der Mitglieder; Umrisse aus den "
-            "vereinfachten Gemeindeflächen zusammengefasst (Mitglieder ohne Fläche im "
-            "Gebietsstand 2016 fehlen im Umriss); Abgleich mit der VG250-Ebene "
+            "vereinfachten Gemeindeflächen zusammengefasst; Abgleich mit der VG250-Ebene "
             "Verwaltungsgemeinschaften in associations_check.json.",
             "files": [
                 "associations.parquet",

@@ -270,7 +270,7 @@ def age_theme(
         )
     with right:
         _municipal_map(table, key, view, scope_, shapes_loader, states, sources, ids)
-        caption(key, "Stichtag 31.12.2015")
+        caption(key, "Stichtag 31.12.2015", "Gemeinden im Gebietsstand 31.12.2022.")
     rows = [(label, views.age_values(dv.age_profile(age, m))) for label, m in scope_.units]
     rows += [
         (label, views.age_values(dv.age_profile(regions_age, m)))
@@ -337,7 +337,7 @@ def migration_theme(
         caption(key, "Jahr 2015", "Werte von 2015, nicht der heutige Stand.")
     with right:
         _municipal_map(table, key, view, scope_, shapes_loader, states, sources, ids)
-        caption(key, "Jahr 2015")
+        caption(key, "Jahr 2015", "Gemeinden im Gebietsstand 31.12.2022.")
     rows = [(label, views.migration_values(p)) for label, p in profiles]
     st.markdown("**Wanderungen im Vergleich** (2015)")
     ui.table(views.comparison_rows(rows, views.MIGRATION_KEYS))
@@ -487,7 +487,7 @@ def key_figures(ags: Sequence[str], link_params: Mapping[str, str] | None = None
         '<div class="ksg-dv-figures" style="margin:.3rem 0 .4rem">'
         "<b>Alter und Wanderung</b> "
         '<span style="color:#55606b">(Stichtag 31.12.2015 bzw. Jahr 2015, nicht der heutige '
-        f"Stand)</span><br>{parts}<br>"
+        f"Stand; Gebietsstand 31.12.2022)</span><br>{parts}<br>"
         f'<a href="/demografie?{html.escape(query)}" target="_self">Mehr unter Demografie → '
         "Altersstruktur und Wanderungen</a></div>"
     )

@@ -75,6 +75,26 @@ REQUIRED_COLUMNS = {
         "is_total",
         "moves",
     },
+    "age_2015_gebiet2022.parquet": {
+        "ags",
+        "sex",
+        "age_order",
+        "age_from",
+        "age_to",
+        "is_total",
+        "population",
+        "estimated",
+    },
+    "migration_2015_gebiet2022.parquet": {
+        "ags",
+        "direction",
+        "sex",
+        "age_order",
+        "age_group",
+        "is_total",
+        "moves",
+        "estimated",
+    },
     "age_regions_2015.parquet": {
         "ags",
         "sex",
@@ -277,6 +297,26 @@ def read_municipal_age_2015(directory: Path | None = None) -> pd.DataFrame:
 def read_migration_2015(directory: Path | None = None) -> pd.DataFrame:
     """Moves in and out across the municipal border per AGS, sex and age group, 2015."""
     name = "migration_2015.parquet"
+    frame = _read_table(name, directory)
+    check_ags_format(name, frame["ags"])
+    check_unique(name, frame, ["ags", "direction", "sex", "age_order"])
+    check_non_negative(name, frame, ["moves"])
+    return frame
+
+
+def read_age_2015_territory(directory: Path | None = None) -> pd.DataFrame:
+    """The 2015 age table summed into the municipalities of 31.12.2022 (maps, cooperations)."""
+    name = "age_2015_gebiet2022.parquet"
+    frame = _read_table(name, directory)
+    check_ags_format(name, frame["ags"])
+    check_unique(name, frame, ["ags", "sex", "age_order"])
+    check_non_negative(name, frame, ["population"])
+    return frame
+
+
+def read_migration_2015_territory(directory: Path | None = None) -> pd.DataFrame:
+    """The 2015 migration table summed into the municipalities of 31.12.2022."""
+    name = "migration_2015_gebiet2022.parquet"
     frame = _read_table(name, directory)
     check_ags_format(name, frame["ags"])
     check_unique(name, frame, ["ags", "direction", "sex", "age_order"])

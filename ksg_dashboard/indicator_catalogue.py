@@ -49,6 +49,11 @@ OTHER_STATUS = (
     "Zwei Länder stehen in der Quelle auf einem anderen Gebietsstand: Rheinland-Pfalz auf dem "
     "des Folgejahres, Baden-Württemberg auf dem vom 01.01.2011."
 )
+TERRITORY_2015 = (
+    "Gebietsstand: Die Werte von 2015 sind auf die Gemeinden vom 31.12.2022 umgerechnet "
+    "(Vorgänger zusammengefasst, bei Teilungen nach Bevölkerungsanteilen des "
+    "BBSR-Umstiegsschlüssels, gerundet)."
+)
 DISTRICT_LEVEL = (
     "Nur je Kreis bzw. kreisfreier Stadt veröffentlicht: bei einer Gemeinde oder Kooperation "
     "werden die Werte der Kreise gezeigt, in denen sie liegt."
@@ -127,7 +132,7 @@ def _age(key, label, unit, definition, formula, extra=()):
         STICHTAG_2015,
         MUNICIPAL_2015,
         AGE_SOURCE,
-        (NOT_CURRENT_2015, UNKNOWN_VALUES, OTHER_STATUS, *extra),
+        (NOT_CURRENT_2015, TERRITORY_2015, UNKNOWN_VALUES, OTHER_STATUS, *extra),
     )
 
 
@@ -150,6 +155,7 @@ def _migration(key, label, unit, digits, definition, formula, diverging=True):
             "2015 war ein Jahr außergewöhnlich hoher Zuwanderung aus dem Ausland; Zuzüge aus "
             "dem Ausland zählen mit, daher ist der Saldo für Deutschland und viele Gemeinden "
             "2015 deutlich positiv.",
+            TERRITORY_2015,
             UNKNOWN_VALUES,
             OTHER_STATUS,
         ),

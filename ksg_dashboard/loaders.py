@@ -235,30 +235,6 @@ def load_overview_map(
     return overview.build_map(data, chosen, keys, online_tiles=online_tiles, associations=layer)
 
 
-# A headline is a few numbers (< 1 kB), so 256 entries bound this cache to well under 1 MB.
-@st.cache_resource(show_spinner=False, max_entries=256)
-def load_overview_headline(
-    regions: tuple[str, ...],
-    ags: str | None,
-    states: tuple[str, ...],
-    custom: tuple[str, ...],
-) -> overview.Headline:
-    """The overview's key figures for a selection (computing them takes ~15 ms per run)."""
-    data = load_overview_data()
-    cooperations = list(data.cooperations)
-    if custom:
-        cooperations.append(selection.custom_cooperation(custom))
-    for region in regions:
-        key = selection.association_key_of(region)
-        record = associations.as_cooperation(load_association_data(), key) if key else None
-        if record:
-            cooperations.append(record)
-    data = replace(data, cooperations=cooperations)
-    chosen = selection.Selection(regions=regions, ags=ags, states=states, custom=custom)
-    keys = selection.selected_ags(chosen, data.cooperations, data.register)
-    return overview.headline_for(data, chosen, keys)
-
-
 # Tables of a few dozen rows (at most the 300 AGS of an upload): 256 entries stay below ~10 MB.
 @st.cache_resource(show_spinner=False, max_entries=256)
 def load_member_table(ags: tuple[str, ...]) -> pd.DataFrame:
@@ -359,14 +335,15 @@ def germany_map(
 
 @st.cache_resource(show_spinner=False)
 def load_municipal_age() -> pd.DataFrame:
-    """Population by sex and 17 age groups per municipality, 31.12.2015."""
-    return datastore.read_municipal_age_2015()
+    """Population by sex and 17 age groups, 31.12.2015, per municipality of 31.12.2022."""
+    return datastore.read_age_2015_territory()
 
 
 @st.cache_resource(show_spinner=False)
 def load_migration() -> pd.DataFrame:
-    """Moves across the municipal border per municipality, sex and age group, 2015."""
-    return datastore.read_migration_2015()
+    """Moves across the municipal border per sex and age group, 2015, per municipality of
+    31.12.2022 (moves between merged predecessors stay counted: they crossed a border then)."""
+    return datastore.read_migration_2015_territory()
 
 
 @st.cache_resource(show_spinner=False)

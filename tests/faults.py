@@ -65,6 +65,8 @@ READERS: dict[str, Callable[[Path], object]] = {
     "municipal_age_2015.parquet": datastore.read_municipal_age_2015,
     "migration_2015.parquet": datastore.read_migration_2015,
     "age_regions_2015.parquet": datastore.read_region_age_2015,
+    "age_2015_gebiet2022.parquet": datastore.read_age_2015_territory,
+    "migration_2015_gebiet2022.parquet": datastore.read_migration_2015_territory,
     "migration_regions_2015.parquet": datastore.read_region_migration_2015,
     "natural_change.parquet": datastore.read_natural_change,
     "regional_stats_notes.json": datastore.read_regional_stats_notes,
