@@ -15,7 +15,7 @@ BREAK_X = FIRST_CENSUS_YEAR - 0.5
 FONT = {"family": "Source Sans Pro, sans-serif", "size": 14}
 
 
-def _german_number(value: float, digits: int) -> str:
+def german_number(value: float, digits: int) -> str:
     text = f"{value:,.{digits}f}"
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
@@ -32,7 +32,7 @@ def make_time_chart(
         values = pd.to_numeric(rows["value"], errors="coerce")
         notes = rows["note"].fillna("").tolist() if "note" in rows.columns else [""] * len(rows)
         labels = [
-            "" if pd.isna(v) else f"{_german_number(float(v), indicator.digits)} {indicator.unit}"
+            "" if pd.isna(v) else f"{german_number(float(v), indicator.digits)} {indicator.unit}"
             for v in values
         ]
         # A noted point (official total, territorial change): open diamond, note in the hover.
@@ -108,7 +108,7 @@ def make_pyramid(frame: pd.DataFrame, large: bool = False) -> go.Figure:
                 orientation="h",
                 name="Männer" if sign < 0 else "Frauen",
                 marker_color=colour,
-                customdata=[_german_number(v, 0) if pd.notna(v) else "" for v in values],
+                customdata=[german_number(v, 0) if pd.notna(v) else "" for v in values],
                 hovertemplate="%{y}: %{customdata}<extra>%{fullData.name}</extra>",
             )
         )
@@ -126,7 +126,7 @@ def make_pyramid(frame: pd.DataFrame, large: bool = False) -> go.Figure:
         xaxis={
             "range": [-maximum * 1.05, maximum * 1.05],
             "tickvals": ticks,
-            "ticktext": [_german_number(abs(t), 0) for t in ticks],
+            "ticktext": [german_number(abs(t), 0) for t in ticks],
             "title": "Personen",
         },
         separators=",.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ksg_dashboard.charts import FONT, SERIES_COLOURS
+from ksg_dashboard.charts import FONT, SERIES_COLOURS, german_number
 
 MIGRATION_AGE_LABELS = {
     "unter 18 Jahre": "unter 18",
@@ -15,11 +15,6 @@ MIGRATION_AGE_LABELS = {
     "50 bis unter 65 Jahre": "50–64",
     "65 Jahre und mehr": "65+",
 }
-
-
-def _german(value: float, digits: int) -> str:
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".").replace("-", "−")
 
 
 def make_migration_chart(frame: pd.DataFrame, large: bool = False) -> go.Figure:
@@ -38,7 +33,7 @@ def make_migration_chart(frame: pd.DataFrame, large: bool = False) -> go.Figure:
                 y=values,
                 name=str(name),
                 marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)],
-                customdata=["keine Angabe" if pd.isna(v) else _german(v, 1) for v in values],
+                customdata=["keine Angabe" if pd.isna(v) else german_number(v, 1) for v in values],
                 hovertemplate="%{x}: %{customdata} je 1.000<extra>" + str(name) + "</extra>",
             )
         )
@@ -74,7 +69,7 @@ def make_natural_chart(
                 mode="lines+markers",
                 connectgaps=False,
                 line={"color": SERIES_COLOURS[i % len(SERIES_COLOURS)], "width": 3},
-                customdata=["keine Angabe" if pd.isna(v) else _german(v, 1) for v in values],
+                customdata=["keine Angabe" if pd.isna(v) else german_number(v, 1) for v in values],
                 hovertemplate=f"%{{x}}: %{{customdata}} {unit}<extra>{name}</extra>",
             )
         )

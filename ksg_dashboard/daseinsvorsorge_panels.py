@@ -227,6 +227,15 @@ def _reference_rows(scope_: Scope) -> list[tuple[str, tuple[str, ...]]]:
     return [(STATE_NAMES.get(s, s), (s,)) for s in scope_.states] + [("Deutschland", ("DG",))]
 
 
+def _municipal_controls(theme: str) -> tuple[str, str]:
+    """Indicator and map view of a municipal 2015 theme, mirrored into the URL."""
+    controls = st.columns([3, 2])
+    key = _indicator_control(theme, controls[0])
+    view = _view_control(controls[1], VIEWS)
+    _sync_url(theme, key, view)
+    return key, view
+
+
 def age_theme(
     age: pd.DataFrame,
     regions_age: pd.DataFrame,
@@ -239,10 +248,7 @@ def age_theme(
     states,
 ) -> str:
     """Age structure 2015: pyramid of the selection, map, comparison table, ranking."""
-    controls = st.columns([3, 2])
-    key = _indicator_control("altersstruktur", controls[0])
-    view = _view_control(controls[1], VIEWS)
-    _sync_url("altersstruktur", key, view)
+    key, view = _municipal_controls("altersstruktur")
     ids = ["municipal_age_2015"]
     left, right = st.columns(2, gap="medium")
     with left:
@@ -310,10 +316,7 @@ def migration_theme(
     states,
 ) -> str:
     """Migration 2015: net migration by age group, map, comparison table, ranking."""
-    controls = st.columns([3, 2])
-    key = _indicator_control("wanderungen", controls[0])
-    view = _view_control(controls[1], VIEWS)
-    _sync_url("wanderungen", key, view)
+    key, view = _municipal_controls("wanderungen")
     ids = ["migration_2015", "municipal_age_2015"]
     profiles = [(label, dv.migration_profile(migration, age, m)) for label, m in scope_.units]
     profiles += [

@@ -284,62 +284,51 @@ def read_dependency_ratios(directory: Path | None = None) -> pd.DataFrame:
     return _read_table("dependency_ratios.parquet", directory)
 
 
+AGE_KEYS = ["ags", "sex", "age_order"]
+MIGRATION_KEYS = ["ags", "direction", "sex", "age_order"]
+
+
+def _read_counts(
+    name: str, directory: Path | None, keys: list[str], value: str, municipal: bool = True
+) -> pd.DataFrame:
+    """A table of counts (age groups or moves): unique keys, no negative counts; `municipal`
+    tables are keyed by 8-digit AGS (the region tables by "DG" and the state keys)."""
+    frame = _read_table(name, directory)
+    if municipal:
+        check_ags_format(name, frame["ags"])
+    check_unique(name, frame, keys)
+    check_non_negative(name, frame, [value])
+    return frame
+
+
 def read_municipal_age_2015(directory: Path | None = None) -> pd.DataFrame:
     """Population by sex and 17 age groups per municipality (AGS), 31.12.2015."""
-    name = "municipal_age_2015.parquet"
-    frame = _read_table(name, directory)
-    check_ags_format(name, frame["ags"])
-    check_unique(name, frame, ["ags", "sex", "age_order"])
-    check_non_negative(name, frame, ["population"])
-    return frame
+    return _read_counts("municipal_age_2015.parquet", directory, AGE_KEYS, "population")
 
 
 def read_migration_2015(directory: Path | None = None) -> pd.DataFrame:
     """Moves in and out across the municipal border per AGS, sex and age group, 2015."""
-    name = "migration_2015.parquet"
-    frame = _read_table(name, directory)
-    check_ags_format(name, frame["ags"])
-    check_unique(name, frame, ["ags", "direction", "sex", "age_order"])
-    check_non_negative(name, frame, ["moves"])
-    return frame
+    return _read_counts("migration_2015.parquet", directory, MIGRATION_KEYS, "moves")
 
 
 def read_age_2015_territory(directory: Path | None = None) -> pd.DataFrame:
     """The 2015 age table summed into the municipalities of 31.12.2022 (maps, cooperations)."""
-    name = "age_2015_gebiet2022.parquet"
-    frame = _read_table(name, directory)
-    check_ags_format(name, frame["ags"])
-    check_unique(name, frame, ["ags", "sex", "age_order"])
-    check_non_negative(name, frame, ["population"])
-    return frame
+    return _read_counts("age_2015_gebiet2022.parquet", directory, AGE_KEYS, "population")
 
 
 def read_migration_2015_territory(directory: Path | None = None) -> pd.DataFrame:
     """The 2015 migration table summed into the municipalities of 31.12.2022."""
-    name = "migration_2015_gebiet2022.parquet"
-    frame = _read_table(name, directory)
-    check_ags_format(name, frame["ags"])
-    check_unique(name, frame, ["ags", "direction", "sex", "age_order"])
-    check_non_negative(name, frame, ["moves"])
-    return frame
+    return _read_counts("migration_2015_gebiet2022.parquet", directory, MIGRATION_KEYS, "moves")
 
 
 def read_region_age_2015(directory: Path | None = None) -> pd.DataFrame:
     """The age table's rows for Germany (ags "DG") and the states (ags "01"…"16"), 2015."""
-    name = "age_regions_2015.parquet"
-    frame = _read_table(name, directory)
-    check_unique(name, frame, ["ags", "sex", "age_order"])
-    check_non_negative(name, frame, ["population"])
-    return frame
+    return _read_counts("age_regions_2015.parquet", directory, AGE_KEYS, "population", False)
 
 
 def read_region_migration_2015(directory: Path | None = None) -> pd.DataFrame:
     """The migration table's rows for Germany ("DG") and the states, 2015."""
-    name = "migration_regions_2015.parquet"
-    frame = _read_table(name, directory)
-    check_unique(name, frame, ["ags", "direction", "sex", "age_order"])
-    check_non_negative(name, frame, ["moves"])
-    return frame
+    return _read_counts("migration_regions_2015.parquet", directory, MIGRATION_KEYS, "moves", False)
 
 
 def read_natural_change(directory: Path | None = None) -> pd.DataFrame:

@@ -86,7 +86,7 @@ def test_geojson_download_has_no_formulas_and_a_source_line():
     shapes = gpd.GeoDataFrame(
         {"ags": ["14627050", "12062024"]}, geometry=[box(0, 0, 1, 1), box(1, 1, 2, 2)], crs=4326
     )
-    collection = json.loads(export.geojson_bytes(shapes, _table(), "Quelle: BKG"))
+    collection = json.loads(export.geojson_bytes(shapes, _table(), source="Quelle: BKG"))
     names = [f["properties"]["name"] for f in collection["features"]]
     assert all(n.startswith("'") for n in names)
     assert collection["quelle"] == "Quelle: BKG"
