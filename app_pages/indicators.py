@@ -18,7 +18,7 @@ st.markdown(
 )
 filters.show_notes()
 if note:
-    st.info(note, icon="ℹ️")
+    ui.note(note)  # quotes URL text: shown as text, never as Markdown
 
 theme = indicator_panels.theme_filter()
 indicator_panels.entries(theme, requested, sources)

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from ksg_dashboard.indicator_catalogue import BY_KEY, CATALOGUE, THEMES, IndicatorDoc, in_theme
+from ksg_dashboard.text import quote
 
 PARAM = "indikator"
 KEY_THEME = "indikatoren.thema"
@@ -21,8 +22,7 @@ def requested_entry(query: Mapping[str, str]) -> tuple[str | None, str | None]:
         return None, None
     if value in BY_KEY:
         return value, None
-    # The value is not echoed: URL text must never reach the page as Markdown.
-    return None, "Der Indikator im Link ist unbekannt – es werden alle Einträge gezeigt."
+    return None, f"Unbekannter Indikator {quote(value)} – es werden alle Einträge gezeigt."
 
 
 def _sources_html(doc: IndicatorDoc, sources: Mapping[str, dict]) -> str:

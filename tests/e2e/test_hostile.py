@@ -29,6 +29,7 @@ PAGE_PARAMS = {
     "tour": {"region": ",".join(HOSTILE), "stopp": LINK},
     "demografie": {"region": ",".join(HOSTILE), "indikator": LINK, "ansicht": IMAGE},
     "beispiele": {"thema": ",".join(HOSTILE), "bundesland": LINK, "beispiel": IMAGE},
+    "indikatoren": {"region": ",".join(HOSTILE), "indikator": LINK},
     "programm": {"punkt": LINK},
 }
 
