@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from ksg_dashboard.config import REPO_ROOT
 from ksg_dashboard.navigation import PAGES
+from tests.app.pages import run_page
 from tests.conftest import APP_FILE
 
 
@@ -37,10 +38,11 @@ def errors(at: AppTest) -> str:
 
 def test_corrupt_age_table_breaks_only_the_age_section(data_copy):
     (data_copy / "district_age.parquet").write_bytes(b"not a parquet file")
-    at = open_page("app_pages/demographics.py", region="ag-bachtal")
+    # The district age section belongs to the theme "Altersstruktur".
+    at = run_page("app_pages/demographics.py", region="ag-bachtal", bereich="altersstruktur")
     assert not at.exception
     assert "district_age.parquet" in errors(at) and "make data" in errors(at)
-    assert at.get("plotly_chart"), "the time chart above the age section still renders"
+    assert at.get("plotly_chart"), "the theme's chart above the age section still renders"
     overview = open_page("app_pages/overview.py")
     assert not overview.exception and not overview.error
     assert overview.metric[0].label == "Gemeinden"
