@@ -18,6 +18,7 @@ from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.daseinsvorsorge_charts import make_migration_chart, make_natural_chart
 from ksg_dashboard.indicator_catalogue import BY_KEY, THEMES, entry_href, in_theme, theme_of
 from ksg_dashboard.selection import Selection
+from ksg_dashboard.validation import DataValidationError
 
 THEME_PARAM = "bereich"
 DEFAULT_THEME = "bevoelkerung"
@@ -144,7 +145,7 @@ def status_notes(scope_: Scope, table: str) -> None:
     """Marks states of the selection whose figures stand on another territorial status."""
     try:
         notes = loaders.load_regional_stats_notes()["territorial_status_2015"][table]
-    except Exception:  # notes are an addition: without them the figures still stand
+    except (DataValidationError, KeyError):  # notes are an addition: the figures still stand
         return
     for state in scope_.states:
         if state in notes:
@@ -222,6 +223,17 @@ def _ranking(
 # --- themes ------------------------------------------------------------------------------------
 
 
+def _comparison_and_ranking(title: str, rows: pd.DataFrame, notes_table: str, ranking) -> None:
+    """The comparison table of a 2015 theme with its status notes, then the ranking
+    (`ranking`: the arguments of `_ranking`)."""
+    table, key, scope_, names, sources, ids = ranking
+    st.markdown(title)
+    ui.table(rows)
+    status_notes(scope_, notes_table)
+    ui.sources_caption(sources, ids)
+    _ranking(table, key, scope_, names, sources, ids)
+
+
 def _reference_rows(scope_: Scope) -> list[tuple[str, tuple[str, ...]]]:
     """States of the selection and Germany, keyed as in the region frames."""
     return [(STATE_NAMES.get(s, s), (s,)) for s in scope_.states] + [("Deutschland", ("DG",))]
@@ -282,11 +294,12 @@ def age_theme(
         (label, views.age_values(dv.age_profile(regions_age, m)))
         for label, m in _reference_rows(scope_)
     ]
-    st.markdown("**Altersstruktur im Vergleich** (31.12.2015)")
-    ui.table(views.comparison_rows(rows, views.AGE_KEYS))
-    status_notes(scope_, "municipal_age_2015")
-    ui.sources_caption(sources, ids)
-    _ranking(table, key, scope_, names, sources, ids)
+    _comparison_and_ranking(
+        "**Altersstruktur im Vergleich** (31.12.2015)",
+        views.comparison_rows(rows, views.AGE_KEYS),
+        "municipal_age_2015",
+        (table, key, scope_, names, sources, ids),
+    )
     return key
 
 
@@ -342,11 +355,12 @@ def migration_theme(
         _municipal_map(table, key, view, scope_, shapes_loader, states, sources, ids)
         caption(key, "Jahr 2015", "Gemeinden im Gebietsstand 31.12.2022.")
     rows = [(label, views.migration_values(p)) for label, p in profiles]
-    st.markdown("**Wanderungen im Vergleich** (2015)")
-    ui.table(views.comparison_rows(rows, views.MIGRATION_KEYS))
-    status_notes(scope_, "migration_2015")
-    ui.sources_caption(sources, ids)
-    _ranking(table, key, scope_, names, sources, ids)
+    _comparison_and_ranking(
+        "**Wanderungen im Vergleich** (2015)",
+        views.comparison_rows(rows, views.MIGRATION_KEYS),
+        "migration_2015",
+        (table, key, scope_, names, sources, ids),
+    )
     return key
 
 
@@ -475,7 +489,7 @@ def key_figures(ags: Sequence[str], link_params: Mapping[str, str] | None = None
     try:
         age = loaders.load_municipal_age()
         migration = loaders.load_migration()
-    except Exception:  # a missing/broken file only removes this block (the page says so)
+    except DataValidationError:  # a missing/broken file only removes this block
         st.caption("Kennzahlen 2015 zu Alter und Wanderung: Daten nicht verfügbar.")
         return
     values = {
