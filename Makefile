@@ -7,7 +7,7 @@ RAW ?= $(or $(KSG_RAW_DIR),../shared/raw)
 LEAFLET_VERSION := 1.9.4
 LEAFLET_DIR := static/vendor/leaflet
 
-.PHONY: run test data bench lint format install install-dev assets chromium nginx cluster \
+.PHONY: run test data bench lint format install install-dev assets chromium nginx poppler cluster \
 	cluster-stop cluster-status loadgen bench-cluster clean
 
 $(VENV)/.runtime: requirements.txt constraints.txt
@@ -45,6 +45,13 @@ nginx:
 	  else echo "nginx missing: run 'sudo apt-get install nginx libnginx-mod-http-brotli-filter libnginx-mod-http-brotli-static brotli'"; fi; \
 	fi
 
+# Debian's poppler-utils (pdftotext, pdftoppm) to read and render the region profile PDF in tests.
+poppler:
+	@if [ ! -x /usr/bin/pdftoppm ]; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq poppler-utils; \
+	  else echo "poppler-utils missing: run 'sudo apt-get install poppler-utils' (PDF page tests will be skipped)"; fi; \
+	fi
+
 REPLICAS ?= 4
 CLUSTER_PORT ?= 8080
 CLUSTER_HOST ?= 127.0.0.1
@@ -70,7 +77,7 @@ bench-cluster: install-dev nginx chromium
 run: install
 	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
 
-test: install-dev chromium nginx
+test: install-dev chromium nginx poppler
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
