@@ -9,13 +9,21 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
+from ksg_dashboard.config import STATE_ABBREVIATIONS, STATE_NAMES
 from ksg_dashboard.navigation import PAGES
 from ksg_dashboard.text import cut, listing, quote
 
 AGS_RE = re.compile(r"^\d{7,8}$")
 STATE_RE = re.compile(r"^\d{1,2}$")
 # Query parameters owned by the global filter; pages add their own (jahr, indikator, stopp, ...).
-FILTER_PARAMS = ("region", "ags", "land", "praesentation", "eigene", "verband")
+# `bundesland` is the examples page's former state filter: read as `land`, never written.
+FILTER_PARAMS = ("region", "ags", "land", "praesentation", "eigene", "verband", "bundesland")
+LEGACY_STATE_PARAM = "bundesland"
+# The rule of the filter, as shown beside the sidebar chips and written in the README.
+RULE = (
+    "Es gilt alles Gewählte zusammen: Kooperationen, Länder, Gemeinde, Gemeindeverband und "
+    "eigene Liste; jede Gemeinde zählt einmal."
+)
 # The planner's own list ("eigene Auswahl") behaves like a cooperation with this id.
 CUSTOM_ID = "eigene-auswahl"
 # Longer own lists are not put into links (URLs of several kB break in mail clients).
@@ -29,6 +37,36 @@ MAX_PARAMS = 40
 ASSOCIATION_PREFIX = "verband-"
 ASSOCIATION_RE = re.compile(r"^[0-9]{8,9}$")
 MAX_ASSOCIATION_VALUES = 5  # further `verband` values are not even looked at
+
+
+def _fold_name(text: str) -> str:
+    return (
+        text.casefold()
+        .replace("ä", "ae")
+        .replace("ö", "oe")
+        .replace("ü", "ue")
+        .replace("ß", "ss")
+        .replace(" ", "")
+        .replace("-", "")
+    )
+
+
+_STATE_BY_NAME = {_fold_name(name): key for key, name in STATE_NAMES.items()}
+
+
+def state_key(value: str) -> str | None:
+    """The 2-digit key of a state written as key (`12`, `5`), abbreviation (`BB`, `bb`) or name
+    (`Brandenburg`, `Baden-Württemberg`, `thueringen`); None for anything else.
+
+    The key is the one code of the app's URLs (`land=12`): it is the first two digits of every
+    AGS and Gemeindeverband key, and every older link already uses it."""
+    value = value.strip()
+    if STATE_RE.match(value):
+        key = value.zfill(2)
+        return key if key in STATE_NAMES else None
+    if value.upper() in STATE_ABBREVIATIONS:
+        return STATE_ABBREVIATIONS[value.upper()]
+    return _STATE_BY_NAME.get(_fold_name(value))
 
 
 def association_region(key: str) -> str:
@@ -151,7 +189,8 @@ def parse_query(
 ) -> ParsedQuery:
     """Read `region`, `ags`, `land`, `praesentation`, `eigene` and `verband`; unknown or
     malformed values are dropped with one note per parameter (in German, for the UI), never
-    with an error."""
+    with an error. `land` takes keys, abbreviations or names (state_key); the examples page's
+    former `bundesland` adds to `land`, with a note that it now holds on every page."""
     region_ids = set(known_regions) | {CUSTOM_ID}
     ags_keys, state_keys = set(known_ags), set(known_states)
     notes: list[str] = []
@@ -198,14 +237,22 @@ def parse_query(
 
     states = []
     unknown_states = []
-    for value in query_values(params, "land"):
-        key = value.zfill(2) if STATE_RE.match(value) else None
+    legacy = query_values(params, LEGACY_STATE_PARAM)
+    for value in [*query_values(params, "land"), *legacy]:
+        key = state_key(value)
         if key is None or key not in state_keys:
             unknown_states.append(value)
         elif key not in states:
             states.append(key)
     if unknown_states:
         notes.append(_ignored("Unbekanntes Land", "Unbekannte Länder", unknown_states))
+    legacy_keys = [k for k in dict.fromkeys(map(state_key, legacy)) if k in states]
+    if legacy_keys:
+        names = ", ".join(STATE_NAMES[k] for k in legacy_keys)
+        notes.append(
+            f"Der alte Link-Parameter „bundesland“ ({names}) ist jetzt das Land der Auswahl in "
+            f"der Seitenleiste und gilt auf allen Seiten (neu: land={','.join(legacy_keys)})."
+        )
 
     presenter_values = query_values(params, "praesentation")
     presenter = bool(presenter_values) and presenter_values[-1].lower() in {"1", "ja", "true"}
@@ -283,17 +330,20 @@ def permalink(base_url: str, url_path: str, params: Mapping[str, str]) -> str:
 def selected_ags(
     selection: Selection, cooperations: list[dict], register: pd.DataFrame
 ) -> list[str]:
-    """AGS of all municipalities the selection covers (union; empty selection → empty list).
+    """AGS of all municipalities the selection covers, each once (empty selection → []).
 
-    A municipality choice wins over regions and states (it is the most specific); regions and
-    states are combined as a union so that cross-border cooperations stay whole.
+    The rule (RULE): the union of the chosen cooperations (with the own list and a
+    Gemeindeverband, which are selected like cooperations), states and municipality. Nothing
+    takes precedence, so every chip in the sidebar counts and a cross-border cooperation stays
+    whole; a municipality inside a chosen state or cooperation adds nothing. Order: members of
+    the regions, the municipality, then the states' municipalities (2022 territory).
     """
-    if selection.ags:
-        return [selection.ags]
     keys: list[str] = []
     by_id = {c["id"]: c for c in cooperations}
     for region in selection.regions:
         keys.extend(by_id[region]["member_ags"] if region in by_id else [])
+    if selection.ags:
+        keys.append(selection.ags)
     if selection.states:
         current = register[register["last_year"] == register["last_year"].max()]
         keys.extend(current.loc[current["state_key"].isin(selection.states), "ags"].tolist())
@@ -305,7 +355,10 @@ def selection_from_click(properties: Mapping[str, object] | None, current: Selec
 
     A click on a member of a cooperation that is not yet selected selects that cooperation;
     a click on a municipality inside the selected cooperation, or on any other municipality,
-    selects that municipality. Clicks on features without an AGS change nothing.
+    selects that municipality alone. The click replaces the selection rather than adding to
+    it: under the union rule a member added to its own cooperation would change nothing, and
+    the sidebar chips then show exactly the one municipality. Clicks on features without an
+    AGS change nothing.
     """
     if not properties:
         return current
@@ -314,7 +367,7 @@ def selection_from_click(properties: Mapping[str, object] | None, current: Selec
     if region and region not in current.regions:
         return replace(current, regions=(str(region),), ags=None, states=())
     if ags:
-        return replace(current, ags=str(ags), states=())
+        return replace(current, regions=(), ags=str(ags), states=())
     return current
 
 

@@ -97,7 +97,8 @@ def test_click_drills_down_from_region_to_municipality():
     first = selection_from_click({"region": "ag-bachtal", "ags": "09773170"}, start)
     assert first == Selection(regions=("ag-bachtal",), presenter=True)
     second = selection_from_click({"region": "ag-bachtal", "ags": "09773170"}, first)
-    assert second == Selection(regions=("ag-bachtal",), ags="09773170", presenter=True)
+    # The municipality alone: under the union rule it would add nothing to its cooperation.
+    assert second == Selection(ags="09773170", presenter=True)
 
 
 def test_click_on_plain_municipality_selects_it_and_ignores_featureless_clicks():
@@ -107,7 +108,7 @@ def test_click_on_plain_municipality_selects_it_and_ignores_featureless_clicks()
     assert selection_from_click({"name": "x"}, current) == current
 
 
-def test_selected_ags_union_of_regions_and_states_municipality_wins():
+def test_selected_ags_union_of_regions_states_and_municipality():
     cooperations = [{"id": "r", "member_ags": ["14627050", "12062024"]}]
     register = pd.DataFrame(
         {
@@ -118,8 +119,15 @@ def test_selected_ags_union_of_regions_and_states_municipality_wins():
     )
     both = Selection(regions=("r",), states=("14",))
     assert selected_ags(both, cooperations, register) == ["14627050", "12062024", "14627999"]
+    # Nothing wins: a municipality adds to the regions (here it is a member already).
     assert selected_ags(Selection(ags="12062024", regions=("r",)), cooperations, register) == [
-        "12062024"
+        "14627050",
+        "12062024",
+    ]
+    assert selected_ags(Selection(ags="14000002", regions=("r",)), cooperations, register) == [
+        "14627050",
+        "12062024",
+        "14000002",
     ]
     assert selected_ags(Selection(), cooperations, register) == []
 
