@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -119,6 +119,81 @@ def territory_headline(
         change_abs=None if absolute is None else int(absolute),
         change_pct=percent,
         missing=(),
+    )
+
+
+def _is_unincorporated(types: pd.Series) -> pd.Series:
+    return types.fillna("").astype(str).str.startswith("Gemeindefreies Gebiet")
+
+
+def whole_states(population: pd.DataFrame, ags: Iterable[str], year: int | None = None) -> list:
+    """States all of whose municipalities of `year` (default: latest) are among `ags`."""
+    year = int(population["year"].max()) if year is None else year
+    now = population.loc[population["year"] == year, ["ags", "state_key"]]
+    keys = set(ags)
+    covered = now["ags"].isin(keys).groupby(now["state_key"]).all()
+    return sorted(covered[covered].index)
+
+
+def union_headline(
+    population: pd.DataFrame,
+    ags: Iterable[str],
+    year: int | None = None,
+    base_year: int = DEFAULT_BASE_YEAR,
+) -> Headline:
+    """Key figures of a selection, computed on its union: a function of the set of AGS alone,
+    however the set was put together (states, cooperations, municipalities, own lists).
+
+    Every municipality counts once. A state that the set covers completely counts as a
+    territory (each year's municipalities, as `territory_headline`: the same as a fixed set on
+    the 2022 territory, and free of mergers in the published series); the other AGS count as a
+    fixed set (`headline`). So Brandenburg plus a cooperation inside it gives Brandenburg's
+    figures, and the count of municipalities leaves out unincorporated areas in both parts.
+    """
+    keys = list(dict.fromkeys(ags))
+    year = int(population["year"].max()) if year is None else year
+    states = whole_states(population, keys, year) if keys else []
+    rest = [k for k in keys if k[:2] not in set(states)]
+    parts = []
+    if states:
+        parts.append(territory_headline(population, states, year, base_year))
+    if rest or not states:
+        fixed = headline(population, rest, year, base_year)
+        now = population[(population["year"] == year) & population["ags"].isin(rest)]
+        outside = int(_is_unincorporated(now["type"]).sum()) if "type" in now else 0
+        parts.append(_with_municipalities(fixed, fixed.municipalities - outside))
+    return _combine(parts, year, base_year)
+
+
+def _with_municipalities(figures: Headline, count: int) -> Headline:
+    return replace(figures, municipalities=count)
+
+
+def _combine(parts: list[Headline], year: int, base_year: int) -> Headline:
+    """Sum of key figures over disjoint sets of municipalities (unknown if any part is)."""
+    if len(parts) == 1:
+        return parts[0]
+
+    def total(values):
+        values = list(values)
+        return None if any(v is None for v in values) else sum(values)
+
+    population = total(p.population for p in parts)
+    bases = total(
+        None if p.population is None or p.change_abs is None else p.population - p.change_abs
+        for p in parts
+    )
+    absolute, percent = change(population, bases)
+    return Headline(
+        municipalities=sum(p.municipalities for p in parts),
+        population=population,
+        area_km2=total(p.area_km2 for p in parts),
+        year=year,
+        base_year=base_year,
+        change_abs=None if absolute is None else int(absolute),
+        change_pct=percent,
+        missing=tuple(sorted({m for p in parts for m in p.missing})),
+        territorial_changes=tuple(c for p in parts for c in p.territorial_changes),
     )
 
 

@@ -9,7 +9,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ksg_dashboard import mapdata, maps
-from ksg_dashboard.indicators import Headline, headline, territory_headline
+from ksg_dashboard.indicators import Headline, territory_headline, union_headline
 from ksg_dashboard.selection import Selection
 
 HOST_AGS = "14627050"  # Gröditz, host of the workshop
@@ -98,14 +98,15 @@ def build_map(
 
 
 def headline_for(data: OverviewData, selection: Selection, ags: list[str]) -> Headline:
-    """Key figures for the selection.
+    """Key figures for the selection: those of the union of its municipalities (each counted
+    once, see `union_headline`), whatever combination of chips produced it.
 
-    Germany and states are territories: each year counts the municipalities that existed then,
-    so mergers do not break the sums. Cooperations and municipalities are fixed sets of AGS.
+    Germany and wholly covered states are territories: each year counts the municipalities
+    that existed then, so mergers do not break the sums. Other AGS are fixed sets.
     """
-    if selection.ags or selection.regions:
-        return headline(data.population, ags)
-    return territory_headline(data.population, selection.states)
+    if selection.is_empty:
+        return territory_headline(data.population)
+    return union_headline(data.population, ags)
 
 
 def member_table(data: OverviewData, ags: list[str]) -> pd.DataFrame:
