@@ -20,6 +20,7 @@ from ksg_dashboard.selection import (
     CUSTOM_ID,
     FILTER_PARAMS,
     MAX_CUSTOM_IN_URL,
+    RULE,
     Selection,
     association_key_of,
     association_region,
@@ -28,6 +29,7 @@ from ksg_dashboard.selection import (
     parse_query,
     permalink,
     search_municipalities,
+    selected_ags,
     to_query,
 )
 from ksg_dashboard.text import cut, plain
@@ -155,13 +157,17 @@ def request_selection(selection: Selection) -> None:
 def _from_widgets() -> None:
     """on_change callback: the widgets' values become the selection.
 
-    A Gemeindeverband chosen in the search is selected on its own, like a cooperation; a former
-    municipality picked in the search becomes its 2022 successor."""
+    Everything chosen adds up (selection.RULE). A Gemeindeverband chosen in the search joins
+    the cooperations like one (it replaces an earlier Gemeindeverband: one at a time) and then
+    shows as their chip; a former municipality picked in the search becomes its 2022
+    successor."""
     regions = tuple(st.session_state.get(KEY_REGIONS) or ())
     ags = st.session_state.get(KEY_AGS)
     states = tuple(st.session_state.get(KEY_STATES) or ())
     if ags and ags.startswith(BODY_OPTION):
-        regions, ags, states = (association_region(ags[len(BODY_OPTION) :]),), None, ()
+        others = tuple(r for r in regions if association_key_of(r) is None)
+        regions = (*others, association_region(ags[len(BODY_OPTION) :]))
+        ags = current_selection().ags
     elif ags:
         ags = load_successors().get(ags, ags)
     st.session_state[KEY_SELECTION] = Selection(
@@ -265,6 +271,40 @@ def sync_url(selection: Selection) -> None:
             del st.query_params[key]
 
 
+def active_parts(selection: Selection, names: dict[str, str], labels: dict[str, str]) -> list[str]:
+    """What is active, in the order of the chips: cooperations (own list, Gemeindeverband),
+    states, municipality."""
+    parts = [names.get(r, r) for r in selection.regions]
+    parts += [STATE_NAMES.get(s, s) for s in selection.states]
+    if selection.ags:
+        parts.append(labels.get(selection.ags, selection.ags))
+    return parts
+
+
+def _active_line(
+    selection: Selection,
+    cooperations: list[dict],
+    register: pd.DataFrame | None,
+    names: dict[str, str],
+    labels: dict[str, str],
+) -> None:
+    """One line under the chips: the rule, and what is active with its number of
+    municipalities (each counted once)."""
+    with st.container(key="filter-active"):
+        if selection.is_empty:
+            st.caption("Aktiv: ganz Deutschland. " + RULE)
+            return
+        count = ""
+        if register is not None:
+            keys = selected_ags(selection, session_cooperations(cooperations), register)
+            types = register.drop_duplicates("ags").set_index("ags")["type"].reindex(keys)
+            inside = len(keys) - int(territory.is_unincorporated(types).sum())
+            count = f" = {inside:,} Gemeinden".replace(",", ".")
+        # Names may come from an uploaded file's name: each is shown literally.
+        parts = " + ".join(plain(p, 80) for p in active_parts(selection, names, labels))
+        st.caption(f"Aktiv: {parts}{count}. {RULE}")
+
+
 def sidebar(
     cooperations: list[dict],
     register: pd.DataFrame | None,
@@ -339,6 +379,7 @@ def sidebar(
                 placeholder="Treffer wählen …",
                 on_change=_from_widgets,
             )
+        _active_line(current_selection(), cooperations, register, names, labels)
         _upload_box()
         st.session_state[KEY_TERRITORY_WIDGET] = territory_mode()
         st.radio(

@@ -35,14 +35,16 @@ from ksg_dashboard.ui import format_float, format_int, sources_caption
 
 
 def scope_label(selection: Selection, data: OverviewData) -> str:
-    """What the figures refer to, in words."""
-    if selection.ags:
-        names = data.register.set_index("ags")["name"]
-        return str(names.get(selection.ags, selection.ags))
+    """What the figures refer to, in words: every active part (the figures are their union)."""
     parts = [(cooperation_by_id(data, r) or {}).get("short_name", r) for r in selection.regions] + [
         STATE_NAMES[s] for s in selection.states
     ]
-    return ", ".join(parts) if parts else "Deutschland"
+    if selection.ags:
+        names = data.register.set_index("ags")["name"]
+        parts.append(str(names.get(selection.ags, selection.ags)))
+    if len(parts) > 1:
+        return " + ".join(parts) + " (zusammen, jede Gemeinde einmal)"
+    return parts[0] if parts else "Deutschland"
 
 
 def headline_line(figures: Headline) -> str:
@@ -234,28 +236,28 @@ def municipality_details(data: OverviewData, ags: str) -> None:
 def selection_details(
     data: OverviewData, selection: Selection, ags: list[str], file_names: dict[str, str]
 ) -> None:
-    """The details panel beside the overview map."""
-    if selection.ags:
-        municipality_details(data, selection.ags)
-        return
-    if selection.regions:
-        for region in selection.regions:
-            cooperation = cooperation_by_id(data, region)
-            if cooperation and region == CUSTOM_ID:
-                custom_details(data, cooperation, file_names)
-            elif cooperation and cooperation.get("association_key"):
-                association_details(data, cooperation, selection.presenter)
-            elif cooperation:
-                cooperation_details(data, cooperation, selection.presenter)
-        return
+    """The details panel beside the overview map: one section per active part of the
+    selection (cooperations, states, municipality), as the sidebar chips show them."""
+    for region in selection.regions:
+        cooperation = cooperation_by_id(data, region)
+        if cooperation and region == CUSTOM_ID:
+            custom_details(data, cooperation, file_names)
+        elif cooperation and cooperation.get("association_key"):
+            association_details(data, cooperation, selection.presenter)
+        elif cooperation:
+            cooperation_details(data, cooperation, selection.presenter)
     if selection.states:
         st.subheader(", ".join(STATE_NAMES[s] for s in selection.states))
-        types = data.register.set_index("ags")["type"].reindex(ags)
-        outside = int(territory.is_unincorporated(types).sum())
+        register = data.register[data.register["last_year"] == data.register["last_year"].max()]
+        in_states = register[register["state_key"].isin(selection.states)]
+        outside = int(territory.is_unincorporated(in_states["type"]).sum())
         st.markdown(
-            f"{format_int(len(ags) - outside)} Gemeinden (Gebietsstand 31.12.2022)"
+            f"{format_int(len(in_states) - outside)} Gemeinden (Gebietsstand 31.12.2022)"
             + (f", dazu {outside} gemeindefreie Gebiete" if outside else "")
         )
+    if selection.ags:
+        municipality_details(data, selection.ags)
+    if not selection.is_empty:
         return
     st.subheader("Kooperationen der Werkstatt")
     st.caption("Zum Auswählen anklicken – in der Karte oder hier:")
