@@ -255,6 +255,22 @@ def add_selected(fmap: folium.Map, frame: gpd.GeoDataFrame) -> None:
     ).add_to(fmap)
 
 
+SELECTED_STATE_STYLE = {"color": "#1d2630", "weight": 3, "dashArray": "10 5", "fill": False}
+
+
+def add_selected_states(fmap: folium.Map, frame: gpd.GeoDataFrame) -> None:
+    """A bold dashed outline around the states of the selection (state outlines frame)."""
+    if frame.empty:
+        return
+    folium.GeoJson(
+        frame[["geometry"]],
+        name="Gewählte Länder",
+        style_function=lambda _: SELECTED_STATE_STYLE,
+        interactive=False,
+        control=False,
+    ).add_to(fmap)
+
+
 def add_host(fmap: folium.Map, lat: float, lon: float, label: str) -> None:
     """The host town as a labelled star (DivIcon: needs no icon fonts from a CDN)."""
     icon = folium.DivIcon(

@@ -91,7 +91,9 @@ def build_map(
         year = int(outlines_all["year"].max())
         layer = mapdata.association_outlines(outlines_all, bodies, year, bounds)
         maps.add_associations(fmap, layer)
-    maps.add_selected(fmap, selected if selection.ags else selected.iloc[:0])
+    maps.add_selected_states(fmap, data.states[data.states["state_key"].isin(selection.states)])
+    # The bold outline marks the chosen municipality (the other parts have their own marks).
+    maps.add_selected(fmap, selection_shapes(data, [selection.ags] if selection.ags else []))
     host = data.register.set_index("ags").loc[HOST_AGS]
     maps.add_host(fmap, float(host["lat"]), float(host["lon"]), HOST_LABEL)
     return fmap
