@@ -44,10 +44,12 @@ panels.page_header(
     "★ = auf der Werkstatt vorgestellt.",
     presenter,
 )
+filters.show_notes()
 panels.show_notes()
 
 with st.expander("Filter", key="beispiele.filter") if presenter else st.container():
     flt = panels.filter_widgets(examples.all_states(all_examples), themes)
+panels.states_without_examples(flt.states, examples.all_states(all_examples))
 state = panels.current()
 shown = examples.filter_examples(all_examples, flt)
 selected = examples.example_by_id(all_examples, state.selected)
@@ -90,6 +92,7 @@ with map_column:
             selected=selected,
             outlines=outlines,
             host=(float(host["lat"]), float(host["lon"]), HOST_LABEL),
+            chosen_states=flt.states,
         )
 
     view = map_cache.rendered(("beispiele", flt, state.selected, colour_by, mode), build_map)

@@ -615,9 +615,11 @@ def build_examples_map(
     selected: Example | None = None,
     outlines: gpd.GeoDataFrame | None = None,
     host: tuple[float, float, str] | None = None,
+    chosen_states: Sequence[str] = (),
 ) -> folium.Map:
-    """State outlines, one circle marker per example at its lead town (coloured by category),
-    the selected example's member municipalities outlined, and the host town labelled.
+    """State outlines (the `chosen_states` of the selection bold), one circle marker per
+    example at its lead town (coloured by category), the selected example's member
+    municipalities outlined, and the host town labelled.
 
     `categories` maps example id to category, `colours` category to colour. Only Leaflet-core
     features (GeoJson, CircleMarker, DivIcon): the map works offline. Markers carry the CSS
@@ -625,6 +627,7 @@ def build_examples_map(
     """
     fmap = maps.base_map(map_bounds(examples, selected, outlines))
     maps.add_outlines(fmap, states[["geometry"]], maps.OUTLINE_STATE, "Länder")
+    maps.add_selected_states(fmap, states[states["state_key"].isin(chosen_states)])
     if outlines is not None and not outlines.empty:
         data = maps.escaped(outlines[["ags", "name", "geometry"]], ["name"])
         folium.GeoJson(

@@ -65,7 +65,8 @@ def init_state(examples: Sequence[Example], themes: Sequence[str]) -> None:
     """On the page's first run in a session, read filter and selection from the URL."""
     if KEY_STATE in st.session_state:
         return
-    params = filters.query_lists()
+    # The state is the sidebar's (`land`, old links' `bundesland` included): read there.
+    params = {k: v for k, v in filters.query_lists().items() if k != "bundesland"}
     parsed = parse_params(params, themes, [e.id for e in examples], all_states(examples))
     st.session_state[KEY_STATE] = PageState(parsed.filter, parsed.selected)
     st.session_state[KEY_NOTES] = parsed.notes
@@ -73,8 +74,16 @@ def init_state(examples: Sequence[Example], themes: Sequence[str]) -> None:
 
 
 def current() -> PageState:
-    """This session's page state."""
+    """This session's page state (the page's own filters: theme, years, text, cooperations)."""
     return st.session_state.get(KEY_STATE, PageState())
+
+
+def effective_filter() -> ExampleFilter:
+    """The page's own filters on top of the app-wide selection's states (sidebar `land`).
+
+    One state filter for the whole app: a planner who chose Brandenburg in the sidebar expects
+    Brandenburg's examples here, and the Land field of this page is the same selection."""
+    return replace(current().filter, states=filters.current_selection().states)
 
 
 def _set(state: PageState) -> None:
@@ -99,8 +108,11 @@ def _from_widgets() -> None:
     """on_change callback: the widgets' values become the filter."""
     years = st.session_state.get(KEY_YEARS) or (YEAR_MIN, YEAR_MAX)
     year_from, year_to = normalise_years(int(years[0]), int(years[1]))
+    states = tuple(st.session_state.get(KEY_STATES) or ())
+    selection = filters.current_selection()
+    if states != selection.states:
+        st.session_state[filters.KEY_SELECTION] = replace(selection, states=states)
     flt = ExampleFilter(
-        states=tuple(st.session_state.get(KEY_STATES) or ()),
         themes=tuple(st.session_state.get(KEY_THEMES) or ()),
         year_from=year_from,
         year_to=year_to,
@@ -111,7 +123,7 @@ def _from_widgets() -> None:
 
 
 def _into_widgets(flt: ExampleFilter) -> None:
-    st.session_state[KEY_STATES] = list(flt.states)
+    st.session_state[KEY_STATES] = list(filters.current_selection().states)
     st.session_state[KEY_THEMES] = list(flt.themes)
     st.session_state[KEY_YEARS] = (flt.year_from or YEAR_MIN, flt.year_to or YEAR_MAX)
     st.session_state[KEY_TEXT] = flt.text
@@ -148,6 +160,16 @@ def show_notes() -> None:
         ui.note(note)
 
 
+def states_without_examples(chosen: Sequence[str], with_examples: Sequence[str]) -> None:
+    """A note for states of the selection that have no examples (they filter out everything)."""
+    empty = [STATE_NAMES[k] for k in chosen if k not in set(with_examples)]
+    if empty:
+        ui.note(
+            f"Für {', '.join(empty)} liegen keine Beispiele vor (Land der Auswahl in der "
+            "Seitenleiste)."
+        )
+
+
 # ---------------------------------------------------------------------------------------------
 # Widgets
 # ---------------------------------------------------------------------------------------------
@@ -156,14 +178,17 @@ def show_notes() -> None:
 def filter_widgets(states: Sequence[str], themes: Sequence[str]) -> ExampleFilter:
     """The filter row; returns the current filter."""
     _into_widgets(current().filter)
+    chosen = filters.current_selection().states
     top = st.columns([2, 3, 2])
     top[0].multiselect(
-        "Land",
-        options=list(states),
+        "Land (wie in der Seitenleiste)",
+        options=sorted({*states, *chosen}),
         format_func=lambda k: f"{STATE_NAMES[k]} ({STATE_ABBREVIATION[k]})",
         key=KEY_STATES,
         on_change=_from_widgets,
         placeholder="alle Länder",
+        help="Dieselbe Länderauswahl wie „Land“ in der Seitenleiste: sie gilt auf allen Seiten "
+        "(im Link `land=`). Thema, Jahre und Suche gelten nur hier, zusätzlich.",
     )
     top[1].multiselect(
         "Thema", options=list(themes), key=KEY_THEMES, on_change=_from_widgets, placeholder="alle"
@@ -191,7 +216,7 @@ def filter_widgets(states: Sequence[str], themes: Sequence[str]) -> ExampleFilte
         on_change=_from_widgets,
         help="Beispiele mit mindestens zwei Mitgliedern (Ämter und Samtgemeinden zählen mit).",
     )
-    return current().filter
+    return effective_filter()
 
 
 def result_line(shown: int, total: int, hidden_unknown_year: int, summary: str = "") -> None:

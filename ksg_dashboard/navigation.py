@@ -31,7 +31,8 @@ PAGES: tuple[PageSpec, ...] = (
         "Beispiele",
         "🏘️",
         "beispiele",
-        ("beispiel", "thema", "bundesland", "von", "bis", "suche", "nur_kooperationen"),
+        # The former `bundesland` is read by the app-wide filter (selection.FILTER_PARAMS).
+        ("beispiel", "thema", "von", "bis", "suche", "nur_kooperationen"),
     ),
     PageSpec("app_pages/programme.py", "Programm", "🗓️", "programm", ("punkt",)),
     PageSpec(

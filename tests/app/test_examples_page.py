@@ -99,7 +99,8 @@ def test_widget_changes_filter_and_are_written_to_the_url():
     at = run_page()
     at.multiselect(key="beispiele.land").select("12").run()
     assert len(card_ids(at)) == 8 and marker_count(at) == 8
-    assert param(at, "bundesland") == "BB"
+    # The page's Land is the app-wide selection: written as the sidebar's `land`.
+    assert param(at, "land") == "12" and "bundesland" not in at.query_params
     at.toggle(key="beispiele.nur_kooperationen").set_value(True).run()
     assert param(at, "nur_kooperationen") == "1"
     assert len(card_ids(at)) == 8  # all Brandenburg examples are cooperations
@@ -107,8 +108,9 @@ def test_widget_changes_filter_and_are_written_to_the_url():
     assert card_ids(at) == [] and marker_count(at) == 0
     assert any("Kein Beispiel passt" in i.value for i in at.info)
     at.button(key="beispiele.reset").click().run()
-    assert len(card_ids(at)) == 61
-    assert "bundesland" not in at.query_params and "suche" not in at.query_params
+    # The reset clears this page's own filters; the state belongs to the sidebar selection.
+    assert len(card_ids(at)) == 8
+    assert param(at, "land") == "12" and "suche" not in at.query_params
 
 
 def test_url_round_trip_reproduces_the_view():
@@ -151,7 +153,7 @@ def test_details_button_selects_and_writes_the_url():
 @pytest.mark.parametrize(
     ("params", "note", "cards"),
     [
-        ({"bundesland": "XX"}, "Unbekanntes Bundesland", 61),
+        ({"bundesland": "XX"}, "Unbekanntes Land", 61),
         ({"bundesland": "HE,SL"}, "Für Hessen liegen keine Beispiele vor", 2),
         ({"thema": "raumfahrt", "bundesland": "SL"}, "Unbekanntes Thema", 2),
         ({"von": "zwanzig"}, "keine Jahreszahl", 61),
