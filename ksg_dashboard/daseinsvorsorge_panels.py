@@ -50,15 +50,18 @@ class Scope:
 def scope(
     selection: Selection, cooperations: Sequence[dict], names: Mapping[str, str], ags: list[str]
 ) -> Scope:
-    """The units to compare: each selected cooperation, the municipality, or the states."""
+    """The units to compare: the whole selection first when it has several parts or states
+    (its union, every municipality once: `ags`), then each cooperation and the municipality.
+    The states themselves follow as reference rows from the source's state totals."""
     by_id = {c["id"]: c for c in cooperations}
     units: list[tuple[str, tuple[str, ...]]] = []
+    for region in selection.regions:
+        if region in by_id:
+            units.append((by_id[region]["short_name"], tuple(by_id[region]["member_ags"])))
     if selection.ags:
         units.append((str(names.get(selection.ags, selection.ags)), (selection.ags,)))
-    else:
-        for region in selection.regions:
-            if region in by_id:
-                units.append((by_id[region]["short_name"], tuple(by_id[region]["member_ags"])))
+    if ags and (len(units) + len(selection.states) > 1 or selection.states):
+        units.insert(0, ("Auswahl zusammen", tuple(ags)))
     states = tuple(dict.fromkeys([*selection.states, *(a[:2] for a in ags)]))
     return Scope(tuple(units), tuple(ags), states)
 

@@ -3,6 +3,7 @@ municipality counted once, and its key figures are those of that union."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 import pytest
@@ -208,3 +209,49 @@ def test_unknown_legacy_state_is_named_and_ignored():
     parsed = parse({"bundesland": ["XX"]})
     assert parsed.selection.states == ()
     assert parsed.notes == ["Unbekanntes Land „XX“ wurde ignoriert."]
+
+
+# --- sums on the demographics themes ------------------------------------------------------
+
+
+@cache
+def age_2015():
+    return datastore.read_age_2015_territory()
+
+
+def same(one, other) -> bool:
+    """Equal profiles, the order of their members aside."""
+    return replace(one, ags=()) == replace(other, ags=()) and set(one.ags) == set(other.ags)
+
+
+def test_themes_sum_the_union_once_brandenburg_plus_templin_is_brandenburg():
+    from ksg_dashboard import daseinsvorsorge as dv
+    from ksg_dashboard.daseinsvorsorge_panels import scope
+
+    names = register().set_index("ags")["name"].to_dict()
+    both = Selection(states=("12",), regions=(TEMPLIN,))
+    keys = selected_ags(both, cooperations(), register())
+    units = scope(both, cooperations(), names, keys).units
+    assert [label for label, _ in units] == ["Auswahl zusammen", "Mittelbereich Templin"]
+    union = dv.age_profile(age_2015(), units[0][1])
+    alone = selected_ags(Selection(states=("12",)), cooperations(), register())
+    assert same(union, dv.age_profile(age_2015(), alone))
+    # A state alone is summed too (before, the pyramid fell back to Germany).
+    assert scope(Selection(states=("12",)), cooperations(), names, alone).units[0][0] == (
+        "Auswahl zusammen"
+    )
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_theme_sums_depend_only_on_the_union(data):
+    from ksg_dashboard import daseinsvorsorge as dv
+
+    coops = cooperations()
+    ids = data.draw(st.lists(st.sampled_from([c["id"] for c in coops]), min_size=1, max_size=3))
+    extra = data.draw(st.lists(st.sampled_from(current_ags()), max_size=3))
+    members = [a for c in coops if c["id"] in ids for a in c["member_ags"]] + extra
+    unique = sorted(set(members))
+    assert same(
+        dv.age_profile(age_2015(), members + members[:5]), dv.age_profile(age_2015(), unique)
+    )
