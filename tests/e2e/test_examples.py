@@ -51,7 +51,8 @@ def test_filter_changes_cards_and_markers_consistently(
     wait_until_rendered(page)
     expect(page.locator(CARDS)).to_have_count(8)
     expect(markers(page)).to_have_count(8)
-    page.wait_for_function("() => location.search.includes('bundesland=BB')")
+    # The page's Land is the sidebar's state: written as land=12.
+    page.wait_for_function("() => location.search.includes('land=12')")
 
     search = page.get_by_placeholder("z. B. Ärztehaus, Syrgenstein, Bürgerhaus …")
     runs = script_runs(page)
@@ -62,7 +63,7 @@ def test_filter_changes_cards_and_markers_consistently(
     expect(page.locator(CARDS)).to_have_count(1)
     expect(markers(page)).to_have_count(1)
     assert query_of(page)["suche"] == ["Templin"]
-    assert query_of(page)["bundesland"] == ["BB"]
+    assert query_of(page)["land"] == ["12"]
     expect(page.locator(CARDS).first).to_contain_text("Mittelbereich Templin")
     save_screenshot(page, "examples-filtered")
     assert external_requests(page) == []

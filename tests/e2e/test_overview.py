@@ -95,7 +95,7 @@ def test_permalink_reproduces_the_view(app_server, browser_page, browser_context
     sidebar = other.get_by_test_id("stSidebar")
     assert sidebar.get_by_text("Kurstadtregion", exact=True).is_visible()
     assert sidebar.get_by_text("Sachsen", exact=True).is_visible()
-    assert other.get_by_text("Kurstadtregion, Sachsen").first.is_visible()
+    assert other.get_by_text("Kurstadtregion + Sachsen").first.is_visible()
 
 
 def test_selection_holds_when_switching_pages(app_server, browser_page):
