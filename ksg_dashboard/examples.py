@@ -25,7 +25,8 @@ from ksg_dashboard.text import cut, listing, quote
 YEAR_MIN = 2010
 YEAR_MAX = 2019
 # Query parameters of the page /beispiele (declared in ksg_dashboard.navigation as well).
-EXAMPLE_PARAMS = ("beispiel", "thema", "bundesland", "von", "bis", "suche", "nur_kooperationen")
+# The state is the app-wide `land` (old links: `bundesland`, read by selection.parse_query).
+EXAMPLE_PARAMS = ("beispiel", "thema", "von", "bis", "suche", "nur_kooperationen")
 MAX_SEARCH_LENGTH = 100
 STATE_ABBREVIATION = {key: abbr for abbr, key in STATE_ABBREVIATIONS.items()}
 
