@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from ksg_dashboard import maps
 from ksg_dashboard.mapdata import bounds_of
+from ksg_dashboard.overview import HATCH_LEGEND
 from ksg_dashboard.tour import (
     ROUTE_COLOUR,
     TIME_FORMAT,
@@ -106,13 +107,21 @@ def route_bounds(
 
 
 def legend_items(
-    regions: list[str], colours: Mapping[str, str], names: Mapping[str, str]
+    regions: list[str],
+    colours: Mapping[str, str],
+    names: Mapping[str, str],
+    members: gpd.GeoDataFrame | None = None,
 ) -> list[tuple[str, str]]:
-    """(colour, label) pairs for the HTML legend below the map, in the order the map draws."""
+    """(colour, label) pairs for the HTML legend below the map, in the order the map draws;
+    with `members`, an entry for the hatching of a second membership if the map has one."""
     items = [
         (colours[r], f"{names.get(r, r)} ({'gestrichelt' if i else 'durchgezogen'})")
         for i, r in enumerate(regions)
     ]
+    if members is not None and not members.empty:
+        _, further = maps.split_memberships(members)
+        if not further.empty:
+            items.append(("hatch:" + further["colour"].iloc[0], HATCH_LEGEND))
     return [*items, (ROUTE_COLOUR, "Route (Luftlinie)")]
 
 
