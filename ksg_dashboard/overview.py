@@ -132,6 +132,7 @@ def build_view(
     maps.add_selected(fmap, selected if selection.ags else selected.iloc[:0])
     if bounds is not None:
         named = members[members["region"].isin(labelled_regions(data, selection))]
+        named = named[named["ags"] != HOST_AGS]  # the host star names Gröditz
         if 0 < named["ags"].nunique() <= MAX_LABELS:
             size = maps.LABEL_PX_PRESENTER if presenter else maps.LABEL_PX
             maps.add_member_labels(fmap, named, size)
