@@ -22,7 +22,8 @@ sources = ui.load_or_stop(load_sources)
 ags = selected_ags(selection, data.cooperations, data.register)
 
 # The heading is written after the map is built: during a slow rebuild the page keeps showing
-# the previous heading with the previous map (and a spinner), never a new heading over an old map.
+# the previous heading with the previous map (and a spinner); a changed map is removed before
+# the new heading is written, so a new heading never stands over the previous map.
 heading = st.container()
 map_column, detail_column = st.columns([3, 2], gap="medium")
 with map_column:
@@ -42,6 +43,8 @@ with map_column:
             lambda: overview_map(selection, online, show_bodies),
         )
     )
+    map_slot = st.empty()
+    map_cache.clear_if_changed(map_slot, "overview.map", view)
 with heading:
     if not selection.presenter:
         st.title("Kooperationen und Programmkommunen")
@@ -53,12 +56,13 @@ with heading:
     filters.show_notes()
     panels.headline_metrics(overview.headline_for(data, selection, ags), selection, data, mode)
 with map_column:
-    clicked = map_cache.show(
-        view,
-        key="overview.map",
-        height=470 if selection.presenter else 500,
-        returned_objects=["last_active_drawing"],
-    )
+    with map_slot:
+        clicked = map_cache.show(
+            view,
+            key="overview.map",
+            height=470 if selection.presenter else 500,
+            returned_objects=["last_active_drawing"],
+        )
     ui.legend(view.extra or [])  # what the map shows in its view
     if show_bodies:
         ui.legend(association_legend(), shape="line")

@@ -239,6 +239,18 @@ def rendered_with_progress(
     return view
 
 
+def clear_if_changed(slot: Any, key: str, view: RenderedMap) -> None:
+    """Empty the map's placeholder when it is about to show another view than last run.
+
+    Call it before writing anything that describes the new view (a heading): the browser then
+    drops the old map first, so it never shows a new heading over the previous map while the
+    new one is drawn. An unchanged view is left alone (no redraw)."""
+    state_key = f"{key}.__shown"
+    if st.session_state.get(state_key) != view.digest:
+        slot.empty()
+    st.session_state[state_key] = view.digest
+
+
 def show(
     view: RenderedMap,
     *,
