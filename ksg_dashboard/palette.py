@@ -36,7 +36,7 @@ EXTRA_COLOURS = ("#5b3a8e", "#8a5a00", "#005f73")
 HOST_COLOUR = "#1d2630"  # the host star: dark with a white halo, readable on every fill
 MEASURE_COLOUR = "#6a3d9a"  # other programme municipalities
 # Chart series that are not regions (municipality, states, Germany): greys and black.
-REFERENCE_COLOURS = ("#6b7580", "#3d4650", "#9aa5b1")
+REFERENCE_COLOURS = ("#6b7580", "#a3acb5", "#3d4650")
 GERMANY_COLOUR = BLACK
 
 
