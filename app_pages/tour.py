@@ -37,7 +37,7 @@ with map_column:
         "Online-Hintergrundkarte (OpenStreetMap)", key="tour.tiles"
     )
     view = map_cache.rendered_with_progress(
-        ("tour", index, online),
+        ("tour", index, online, selection.presenter),
         lambda: tour_charts.build_tour_map(
             data.plan,
             data.members,
@@ -48,6 +48,7 @@ with map_column:
             districts=data.districts,
             context=data.context,
             online_tiles=online,
+            presenter=selection.presenter,
         ),
     )
     map_cache.show(view, key="tour.map", height=390 if selection.presenter else 520)

@@ -44,6 +44,13 @@ MAP_CSS = """
 .ksg-stop-label.ksg-stop-label-left { left: auto; right: 36px; }
 </style>
 """
+# Presenter mode: place names a room can read from a projector (at least 18 px).
+PRESENTER_CSS = """
+<style>
+.ksg-stop-label { font-size: 18px; top: 1px; }
+.ksg-stop-active + .ksg-stop-label { font-size: 20px; top: 0; }
+</style>
+"""
 
 
 def _stop_icon(number: int, place: str, colour: str, active: bool, shift: int, left: bool) -> str:
@@ -198,6 +205,7 @@ def build_tour_map(
     districts: gpd.GeoDataFrame | None = None,
     context: gpd.GeoDataFrame | None = None,
     online_tiles: bool = False,
+    presenter: bool = False,
 ) -> folium.Map:
     """The tour map: context outlines, cooperation areas, route with arrows, numbered stops.
 
@@ -208,6 +216,8 @@ def build_tour_map(
     bounds = route_bounds(plan, members) if active is None else stop_bounds(plan, active)
     fmap = maps.base_map(bounds, online_tiles=online_tiles)
     fmap.get_root().header.add_child(folium.Element(MAP_CSS))
+    if presenter:
+        fmap.get_root().header.add_child(folium.Element(PRESENTER_CSS))
     if states is not None:
         maps.add_outlines(fmap, states[["geometry"]], maps.OUTLINE_STATE, "Länder")
     if districts is not None:

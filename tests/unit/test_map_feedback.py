@@ -207,3 +207,44 @@ def test_tour_map_uses_the_palette_and_explains_the_hatching():
     regions = list(dict.fromkeys(data.members["region"]))
     items = tour_charts.legend_items(regions, data.colours, data.cooperation_names, data.members)
     assert any(c.startswith("hatch:") for c, _ in items)
+
+
+def test_migration_chart_colours_a_region_as_on_the_map():
+    import pandas as pd
+
+    from ksg_dashboard.daseinsvorsorge_charts import make_migration_chart
+
+    frame = pd.DataFrame(
+        {
+            "series": ["AG Bachtal", "Bayern", "Deutschland"],
+            "age_group": ["unter 18 Jahre"] * 3,
+            "value": [1.0, 2.0, 3.0],
+        }
+    )
+    figure = make_migration_chart(frame, region_colours={"AG Bachtal": palette.REDDISH_PURPLE})
+    colours = {t.name: t.marker.color for t in figure.data}
+    assert colours == {
+        "AG Bachtal": palette.REDDISH_PURPLE,
+        "Bayern": palette.REFERENCE_COLOURS[0],
+        "Deutschland": palette.BLACK,
+    }
+
+
+def test_tour_stop_labels_are_large_in_presenter_mode():
+    data = load_tour_data()
+    normal = tour_charts.build_tour_map(data.plan, data.members, data.outlines, data.colours)
+    big = tour_charts.build_tour_map(
+        data.plan, data.members, data.outlines, data.colours, presenter=True
+    )
+    sizes = [int(px) for px in re.findall(r"font-size: (\d+)px", map_cache.render(big).header)]
+    assert (
+        min(
+            int(px)
+            for px in re.findall(
+                r"\.ksg-stop-label \{ font-size: (\d+)px", map_cache.render(big).header
+            )
+        )
+        >= 18
+    )
+    assert sizes
+    assert ".ksg-stop-label { font-size: 18px" not in map_cache.render(normal).header
