@@ -141,6 +141,7 @@ class LabelsInside(MacroElement):
         "  var FLIP = {'ksg-host-label': 'ksg-flip', 'ksg-stop-label': 'ksg-stop-label-left'};"
         "  function fit() {"
         "    var box = map.getContainer().getBoundingClientRect(), pad = 4;"
+        "    if (box.width < 60 || box.height < 60) return;"  # not laid out yet
         "    var els = map.getContainer().querySelectorAll("
         "      '.ksg-label, .ksg-host-label, .ksg-stop-label');"
         "    els.forEach(function (el) {"
@@ -162,6 +163,8 @@ class LabelsInside(MacroElement):
         "    });"
         "  }"
         "  map.on('moveend zoomend resize', fit);"
+        "  if (window.ResizeObserver) new ResizeObserver(function () { setTimeout(fit, 50); })"
+        "    .observe(map.getContainer());"
         "  map.whenReady(function () { setTimeout(fit, 0); setTimeout(fit, 400); });"
         "  window.ksgFitLabels = fit;"
         "})({{ this._parent.get_name() }});"

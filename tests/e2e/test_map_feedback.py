@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from ksg_dashboard import maps
 from tests.e2e.browser import (
     folium_frame,
@@ -111,3 +113,42 @@ def test_heading_and_map_agree_while_a_cooperation_is_chosen(app_server, browser
         assert any(spin for _, _, spin in samples[last_old:first_new]), (
             "no spinner while rebuilding"
         )
+
+
+LABELS_OUTSIDE_JS = """
+() => {
+  const frame = [...document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]')]
+    .find(f => f.getBoundingClientRect().height > 0);
+  const doc = frame.contentDocument;
+  const box = doc.querySelector('.leaflet-container').getBoundingClientRect();
+  const labels = [...doc.querySelectorAll('.ksg-label, .ksg-host-label, .ksg-stop-label')];
+  return {
+    count: labels.length,
+    outside: labels.filter(el => {
+      const r = el.getBoundingClientRect();
+      return r.left < box.left - 1 || r.right > box.right + 1
+        || r.top < box.top - 1 || r.bottom > box.bottom + 1;
+    }).map(el => el.textContent),
+    box: [box.left, box.top, box.right, box.bottom],
+    rects: labels.map(el => { const r = el.getBoundingClientRect();
+      return [el.textContent, r.left, r.top, r.right, r.bottom]; }),
+  };
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [("", "region=region-in-bewegung"), ("", "region=kurstadtregion-elbe-elster"), ("tour", "")],
+)
+def test_map_labels_are_not_cut_at_the_edge_on_a_phone(app_server, browser_page, path, query):
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_page(page, app_server.url, path, query=query, timeout_ms=120_000)
+    wait_until_rendered(page, timeout_ms=120_000)
+    page.wait_for_timeout(800)  # the labels are fitted after the map's first move
+    found = page.evaluate(LABELS_OUTSIDE_JS)
+    assert found["count"] >= 4
+    assert found["outside"] == [], (
+        f"labels cut at the map edge: {found['outside']} (map {found['box']}: {found['rects']})"
+    )
