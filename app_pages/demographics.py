@@ -31,6 +31,7 @@ from ksg_dashboard.loaders import (
     load_states,
     load_territorial_changes,
 )
+from ksg_dashboard.mapdata import region_colours
 from ksg_dashboard.navigation import PAGES
 from ksg_dashboard.selection import Selection, selected_ags
 
@@ -60,7 +61,12 @@ def _time_chart(_population, _cooperations, _names, _totals, _events, key: tuple
         official_totals=_totals,
         events=_events,
     )
-    return make_time_chart(long, INDICATORS[indicator_key], base_year, large=large), long
+    colours = region_colours(_cooperations)
+    by_label = {c["short_name"]: colours[c["id"]] for c in _cooperations if c["id"] in regions}
+    chart = make_time_chart(
+        long, INDICATORS[indicator_key], base_year, large=large, region_colours=by_label
+    )
+    return chart, long
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
@@ -188,19 +194,19 @@ with map_column:
             )
         germany_key = ("demografie", "deutschland", indicator.key, year, base_year, mode)
         rendered = ui.load_or_stop(
-            lambda: map_cache.rendered(
+            lambda: map_cache.rendered_with_progress(
                 germany_key, lambda: germany_map(indicator.key, year, base_year, mode)
             )
         )
     elif view == "verbaende":
         rendered = ui.load_or_stop(
-            lambda: map_cache.rendered(
+            lambda: map_cache.rendered_with_progress(
                 ("demografie", "verbaende", indicator.key, year, base_year),
                 lambda: association_map(indicator.key, year, base_year),
             )
         )
     elif ags:
-        rendered = map_cache.rendered(
+        rendered = map_cache.rendered_with_progress(
             map_key,
             lambda: demography_views.selection_map(
                 ui.load_or_stop(lambda: load_municipality_shapes("regional")),

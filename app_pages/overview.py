@@ -11,7 +11,7 @@ from ksg_dashboard.loaders import (
     load_sources,
     overview_map,
 )
-from ksg_dashboard.mapdata import MEASURE_COLOUR, association_legend, region_colours
+from ksg_dashboard.mapdata import association_legend
 from ksg_dashboard.selection import selected_ags, selection_from_click
 
 selection = filters.current_selection()
@@ -21,16 +21,10 @@ data = replace(data, cooperations=filters.session_cooperations(data.cooperations
 sources = ui.load_or_stop(load_sources)
 ags = selected_ags(selection, data.cooperations, data.register)
 
-if not selection.presenter:
-    st.title("Kooperationen und Programmkommunen")
-st.html(
-    '<p class="ksg-secondary" style="margin:-.6rem 0 0">Transferwerkstatt „Sicherung der '
-    "Daseinsvorsorge durch Kooperationen und überörtliche Netzwerke“, 11.–12. März 2019 in "
-    "Gröditz. Karte: erst eine Kooperation anklicken, dann eine Gemeinde.</p>"
-)
-filters.show_notes()
-panels.headline_metrics(overview.headline_for(data, selection, ags), selection, data, mode)
-
+# The heading is written after the map is built: during a slow rebuild the page keeps showing
+# the previous heading with the previous map (and a spinner); a changed map is removed before
+# the new heading is written, so a new heading never stands over the previous map.
+heading = st.container()
 map_column, detail_column = st.columns([3, 2], gap="medium")
 with map_column:
     toggles = st.columns(2)
@@ -44,22 +38,32 @@ with map_column:
         "Verwaltungsverbände und erfüllende Gemeinden als gestrichelte Umrisse",
     )
     view = ui.load_or_stop(
-        lambda: map_cache.rendered(
-            ("overview", selection.with_presenter(False), online, show_bodies),
+        lambda: map_cache.rendered_with_progress(
+            ("overview", selection.with_presenter(False), online, show_bodies, selection.presenter),
             lambda: overview_map(selection, online, show_bodies),
         )
     )
-    clicked = map_cache.show(
-        view,
-        key="overview.map",
-        height=470 if selection.presenter else 500,
-        returned_objects=["last_active_drawing"],
+    map_slot = st.empty()
+    map_cache.clear_if_changed(map_slot, "overview.map", view)
+with heading:
+    if not selection.presenter:
+        st.title("Kooperationen und Programmkommunen")
+    st.html(
+        '<p class="ksg-secondary" style="margin:-.6rem 0 0">Transferwerkstatt „Sicherung der '
+        "Daseinsvorsorge durch Kooperationen und überörtliche Netzwerke“, 11.–12. März 2019 in "
+        "Gröditz. Karte: erst eine Kooperation anklicken, dann eine Gemeinde.</p>"
     )
-    colours = region_colours(data.cooperations)
-    ui.legend(
-        [(colours[c["id"]], c["short_name"]) for c in data.cooperations]
-        + [(MEASURE_COLOUR, "Weitere Programmkommunen (Praxisbeispiele)")]
-    )
+    filters.show_notes()
+    panels.headline_metrics(overview.headline_for(data, selection, ags), selection, data, mode)
+with map_column:
+    with map_slot:
+        clicked = map_cache.show(
+            view,
+            key="overview.map",
+            height=470 if selection.presenter else 500,
+            returned_objects=["last_active_drawing"],
+        )
+    ui.legend(view.extra or [])  # what the map shows in its view
     if show_bodies:
         ui.legend(association_legend(), shape="line")
         st.caption(

@@ -36,8 +36,8 @@ with map_column:
     online = not selection.presenter and st.toggle(
         "Online-Hintergrundkarte (OpenStreetMap)", key="tour.tiles"
     )
-    view = map_cache.rendered(
-        ("tour", index, online),
+    view = map_cache.rendered_with_progress(
+        ("tour", index, online, selection.presenter),
         lambda: tour_charts.build_tour_map(
             data.plan,
             data.members,
@@ -48,11 +48,12 @@ with map_column:
             districts=data.districts,
             context=data.context,
             online_tiles=online,
+            presenter=selection.presenter,
         ),
     )
     map_cache.show(view, key="tour.map", height=390 if selection.presenter else 520)
     regions = list(dict.fromkeys(data.members["region"]))
-    ui.legend(tour_charts.legend_items(regions, data.colours, data.cooperation_names))
+    ui.legend(tour_charts.legend_items(regions, data.colours, data.cooperation_names, data.members))
 with stop_column:
     if index is None:
         tour_panels.route_card(data)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from ksg_dashboard import palette
 from ksg_dashboard.config import FIRST_CENSUS_YEAR, FIRST_YEAR, LAST_YEAR
 from ksg_dashboard.demography import Indicator
 
@@ -21,10 +23,23 @@ def german_number(value: float, digits: int) -> str:
 
 
 def make_time_chart(
-    long: pd.DataFrame, indicator: Indicator, base_year: int | None, large: bool = False
+    long: pd.DataFrame,
+    indicator: Indicator,
+    base_year: int | None,
+    large: bool = False,
+    region_colours: Mapping[str, str] | None = None,
 ) -> go.Figure:
-    """One line per series (columns: series, year, value), broken at the census break."""
+    """One line per series (columns: series, year, value), broken at the census break.
+
+    With `region_colours` (series label -> colour) a region's line has its map colour and
+    the other series (municipality, states, Germany) are grey and black (see `palette`)."""
     figure = go.Figure()
+    labels_in_order = list(dict.fromkeys(long["series"]))
+    line_colours = (
+        palette.series_colours(labels_in_order, region_colours)
+        if region_colours is not None
+        else [SERIES_COLOURS[i % len(SERIES_COLOURS)] for i in range(len(labels_in_order))]
+    )
     for i, (name, rows) in enumerate(long.groupby("series", sort=False)):
         rows = rows.sort_values("year")
         gap = pd.DataFrame({"year": [BREAK_X], "value": [None]})
@@ -47,7 +62,7 @@ def make_time_chart(
                 name=str(name),
                 mode="lines+markers",
                 connectgaps=False,
-                line={"color": SERIES_COLOURS[i % len(SERIES_COLOURS)], "width": 3},
+                line={"color": line_colours[i], "width": 3},
                 marker={
                     "symbol": ["diamond-open" if n else "circle" for n in notes],
                     "size": [14 if n else 7 for n in notes],

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 import plotly.graph_objects as go
 
+from ksg_dashboard import palette
 from ksg_dashboard.charts import FONT, SERIES_COLOURS, german_number
 
 MIGRATION_AGE_LABELS = {
@@ -17,13 +20,22 @@ MIGRATION_AGE_LABELS = {
 }
 
 
-def make_migration_chart(frame: pd.DataFrame, large: bool = False) -> go.Figure:
+def make_migration_chart(
+    frame: pd.DataFrame, large: bool = False, region_colours: Mapping[str, str] | None = None
+) -> go.Figure:
     """Net migration per 1,000 inhabitants of each age group, one bar group per series.
 
     `frame` columns: series, age_group (source label), value (per 1,000; NA = unknown), in the
-    order the bars are drawn.
+    order the bars are drawn. With `region_colours` (label -> colour) a region's bars have its
+    map colour, the other series greys and black (see `palette`).
     """
     figure = go.Figure()
+    labels = list(dict.fromkeys(frame["series"]))
+    colours = (
+        palette.series_colours(labels, region_colours)
+        if region_colours is not None
+        else [SERIES_COLOURS[i % len(SERIES_COLOURS)] for i in range(len(labels))]
+    )
     for i, (name, rows) in enumerate(frame.groupby("series", sort=False)):
         values = pd.to_numeric(rows["value"], errors="coerce")
         labels = [MIGRATION_AGE_LABELS.get(a, a) for a in rows["age_group"]]
@@ -32,7 +44,7 @@ def make_migration_chart(frame: pd.DataFrame, large: bool = False) -> go.Figure:
                 x=labels,
                 y=values,
                 name=str(name),
-                marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)],
+                marker_color=colours[i],
                 customdata=["keine Angabe" if pd.isna(v) else german_number(v, 1) for v in values],
                 hovertemplate="%{x}: %{customdata} je 1.000<extra>" + str(name) + "</extra>",
             )

@@ -12,7 +12,7 @@ import streamlit as st
 
 from ksg_dashboard import daseinsvorsorge as dv
 from ksg_dashboard import daseinsvorsorge_views as views
-from ksg_dashboard import demography_views, filters, loaders, map_cache, ui
+from ksg_dashboard import demography_views, filters, loaders, map_cache, palette, ui
 from ksg_dashboard.charts import make_pyramid
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.daseinsvorsorge_charts import make_migration_chart, make_natural_chart
@@ -40,6 +40,8 @@ class Scope:
     units: tuple[tuple[str, tuple[str, ...]], ...]  # (label, member AGS) per selected unit
     ags: tuple[str, ...]  # all selected AGS (for maps and rankings)
     states: tuple[str, ...]
+    # (label, colour) of each selected region: its colour on the maps (see palette)
+    colours: tuple[tuple[str, str], ...] = ()
 
     @property
     def districts(self) -> tuple[str, ...]:
@@ -63,7 +65,9 @@ def scope(
     if ags and (len(units) + len(selection.states) > 1 or selection.states):
         units.insert(0, ("Auswahl zusammen", tuple(ags)))
     states = tuple(dict.fromkeys([*selection.states, *(a[:2] for a in ags)]))
-    return Scope(tuple(units), tuple(ags), states)
+    colours = palette.region_colours(r for r in selection.regions if r in by_id)
+    labelled = tuple((by_id[r]["short_name"], c) for r, c in colours.items())
+    return Scope(tuple(units), tuple(ags), states, () if selection.ags else labelled)
 
 
 # --- theme and URL ----------------------------------------------------------------------------
@@ -343,7 +347,11 @@ def migration_theme(
     with left:
         st.markdown("**Wanderungssaldo nach Alter** · 2015, je 1.000 Einwohner der Altersgruppe")
         st.plotly_chart(
-            make_migration_chart(views.migration_chart_frame(profiles), large=presenter),
+            make_migration_chart(
+                views.migration_chart_frame(profiles),
+                large=presenter,
+                region_colours=dict(scope_.colours),
+            ),
             config={"displaylogo": False},
             key="demografie.dv.migration",
         )

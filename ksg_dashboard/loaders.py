@@ -209,8 +209,9 @@ def load_overview_map(
     custom: tuple[str, ...],
     online_tiles: bool,
     associations_layer: bool = False,
-) -> folium.Map:
-    """A new overview map for a selection (building takes ~0.4 s).
+    presenter: bool = False,
+) -> tuple[folium.Map, list[tuple[str, str]]]:
+    """A new overview map for a selection and its legend (building takes ~0.4 s).
 
     Not cached as an object: the pages cache the rendered output (`map_cache`, bounded in
     bytes), which is all a repeated view needs; a folium map holds its GeoJSON as Python
@@ -232,7 +233,9 @@ def load_overview_map(
     layer = None
     if associations_layer:
         layer = (load_association_outlines(), load_association_data().bodies)
-    return overview.build_map(data, chosen, keys, online_tiles=online_tiles, associations=layer)
+    return overview.build_view(
+        data, chosen, keys, online_tiles=online_tiles, associations=layer, presenter=presenter
+    )
 
 
 # Tables of a few dozen rows (at most the 300 AGS of an upload): 256 entries stay below ~10 MB.
@@ -295,8 +298,9 @@ def load_programme() -> dict:
 
 def overview_map(
     selection_now: selection.Selection, online_tiles: bool, associations_layer: bool = False
-) -> folium.Map:
-    """A new overview map for the selection (render it once; see `map_cache`)."""
+) -> tuple[folium.Map, list[tuple[str, str]]]:
+    """A new overview map for the selection and its legend (render it once; see `map_cache`);
+    labels are larger in presenter mode."""
     return load_overview_map(
         selection_now.regions,
         selection_now.ags,
@@ -304,6 +308,7 @@ def overview_map(
         selection_now.custom,
         online_tiles,
         associations_layer,
+        selection_now.presenter,
     )
 
 

@@ -221,6 +221,36 @@ def rendered(cache_key: Hashable, build: Callable[[], Any]) -> RenderedMap:
     return CACHE.get_or_build(cache_key, make)
 
 
+PROGRESS_MESSAGE = "Karte wird berechnet …"
+
+
+def rendered_with_progress(
+    cache_key: Hashable, build: Callable[[], Any], message: str = PROGRESS_MESSAGE
+) -> RenderedMap:
+    """`rendered`, with a spinner at the current position while an uncached view is built
+    (Streamlit shows it after 0.5 s). The slot is reserved on every run, so the elements
+    after it keep their positions (and a cached map is not redrawn)."""
+    slot = st.empty()
+    if CACHE.get(cache_key) is not None:
+        return rendered(cache_key, build)
+    with slot.container(), st.spinner(message, show_time=True):
+        view = rendered(cache_key, build)
+    slot.empty()
+    return view
+
+
+def clear_if_changed(slot: Any, key: str, view: RenderedMap) -> None:
+    """Empty the map's placeholder when it is about to show another view than last run.
+
+    Call it before writing anything that describes the new view (a heading): the browser then
+    drops the old map first, so it never shows a new heading over the previous map while the
+    new one is drawn. An unchanged view is left alone (no redraw)."""
+    state_key = f"{key}.__shown"
+    if st.session_state.get(state_key) != view.digest:
+        slot.empty()
+    st.session_state[state_key] = view.digest
+
+
 def show(
     view: RenderedMap,
     *,

@@ -8,13 +8,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from ksg_dashboard.selection import CUSTOM_ID
+from ksg_dashboard import palette
+from ksg_dashboard.palette import CUSTOM_COLOUR, HOST_COLOUR, MEASURE_COLOUR  # noqa: F401
 
-# Okabe–Ito palette: distinguishable with the common colour-vision deficiencies.
-REGION_COLOURS = ("#E69F00", "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
-MEASURE_COLOUR = "#6a3d9a"
-HOST_COLOUR = "#D55E00"
-CUSTOM_COLOUR = "#000000"
 # Outline colour per Gemeindeverband type (dark, so the cooperation colours stay in front).
 ASSOCIATION_COLOURS = {
     "Amt": "#333333",
@@ -31,13 +27,8 @@ GERMANY_BOUNDS = ((47.27, 5.87), (55.06, 15.04))
 
 
 def region_colours(cooperations: list[dict]) -> dict[str, str]:
-    """A stable colour per cooperation id, in file order; the planner's own list in black."""
-    colours = {}
-    for i, cooperation in enumerate(c for c in cooperations if c["id"] != CUSTOM_ID):
-        colours[cooperation["id"]] = REGION_COLOURS[i % len(REGION_COLOURS)]
-    if any(c["id"] == CUSTOM_ID for c in cooperations):
-        colours[CUSTOM_ID] = CUSTOM_COLOUR
-    return colours
+    """The colour of each cooperation id (see `palette`: fixed per id on every page)."""
+    return palette.region_colours(c["id"] for c in cooperations)
 
 
 def with_population_label(frame: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
+from ksg_dashboard import palette
 from ksg_dashboard.mapdata import GERMANY_BOUNDS, HOST_COLOUR, MEASURE_COLOUR
 from ksg_dashboard.offline import leaflet_image_path
 
@@ -20,6 +21,9 @@ CONTEXT_STYLE = {"color": "#9aa5b1", "weight": 0.5, "fillColor": "#ffffff", "fil
 SELECTED_STYLE = {"color": "#111111", "weight": 4, "fill": False}
 BACKGROUND = "#eef2f5"
 ONLINE_TILES_ATTRIBUTION = "© OpenStreetMap-Mitwirkende"
+TILE_ERROR_NOTICE = "Online-Karte nicht erreichbar – Offline-Grundkarte wird gezeigt"
+LABEL_PX = 13  # member labels at regional zoom
+LABEL_PX_PRESENTER = 18  # what a room can read from a projector
 
 
 class IconImagePath(MacroElement):
@@ -60,7 +64,7 @@ def base_map(bounds: tuple[tuple, tuple] | None, online_tiles: bool = False) -> 
         tiles=None,
         prefer_canvas=False,
         zoom_snap=0.25,
-        control_scale=True,
+        control_scale=False,  # Leaflet's default scale is metric and imperial: see MetricScale
         attribution_control=True,
         # Leaflet's keyboard handler focuses the map on the first click, which scrolls the
         # page inside the component iframe and swallows that click.
@@ -69,14 +73,170 @@ def base_map(bounds: tuple[tuple, tuple] | None, online_tiles: bool = False) -> 
     fmap.get_root().header.add_child(
         folium.Element(
             f"<style>.leaflet-container{{background:{BACKGROUND};}}"
-            ".ksg-tip{white-space:normal;width:max-content;max-width:220px;}</style>"
+            ".ksg-tip{white-space:normal;width:max-content;max-width:220px;}</style>" + LABEL_CSS
         )
     )
     fmap.add_child(IconImagePath(leaflet_image_path()))
+    fmap.add_child(MetricScale())
     if online_tiles:
-        folium.TileLayer("OpenStreetMap", attr=ONLINE_TILES_ATTRIBUTION, name="OSM").add_to(fmap)
+        tiles = folium.TileLayer("OpenStreetMap", attr=ONLINE_TILES_ATTRIBUTION, name="OSM")
+        tiles.add_to(fmap)
+        fmap.add_child(TileErrorNotice(tiles))
+    fmap.add_child(LabelsInside())
     fmap.fit_bounds(bounds or GERMANY_BOUNDS)
     return fmap
+
+
+class MetricScale(MacroElement):
+    """A scale bar in metres and kilometres only."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "L.control.scale({metric: true, imperial: false})"
+        ".addTo({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
+
+
+class TileErrorNotice(MacroElement):
+    """A German notice on the map when online tiles fail to load (e.g. offline)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function (map, tiles) {"
+        "  var shown = false;"
+        "  tiles.on('tileerror', function () {"
+        "    if (shown) return; shown = true;"
+        "    var box = L.DomUtil.create('div', 'ksg-tile-error', map.getContainer());"
+        "    box.setAttribute('role', 'status');"
+        "    box.textContent = {{ this.text|tojson }};"
+        "    box.style.cssText = 'position:absolute;z-index:1000;top:8px;left:50%;"
+        "transform:translateX(-50%);max-width:calc(100% - 90px);background:#fff;"
+        "color:#1d2630;border:1px solid #7a8793;border-radius:4px;padding:4px 8px;"
+        "font:600 13px system-ui,sans-serif;box-shadow:0 1px 4px #0004;';"
+        "  });"
+        "})({{ this._parent.get_name() }}, {{ this.tiles.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, tiles: folium.TileLayer, text: str = TILE_ERROR_NOTICE) -> None:
+        super().__init__()
+        self._name = "TileErrorNotice"
+        self.tiles = tiles
+        self.text = text
+
+
+class LabelsInside(MacroElement):
+    """Keeps map labels inside the map: a label that would be cut at the edge moves to the
+    other side of its point (`.ksg-host-label`, `.ksg-stop-label`) or is shifted inwards
+    (`.ksg-label`), after every move and zoom."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function (map) {"
+        "  var FLIP = {'ksg-host-label': 'ksg-flip', 'ksg-stop-label': 'ksg-stop-label-left'};"
+        "  function fit() {"
+        "    var box = map.getContainer().getBoundingClientRect(), pad = 4;"
+        "    if (box.width < 60 || box.height < 60) return;"  # not laid out yet
+        "    var els = map.getContainer().querySelectorAll("
+        "      '.ksg-label, .ksg-host-label, .ksg-stop-label');"
+        "    els.forEach(function (el) {"
+        "      el.style.translate = '';"
+        "      Object.keys(FLIP).forEach(function (k) {"
+        "        if (!el.classList.contains(k)) return;"
+        "        if (el.dataset.ksgFlipped) {"
+        "          el.classList.remove(FLIP[k]); delete el.dataset.ksgFlipped; }"
+        "        if (el.getBoundingClientRect().right > box.right - pad"
+        "            && !el.classList.contains(FLIP[k])) {"
+        "          el.classList.add(FLIP[k]); el.dataset.ksgFlipped = '1'; }"
+        "      });"
+        "      var r = el.getBoundingClientRect(), dx = 0, dy = 0;"
+        "      if (r.right > box.right - pad) dx = box.right - pad - r.right;"
+        "      if (r.left + dx < box.left + pad) dx = box.left + pad - r.left;"
+        "      if (r.bottom > box.bottom - pad) dy = box.bottom - pad - r.bottom;"
+        "      if (r.top + dy < box.top + pad) dy = box.top + pad - r.top;"
+        "      if (dx || dy) el.style.translate = dx + 'px ' + dy + 'px';"
+        "    });"
+        "  }"
+        "  map.on('moveend zoomend resize', fit);"
+        "  if (window.ResizeObserver) new ResizeObserver(function () { setTimeout(fit, 50); })"
+        "    .observe(map.getContainer());"
+        "  map.whenReady(function () { setTimeout(fit, 0); setTimeout(fit, 400); });"
+        "  window.ksgFitLabels = fit;"
+        "})({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "LabelsInside"
+
+
+class MapScope(MacroElement):
+    """Names what the map shows on its container (`aria-label`, `data-ksg-scope`), so
+    screen readers and tests can tell which selection a drawn map belongs to."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function (el) {"
+        "  el.setAttribute('role', 'region');"
+        "  el.setAttribute('aria-label', {{ ('Karte: ' ~ this.scope)|tojson }});"
+        "  el.dataset.ksgScope = {{ this.scope|tojson }};"
+        "})({{ this._parent.get_name() }}.getContainer());"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, scope: str) -> None:
+        super().__init__()
+        self._name = "MapScope"
+        self.scope = scope
+
+
+class HatchPatterns(MacroElement):
+    """SVG hatch patterns, one per colour, for polygons with `fillColor: url(#ksg-hatch-…)`
+    (a second membership drawn over the first region's fill)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function (colours) {"
+        "  var NS = 'http://www.w3.org/2000/svg';"
+        "  var svg = document.getElementById('ksg-hatches');"
+        "  if (!svg) {"
+        "    svg = document.createElementNS(NS, 'svg'); svg.id = 'ksg-hatches';"
+        "    svg.setAttribute('width', '0'); svg.setAttribute('height', '0');"
+        "    svg.style.position = 'absolute';"
+        "    svg.appendChild(document.createElementNS(NS, 'defs'));"
+        "    document.body.appendChild(svg);"
+        "  }"
+        "  colours.forEach(function (c, i) {"
+        "    var id = 'ksg-hatch-' + c.replace('#', '').toLowerCase();"
+        "    if (document.getElementById(id)) return;"
+        "    var p = document.createElementNS(NS, 'pattern');"
+        "    p.id = id; p.setAttribute('patternUnits', 'userSpaceOnUse');"
+        "    p.setAttribute('width', '9'); p.setAttribute('height', '9');"
+        # Every other colour at the opposite angle: a third membership cross-hatches.
+        "    p.setAttribute('patternTransform', 'rotate(' + (i % 2 ? -45 : 45) + ')');"
+        "    var l = document.createElementNS(NS, 'rect');"
+        "    l.setAttribute('width', '4'); l.setAttribute('height', '9');"
+        "    l.setAttribute('fill', c);"
+        # A white edge keeps the stripes apart from a fill of a similar colour below.
+        "    var w = document.createElementNS(NS, 'rect');"
+        "    w.setAttribute('x', '4'); w.setAttribute('width', '1.5');"
+        "    w.setAttribute('height', '9'); w.setAttribute('fill', '#ffffff');"
+        "    p.appendChild(l); p.appendChild(w); svg.firstChild.appendChild(p);"
+        "  });"
+        "})({{ this.colours|tojson }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, colours: list[str]) -> None:
+        super().__init__()
+        self._name = "HatchPatterns"
+        self.colours = colours
 
 
 def add_outlines(fmap: folium.Map, frame: gpd.GeoDataFrame, style: dict, name: str) -> None:
@@ -146,6 +306,16 @@ def add_measures(fmap: folium.Map, members: gpd.GeoDataFrame, points: pd.DataFra
         ).add_to(fmap)
 
 
+def split_memberships(members: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """(first membership of each municipality, further memberships), in drawing order.
+
+    Every row gets `regions_label`: the names of all regions the municipality belongs to."""
+    names = members.groupby("ags", sort=False)["region_name"].agg(" · ".join)
+    frame = members.assign(regions_label=members["ags"].map(names))
+    repeated = frame["ags"].duplicated(keep="first")
+    return frame[~repeated], frame[repeated]
+
+
 def add_regions(
     fmap: folium.Map,
     members: gpd.GeoDataFrame,
@@ -154,17 +324,19 @@ def add_regions(
 ) -> None:
     """Cooperation regions: members filled in the region colour, dissolved outline on top.
 
-    Outlines of later regions are dashed, so a border two regions share (Bad Liebenwerda is in
-    two cooperations) shows both colours.
+    A municipality in two regions (Bad Liebenwerda) is filled once, in its first region's
+    colour, and hatched in the second one's: two translucent fills would mix into a third
+    colour that reads as another region. Outlines of later regions are dashed, so a border
+    two regions share shows both colours.
     """
     if members.empty:
         return
-    data = escaped(
-        members[["ags", "name", "region", "region_name", "colour", "population_label", "geometry"]],
-        ["name", "region_name"],
-    )
+    columns = ["ags", "name", "region", "region_name", "colour", "population_label", "geometry"]
+    first, further = split_memberships(members[columns])
+    tooltip_fields = ["name", "ags", "population_label", "regions_label"]
+    tooltip_aliases = ["Gemeinde", "AGS", "Einwohner", "Kooperation"]
     folium.GeoJson(
-        data,
+        escaped(first, ["name", "region_name", "regions_label"]),
         name="Kooperationen",
         style_function=lambda f: {
             "color": f["properties"]["colour"],
@@ -173,12 +345,25 @@ def add_regions(
             "fillOpacity": fill_opacity,
         },
         highlight_function=lambda _: {"weight": 3, "fillOpacity": min(fill_opacity + 0.2, 0.9)},
-        tooltip=folium.GeoJsonTooltip(
-            fields=["name", "ags", "population_label", "region_name"],
-            aliases=["Gemeinde", "AGS", "Einwohner", "Kooperation"],
-        ),
+        tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, aliases=tooltip_aliases),
         control=False,
     ).add_to(fmap)
+    if not further.empty:
+        fmap.add_child(HatchPatterns(sorted(set(further["colour"]))))
+        folium.GeoJson(
+            escaped(further, ["name", "region_name", "regions_label"]),
+            name="Weitere Mitgliedschaft",
+            style_function=lambda f: {
+                "color": f["properties"]["colour"],
+                "weight": 1.5,
+                "fillColor": palette.hatch_fill(f["properties"]["colour"]),
+                "fillOpacity": 0.85,
+                "className": "ksg-second-membership",
+            },
+            highlight_function=lambda _: {"weight": 3},
+            tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, aliases=tooltip_aliases),
+            control=False,
+        ).add_to(fmap)
     order = list(dict.fromkeys(members["region"]))  # file order of the cooperations
     for position, region in enumerate(order):
         folium.GeoJson(
@@ -193,6 +378,34 @@ def add_regions(
             interactive=False,
             control=False,
         ).add_to(fmap)
+
+
+def add_member_labels(fmap: folium.Map, members: gpd.GeoDataFrame, size_px: int) -> None:
+    """Names of member municipalities at a point inside each polygon (not clickable: a click
+    still reaches the polygon below)."""
+    if members.empty:
+        return
+    frame = members.drop_duplicates("ags")
+    points = frame.geometry.representative_point()
+    for name, point in zip(frame["name"], points, strict=True):
+        icon = folium.DivIcon(
+            html=(f'<div class="ksg-label" style="font-size:{size_px}px">{html_text(name)}</div>'),
+            icon_size=(0, 0),
+            icon_anchor=(0, 0),
+            class_name="ksg-label-icon",
+        )
+        folium.Marker((point.y, point.x), icon=icon, interactive=False, keyboard=False).add_to(fmap)
+
+
+LABEL_CSS = (
+    "<style>.ksg-label-icon{background:none;border:none;}"
+    ".ksg-label{position:absolute;transform:translate(-50%,-50%);white-space:nowrap;"
+    "font-family:system-ui,sans-serif;font-weight:600;color:#1d2630;pointer-events:none;"
+    "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;}"
+    ".ksg-host{position:relative;pointer-events:none;}"
+    ".ksg-host-label{position:absolute;left:24px;top:4px;white-space:nowrap;}"
+    ".ksg-host-label.ksg-flip{left:auto;right:calc(100% - 2px);}</style>"
+)
 
 
 def add_region_areas(fmap: folium.Map, areas: gpd.GeoDataFrame) -> None:
@@ -272,18 +485,25 @@ def add_selected_states(fmap: folium.Map, frame: gpd.GeoDataFrame) -> None:
 
 
 def add_host(fmap: folium.Map, lat: float, lon: float, label: str) -> None:
-    """The host town as a labelled star (DivIcon: needs no icon fonts from a CDN)."""
+    """The host town as a labelled star (DivIcon: needs no icon fonts from a CDN).
+
+    Not interactive: the star and its label lie over neighbouring members (Elsterwerda,
+    Röderaue) and must let clicks through to them; the label says what the star is, and the
+    legend repeats it.
+    """
     icon = folium.DivIcon(
         html=(
             f'<div class="ksg-host" style="color:{HOST_COLOUR};font-size:26px;line-height:26px;'
-            f'text-shadow:0 0 3px #fff,0 0 3px #fff;white-space:nowrap">★'
-            f'<span style="font-size:13px;color:#1d2630;font-weight:600">'
+            f'width:26px;text-shadow:0 0 3px #fff,0 0 3px #fff">★'
+            f'<span class="ksg-host-label" style="font-size:13px;color:#1d2630;font-weight:600;'
+            f'line-height:18px;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff">'
             f"{html.escape(label)}</span></div>"
         ),
-        icon_size=(160, 26),
+        icon_size=(26, 26),
         icon_anchor=(13, 13),
+        class_name="ksg-host-icon",
     )
-    folium.Marker((lat, lon), icon=icon, tooltip=html.escape(label)).add_to(fmap)
+    folium.Marker((lat, lon), icon=icon, interactive=False, keyboard=False).add_to(fmap)
 
 
 ENCODED_LAYER_JS = (Path(__file__).parent / "js" / "encoded_layer.js").read_text(encoding="utf-8")

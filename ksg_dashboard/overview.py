@@ -8,7 +8,8 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from ksg_dashboard import mapdata, maps
+from ksg_dashboard import mapdata, maps, palette
+from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.indicators import Headline, territory_headline, union_headline
 from ksg_dashboard.selection import Selection
 
@@ -19,6 +20,9 @@ MAX_CONTEXT_MUNICIPALITIES = 400
 # outline from the coarse polygons instead of member by member: a map of all 10,993
 # municipalities took 22 s to build and 22 MB, the outline 1.5 s and under 1 MB.
 MAX_DRAWN_MEMBERS = 300
+MAX_LABELS = 80  # member names drawn at regional zoom
+LegendItems = list[tuple[str, str]]
+HATCH_LEGEND = "Mitglied in zwei Kooperationen (schraffiert: zweite Kooperation)"
 
 
 @dataclass(frozen=True)
@@ -41,17 +45,54 @@ def selection_shapes(data: OverviewData, ags: list[str]) -> gpd.GeoDataFrame:
     return data.shapes[data.shapes["ags"].isin(ags)]
 
 
+def scope_label(data: OverviewData, selection: Selection) -> str:
+    """What the figures (and the map) refer to, in words: every active part (the figures are
+    their union)."""
+    parts = [(cooperation_by_id(data, r) or {}).get("short_name", r) for r in selection.regions] + [
+        STATE_NAMES[s] for s in selection.states
+    ]
+    if selection.ags:
+        names = data.register.set_index("ags")["name"]
+        parts.append(str(names.get(selection.ags, selection.ags)))
+    if len(parts) > 1:
+        return " + ".join(parts) + " (zusammen, jede Gemeinde einmal)"
+    return parts[0] if parts else "Deutschland"
+
+
 def build_map(
     data: OverviewData,
     selection: Selection,
     ags: list[str],
     online_tiles: bool = False,
     associations: tuple[gpd.GeoDataFrame, pd.DataFrame] | None = None,
+    presenter: bool = False,
 ) -> folium.Map:
-    """Regions in colour, programme municipalities, host star; fitted to the selection.
+    """The overview map alone (see build_view)."""
+    return build_view(data, selection, ags, online_tiles, associations, presenter)[0]
+
+
+def labelled_regions(data: OverviewData, selection: Selection) -> list[str]:
+    """Regions whose members are named on the map: the selected ones, or those of the
+    selected municipality."""
+    if selection.ags:
+        return [c["id"] for c in regions_of(data, selection.ags)]
+    return list(selection.regions)
+
+
+def build_view(
+    data: OverviewData,
+    selection: Selection,
+    ags: list[str],
+    online_tiles: bool = False,
+    associations: tuple[gpd.GeoDataFrame, pd.DataFrame] | None = None,
+    presenter: bool = False,
+) -> tuple[folium.Map, LegendItems]:
+    """Regions in colour, programme municipalities, host star; fitted to the selection; and
+    the legend of what is in view.
 
     `associations` (outlines and bodies) adds the Gemeindeverbände of the outlines latest
-    year: all of Germany for the Germany view, otherwise those in view.
+    year: all of Germany for the Germany view, otherwise those in view. At regional zoom the
+    members of the selected regions are named (18 px in presenter mode).
     """
     drawn = [c for c in data.cooperations if len(c["member_ags"]) <= MAX_DRAWN_MEMBERS]
     large = [c for c in data.cooperations if len(c["member_ags"]) > MAX_DRAWN_MEMBERS]
@@ -93,10 +134,58 @@ def build_map(
         maps.add_associations(fmap, layer)
     maps.add_selected_states(fmap, data.states[data.states["state_key"].isin(selection.states)])
     # The bold outline marks the chosen municipality (the other parts have their own marks).
-    maps.add_selected(fmap, selection_shapes(data, [selection.ags] if selection.ags else []))
+    maps.add_selected(fmap, selected if selection.ags else selected.iloc[:0])
+    if bounds is not None:
+        named = members[members["region"].isin(labelled_regions(data, selection))]
+        named = named[named["ags"] != HOST_AGS]  # the host star names Gröditz
+        if 0 < named["ags"].nunique() <= MAX_LABELS:
+            size = maps.LABEL_PX_PRESENTER if presenter else maps.LABEL_PX
+            maps.add_member_labels(fmap, named, size)
     host = data.register.set_index("ags").loc[HOST_AGS]
-    maps.add_host(fmap, float(host["lat"]), float(host["lon"]), HOST_LABEL)
-    return fmap
+    host_at = (float(host["lat"]), float(host["lon"]))
+    maps.add_host(fmap, *host_at, HOST_LABEL)
+    fmap.add_child(maps.MapScope(scope_label(data, selection)))
+    legend = legend_in_view(data, bounds, members, outlines, measure_members, points, host_at)
+    if large:
+        legend += [(colours[c["id"]], c["short_name"]) for c in large]
+    return fmap, legend
+
+
+def legend_in_view(
+    data: OverviewData,
+    bounds: tuple[tuple, tuple] | None,
+    members: gpd.GeoDataFrame,
+    outlines: gpd.GeoDataFrame,
+    measure_members: gpd.GeoDataFrame,
+    points: pd.DataFrame,
+    host_at: tuple[float, float],
+) -> LegendItems:
+    """Legend entries for what the map shows in its view (all of Germany without bounds)."""
+
+    def visible(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        return frame if bounds is None or frame.empty else mapdata.in_view(frame, bounds)
+
+    def inside(lat: float, lon: float) -> bool:
+        if bounds is None:
+            return True
+        (south, west), (north, east) = bounds
+        return south <= lat <= north and west <= lon <= east
+
+    shown = set(visible(outlines)["region"]) if not outlines.empty else set()
+    colours = mapdata.region_colours(data.cooperations)
+    items = [(colours[c["id"]], c["short_name"]) for c in data.cooperations if c["id"] in shown]
+    if not members.empty:
+        _, further = maps.split_memberships(visible(members))
+        if not further.empty:
+            items.append(("hatch:" + further["colour"].iloc[0], HATCH_LEGEND))
+    measures_shown = not visible(measure_members).empty or any(
+        inside(lat, lon) for lat, lon in zip(points["lat"], points["lon"], strict=True)
+    )
+    if measures_shown:
+        items.append((palette.MEASURE_COLOUR, "Weitere Programmkommunen (Praxisbeispiele)"))
+    if inside(*host_at):
+        items.append(("star:" + palette.HOST_COLOUR, "Gröditz: Gastgeber der Transferwerkstatt"))
+    return items
 
 
 def headline_for(data: OverviewData, selection: Selection, ags: list[str]) -> Headline:

@@ -8,7 +8,14 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from ksg_dashboard import association_panels, daseinsvorsorge_panels, filters, territory, ui
+from ksg_dashboard import (
+    association_panels,
+    daseinsvorsorge_panels,
+    filters,
+    overview,
+    territory,
+    ui,
+)
 from ksg_dashboard.charts import make_pyramid
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.demography import age_shares, pyramid
@@ -35,16 +42,8 @@ from ksg_dashboard.ui import format_float, format_int, sources_caption
 
 
 def scope_label(selection: Selection, data: OverviewData) -> str:
-    """What the figures refer to, in words: every active part (the figures are their union)."""
-    parts = [(cooperation_by_id(data, r) or {}).get("short_name", r) for r in selection.regions] + [
-        STATE_NAMES[s] for s in selection.states
-    ]
-    if selection.ags:
-        names = data.register.set_index("ags")["name"]
-        parts.append(str(names.get(selection.ags, selection.ags)))
-    if len(parts) > 1:
-        return " + ".join(parts) + " (zusammen, jede Gemeinde einmal)"
-    return parts[0] if parts else "Deutschland"
+    """What the figures refer to, in words (the overview map names the same on its container)."""
+    return overview.scope_label(data, selection)
 
 
 def headline_line(figures: Headline) -> str:

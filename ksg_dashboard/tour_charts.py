@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from ksg_dashboard import maps
 from ksg_dashboard.mapdata import bounds_of
+from ksg_dashboard.overview import HATCH_LEGEND
 from ksg_dashboard.tour import (
     ROUTE_COLOUR,
     TIME_FORMAT,
@@ -41,6 +42,13 @@ MAP_CSS = """
   text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; }
 .ksg-stop-active + .ksg-stop-label { left: 36px; top: 1px; font-size: 16px; font-weight: 800; }
 .ksg-stop-label.ksg-stop-label-left { left: auto; right: 36px; }
+</style>
+"""
+# Presenter mode: place names a room can read from a projector (at least 18 px).
+PRESENTER_CSS = """
+<style>
+.ksg-stop-label { font-size: 18px; top: 1px; }
+.ksg-stop-active + .ksg-stop-label { font-size: 20px; top: 0; }
 </style>
 """
 
@@ -106,13 +114,21 @@ def route_bounds(
 
 
 def legend_items(
-    regions: list[str], colours: Mapping[str, str], names: Mapping[str, str]
+    regions: list[str],
+    colours: Mapping[str, str],
+    names: Mapping[str, str],
+    members: gpd.GeoDataFrame | None = None,
 ) -> list[tuple[str, str]]:
-    """(colour, label) pairs for the HTML legend below the map, in the order the map draws."""
+    """(colour, label) pairs for the HTML legend below the map, in the order the map draws;
+    with `members`, an entry for the hatching of a second membership if the map has one."""
     items = [
         (colours[r], f"{names.get(r, r)} ({'gestrichelt' if i else 'durchgezogen'})")
         for i, r in enumerate(regions)
     ]
+    if members is not None and not members.empty:
+        _, further = maps.split_memberships(members)
+        if not further.empty:
+            items.append(("hatch:" + further["colour"].iloc[0], HATCH_LEGEND))
     return [*items, (ROUTE_COLOUR, "Route (Luftlinie)")]
 
 
@@ -189,6 +205,7 @@ def build_tour_map(
     districts: gpd.GeoDataFrame | None = None,
     context: gpd.GeoDataFrame | None = None,
     online_tiles: bool = False,
+    presenter: bool = False,
 ) -> folium.Map:
     """The tour map: context outlines, cooperation areas, route with arrows, numbered stops.
 
@@ -199,6 +216,8 @@ def build_tour_map(
     bounds = route_bounds(plan, members) if active is None else stop_bounds(plan, active)
     fmap = maps.base_map(bounds, online_tiles=online_tiles)
     fmap.get_root().header.add_child(folium.Element(MAP_CSS))
+    if presenter:
+        fmap.get_root().header.add_child(folium.Element(PRESENTER_CSS))
     if states is not None:
         maps.add_outlines(fmap, states[["geometry"]], maps.OUTLINE_STATE, "Länder")
     if districts is not None:

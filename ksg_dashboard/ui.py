@@ -54,6 +54,19 @@ def legend(items: Iterable[tuple[str, str]], shape: str = "square") -> None:
     radius = "50%" if shape == "circle" else "3px"
 
     def swatch(colour: str) -> str:
+        # "hatch:#rrggbb" and "star:#rrggbb" draw the map's hatching and host star.
+        if colour.startswith("hatch:"):
+            c = colour.removeprefix("hatch:")
+            return (
+                '<span class="swatch" style="background:repeating-linear-gradient(45deg,'
+                f'{c} 0 3px,transparent 3px 6px);border-radius:{radius}"></span>'
+            )
+        if colour.startswith("star:"):
+            c = colour.removeprefix("star:")
+            return (
+                f'<span class="swatch" style="border:0;color:{c};font-size:1.1em;'
+                'line-height:1;width:auto">★</span>'
+            )
         if shape == "line":  # a dashed stroke, for outline layers
             return (
                 f'<span class="swatch" style="border:0;border-top:3px dashed {colour};'
