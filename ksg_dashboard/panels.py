@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from functools import partial
 
 import pandas as pd
@@ -247,6 +248,8 @@ def selection_details(
                 association_details(data, cooperation, selection.presenter)
             elif cooperation:
                 cooperation_details(data, cooperation, selection.presenter)
+            if cooperation and len(selection.regions) == 1:
+                member_picker(data, cooperation, selection)
         return
     if selection.states:
         st.subheader(", ".join(STATE_NAMES[s] for s in selection.states))
@@ -264,6 +267,28 @@ def selection_details(
             filters.request_selection(
                 Selection(regions=(cooperation["id"],), presenter=selection.presenter)
             )
+
+
+MAX_PICKER_MEMBERS = 300
+
+
+def member_picker(data: OverviewData, cooperation: dict, selection: Selection) -> None:
+    """A searchable select of the members: the keyboard way to what a click on the map does."""
+    names = data.register.set_index("ags")["name"].to_dict()
+    members = list(dict.fromkeys(cooperation["member_ags"]))
+    if len(members) > MAX_PICKER_MEMBERS:  # a large own list: the sidebar search does this
+        return
+    picked = st.selectbox(
+        "Gemeinde wählen",
+        options=members,
+        format_func=lambda a: f"{names.get(a, a)} ({a})",
+        index=None,
+        key=f"overview.member.{cooperation['id']}",
+        placeholder="Name eingeben oder aus der Liste wählen …",
+        help="Wie ein Klick auf die Gemeinde in der Karte",
+    )
+    if picked:
+        filters.request_selection(replace(selection, ags=picked, states=()))
 
 
 def district_age_section(

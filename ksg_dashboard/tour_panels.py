@@ -102,6 +102,31 @@ def step_buttons(index: int | None, n_stops: int) -> None:
     cols[3].html(f'<div class="ksg-tour-position"><b>{position}</b></div>')
 
 
+KEY_PICK = "tour.pick"
+ROUTE_OPTION = -1
+
+
+def _picked_from_select() -> None:
+    """on_change of the stop select: the chosen stop becomes the highlighted one."""
+    value = st.session_state.get(KEY_PICK)
+    set_stop(None if value is None or value == ROUTE_OPTION else int(value))
+
+
+def stop_select(data: TourData, index: int | None) -> None:
+    """Every stop by keyboard (Tab, Enter, arrow keys), as a click on the map or the list does."""
+    st.session_state[KEY_PICK] = ROUTE_OPTION if index is None else index
+    labels = {ROUTE_OPTION: "Gesamte Route"} | {
+        i: f"{i + 1} {stop.place} – {stop.site}" for i, stop in enumerate(data.tour.stops)
+    }
+    st.selectbox(
+        "Halt wählen",
+        options=list(labels),
+        format_func=labels.get,
+        key=KEY_PICK,
+        on_change=_picked_from_select,
+    )
+
+
 PRESENTER_CSS = "<style>.ksg-tour-card p { margin-bottom: .35rem; }</style>"
 
 
