@@ -9,7 +9,14 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from ksg_dashboard import association_panels, daseinsvorsorge_panels, filters, territory, ui
+from ksg_dashboard import (
+    association_panels,
+    daseinsvorsorge_panels,
+    filters,
+    numbers,
+    territory,
+    ui,
+)
 from ksg_dashboard.charts import make_pyramid
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.demography import age_shares, pyramid
@@ -49,7 +56,7 @@ def scope_label(selection: Selection, data: OverviewData) -> str:
 def headline_line(figures: Headline) -> str:
     """The key figures as one line of text (presenter mode)."""
     parts = [
-        f"{format_int(figures.municipalities)} Gemeinden",
+        numbers.count(figures.municipalities, "Gemeinde", "Gemeinden"),
         f"{format_int(figures.population)} Einw. ({figures.year})",
         f"{format_float(figures.area_km2, 0)} km²",
     ]
@@ -81,13 +88,16 @@ def headline_metrics(
     cols[0].metric("Gemeinden", format_int(figures.municipalities))
     cols[1].metric(f"Einwohner {figures.year}", format_int(figures.population))
     cols[2].metric("Fläche", f"{format_float(figures.area_km2, 0)} km²")
-    # ASCII sign: Streamlit picks the arrow direction from a leading "-".
-    delta = None if figures.change_pct is None else f"{figures.change_pct:+.1f} %".replace(".", ",")
+    # The true minus sign; the arrow is set explicitly (Streamlit would look for a "-").
+    change = figures.change_pct
+    delta = None if change is None else numbers.percent(change, signed=True)
+    arrow = "off" if not change else ("down" if change < 0 else "up")
     cols[3].metric(
         f"Veränderung seit {figures.base_year}",
         format_int(figures.change_abs, signed=True),
         delta=delta,
         delta_color="off",
+        delta_arrow=arrow,
     )
     if figures.territorial_changes:
         names = data.register.set_index("ags")["name"]
@@ -256,8 +266,13 @@ def selection_details(
         types = data.register.set_index("ags")["type"].reindex(ags)
         outside = int(territory.is_unincorporated(types).sum())
         st.markdown(
-            f"{format_int(len(ags) - outside)} Gemeinden (Gebietsstand 31.12.2022)"
-            + (f", dazu {outside} gemeindefreie Gebiete" if outside else "")
+            f"{numbers.count(len(ags) - outside, 'Gemeinde', 'Gemeinden')} (Gebietsstand "
+            "31.12.2022)"
+            + (
+                f", dazu {numbers.count(outside, 'gemeindefreies Gebiet', 'gemeindefreie Gebiete')}"
+                if outside
+                else ""
+            )
         )
         return
     st.subheader("Kooperationen der Werkstatt")

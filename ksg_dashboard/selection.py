@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from ksg_dashboard.navigation import PAGES
+from ksg_dashboard.numbers import number
 from ksg_dashboard.text import cut, listing, quote
 
 AGS_RE = re.compile(r"^\d{7,8}$")
@@ -109,7 +110,7 @@ def bound_query(
                 break
         bounded[str(key)[:MAX_VALUE_CHARS]] = kept
         if cut_here:
-            limit = f"{MAX_PARAM_CHARS:,}".replace(",", ".")
+            limit = number(MAX_PARAM_CHARS)
             notes.append(
                 f"Der Link-Parameter {quote(key, 30)} ist zu lang; gelesen wurden höchstens "
                 f"{MAX_VALUES} Werte ({limit} Zeichen), der Rest wurde ignoriert."

@@ -10,6 +10,7 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
+from ksg_dashboard import numbers
 from ksg_dashboard.text import plain
 from ksg_dashboard.validation import DataValidationError
 
@@ -131,26 +132,24 @@ def load_quietly(loader: Callable[[], T], default: T) -> T:
 
 def format_int(value: float | int | None, signed: bool = False) -> str:
     """German thousands separator; 'unbekannt' for missing values; optional +/− sign."""
-    if value is None:
-        return "unbekannt"
-    text = f"{round(value):{'+' if signed else ''},}".replace(",", ".")
-    return text.replace("-", "−")
+    return numbers.number(value, 0, signed, missing="unbekannt")
 
 
 def format_float(value: float | None, digits: int = 1, signed: bool = False) -> str:
     """German decimal comma and thousands dot; 'unbekannt' for missing values."""
-    if value is None:
-        return "unbekannt"
-    text = f"{value:{'+' if signed else ''},.{digits}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".").replace("-", "−")
+    return numbers.number(value, digits, signed, missing="unbekannt")
 
 
 def number_columns(frame: pd.DataFrame) -> dict[str, st.column_config.NumberColumn]:
-    """Column config showing numbers in the reader's locale (1.234,5 in German browsers)."""
+    """Column config showing numbers in the reader's locale (1.234,5 in German browsers), with
+    one number of decimals per column (the step sets it: never "32" above "27,3")."""
     return {
-        column: st.column_config.NumberColumn(format="localized")
+        column: st.column_config.NumberColumn(
+            format="localized", step=10.0 ** -numbers.column_digits(frame[column])
+        )
         for column in frame.columns
         if pd.api.types.is_numeric_dtype(frame[column])
+        and not pd.api.types.is_bool_dtype(frame[column])
     }
 
 
