@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 
 import streamlit as st
 
-from ksg_dashboard import daseinsvorsorge_panels, tour, ui
+from ksg_dashboard import daseinsvorsorge_panels, numbers, tour, ui
 from ksg_dashboard.indicators import Headline
 from ksg_dashboard.tour import TourData
 from ksg_dashboard.ui import format_float, format_int
@@ -223,7 +223,8 @@ def route_card(data: TourData) -> None:
     drive, dwell = int(plan["drive_min"].sum()), int(plan["dwell_min"].sum())
     st.subheader("Route im Überblick")
     st.markdown(
-        f"**{len(plan)} Halte**, Abfahrt {tour.clock_label(plan['departure'].iloc[0])} Uhr, "
+        f"**{numbers.count(len(plan), 'Halt', 'Halte')}**, "
+        f"Abfahrt {tour.clock_label(plan['departure'].iloc[0])} Uhr, "
         f"Ankunft {tour.clock_label(plan['arrival'].iloc[-1])} Uhr "
         f"(Puffer bis {the_tour.end:%H:%M} Uhr: {tour.buffer_minutes(the_tour, plan)} min)."
     )
