@@ -141,16 +141,22 @@ def make_time_chart(
     figure.update_yaxes(gridcolor="#e5e8eb")
     if panels:
         # One axis per panel: the title says so and points to the index for a comparison.
+        figure.add_annotation(
+            text=f"{indicator.label} ({indicator.unit}), eigene Achse je Reihe<br>"
+            "Vergleich: Index (Basisjahr = 100)",
+            x=0,
+            xref="paper",
+            xanchor="left",
+            y=1,
+            yref="paper",
+            yanchor="bottom",
+            yshift=26 if large else 22,
+            align="left",
+            showarrow=False,
+            font={"size": 16 if large else 13, "color": "#1d2630"},
+        )
         figure.update_layout(
-            title={
-                "text": f"{unit_title}: eigene Achse je Reihe<br>"
-                "Vergleich auf einer Achse: Index, Basisjahr = 100",
-                "font": {"size": 16 if large else 13},
-                "x": 0,
-                "y": 0.995,
-                "yanchor": "top",
-            },
-            margin={"l": 10, "r": 10, "t": 95 if large else 85, "b": 10},
+            margin={"l": 10, "r": 10, "t": 100 if large else 90, "b": 10},
             showlegend=False,
         )
         # Panel titles to the right, clear of the census label at the top left.
