@@ -18,8 +18,9 @@ MINUS = "\u2212"
 MISSING = "–"
 # Plotly's layout.separators: decimal mark first, then the thousands separator.
 PLOTLY_SEPARATORS = ",."
-# Decimals of a table column: as many as its values need, at most this many.
-MAX_TABLE_DIGITS = 2
+# Decimals of a table column: as many as its values need, at most this many (shares, rates
+# per 1,000, ratios and areas are shown with one decimal everywhere in the app).
+MAX_TABLE_DIGITS = 1
 
 
 def is_missing(value: object) -> bool:

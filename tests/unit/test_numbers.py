@@ -89,7 +89,8 @@ def test_table_text_uses_one_number_of_decimals_per_column() -> None:
 def test_column_digits() -> None:
     assert numbers.column_digits(pd.Series([1.0, 2.0, None])) == 0
     assert numbers.column_digits(pd.Series([1.0, 2.5])) == 1
-    assert numbers.column_digits(pd.Series([1.25, 2.123])) == 2  # capped
+    assert numbers.column_digits(pd.Series([1.25, 2.123])) == 1  # capped: one decimal
+    assert numbers.column_digits(pd.Series([1.25, 2.123]), max_digits=2) == 2
 
 
 # Hand-made number formatting: a thousands separator in an f-string, the dot/comma swap,
@@ -110,3 +111,14 @@ def test_no_module_formats_numbers_by_hand() -> None:
             if HAND_FORMATTING.search(line):
                 offenders.append(f"{path.relative_to(PACKAGE.parent)}:{lineno}: {line.strip()}")
     assert not offenders, "format numbers with ksg_dashboard.numbers:\n" + "\n".join(offenders)
+
+
+def test_tables_show_one_number_of_decimals_per_column() -> None:
+    """st.dataframe shows 32.0 as "32" next to "27,3" unless the column's step fixes it."""
+    from ksg_dashboard.ui import number_columns
+
+    config = number_columns(pd.DataFrame({"a": [32.0, 27.3], "b": [1, 2], "c": ["x", "y"]}))
+    assert set(config) == {"a", "b"}
+    assert config["a"]["type_config"] == {**config["a"]["type_config"], "step": 0.1}
+    assert config["b"]["type_config"]["step"] == 1.0
+    assert config["a"]["type_config"]["format"] == "localized"
