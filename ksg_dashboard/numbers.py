@@ -92,19 +92,28 @@ def _is_year_column(name: object, values: pd.Series) -> bool:
     )
 
 
-def table_text(frame: pd.DataFrame, missing: str = MISSING) -> pd.DataFrame:
-    """A copy with every numeric column as German text, one number of decimals per column.
+def column_formatters(frame: pd.DataFrame, missing: str = MISSING) -> dict:
+    """Per numeric column a function value → German text, one number of decimals per column.
 
-    Columns whose name starts with "±" or "Veränderung" are changes and get a sign."""
-    shown = frame.copy()
+    Years stay without a thousands dot; columns whose name starts with "±" or "Veränderung"
+    are changes and get a sign ("+2,4", "−6,6")."""
+    formatters = {}
     for column in frame.columns:
         series = frame[column]
         if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
             continue
         if _is_year_column(column, series):
-            shown[column] = [missing if is_missing(v) else str(int(v)) for v in series]
+            formatters[column] = lambda v: missing if is_missing(v) else str(int(v))
             continue
         digits = column_digits(series)
         signed = str(column).startswith(("±", "Veränderung"))
-        shown[column] = [number(v, digits, signed, missing) for v in series]
+        formatters[column] = lambda v, d=digits, s=signed: number(v, d, s, missing)
+    return formatters
+
+
+def table_text(frame: pd.DataFrame, missing: str = MISSING) -> pd.DataFrame:
+    """A copy with every numeric column as German text (see `column_formatters`)."""
+    shown = frame.copy()
+    for column, formatter in column_formatters(frame, missing).items():
+        shown[column] = [formatter(v) for v in frame[column]]
     return shown

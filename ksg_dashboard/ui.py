@@ -153,7 +153,17 @@ def number_columns(frame: pd.DataFrame) -> dict[str, st.column_config.NumberColu
     }
 
 
+# Up to this many rows a table shows the app's own number format (pandas Styler: German in
+# every browser, true minus sign, "+" for changes; sorting stays numeric). Longer tables (the
+# Germany-wide ranking) would take seconds to style: they use the browser's locale format.
+STYLED_MAX_ROWS = 2_000
+
+
 def table(frame: pd.DataFrame, max_height: int = 320) -> None:
-    """A read-only table with localized numbers, as tall as its rows up to max_height."""
+    """A read-only table with German numbers, as tall as its rows up to max_height."""
     height = min(max_height, 35 * (len(frame) + 1) + 3)
-    st.dataframe(frame, hide_index=True, column_config=number_columns(frame), height=height)
+    if len(frame) <= STYLED_MAX_ROWS:
+        styled = frame.style.format(numbers.column_formatters(frame))
+        st.dataframe(styled, hide_index=True, height=height)
+    else:
+        st.dataframe(frame, hide_index=True, column_config=number_columns(frame), height=height)
