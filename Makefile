@@ -6,6 +6,8 @@ PORT ?= 8501
 RAW ?= $(or $(KSG_RAW_DIR),../shared/raw)
 LEAFLET_VERSION := 1.9.4
 LEAFLET_DIR := static/vendor/leaflet
+AXE_VERSION := 4.14.1
+AXE_DIR := static/vendor/axe-core
 
 .PHONY: run test data bench lint format install install-dev assets chromium nginx poppler cluster \
 	cluster-stop cluster-status loadgen bench-cluster clean
@@ -25,9 +27,13 @@ install-dev: $(VENV)/.dev assets
 
 # Leaflet is fetched from the npm registry at install time (never committed) and served by
 # Streamlit's static file serving, so maps work without any CDN.
-assets: $(LEAFLET_DIR)/leaflet.js
+assets: $(LEAFLET_DIR)/leaflet.js $(AXE_DIR)/axe.min.js
 $(LEAFLET_DIR)/leaflet.js:
 	bash scripts/fetch_leaflet.sh $(LEAFLET_VERSION) $(LEAFLET_DIR)
+
+# axe-core (accessibility checks injected by the browser tests), from the npm registry as well.
+$(AXE_DIR)/axe.min.js:
+	bash scripts/fetch_axe.sh $(AXE_VERSION) $(AXE_DIR)
 
 # Debian's chromium for the browser tests (installed only when missing and when run as root).
 chromium:

@@ -8,6 +8,7 @@ from ksg_dashboard import (
     demography_views,
     filters,
     map_cache,
+    numbers,
     panels,
     territory,
     ui,
@@ -189,7 +190,8 @@ with map_column:
     if view == "deutschland" or len(ags) > demography_views.MAX_SELECTION_MAP:
         if view != "deutschland":
             st.caption(
-                f"Die Auswahl umfasst {ui.format_int(len(ags))} Gemeinden; gezeigt wird die "
+                f"Die Auswahl umfasst {numbers.count(len(ags), 'Gemeinde', 'Gemeinden')}; "
+                "gezeigt wird die "
                 "Karte aller Gemeinden (schneller als eine Karte der Auswahl)."
             )
         germany_key = ("demografie", "deutschland", indicator.key, year, base_year, mode)
@@ -249,7 +251,9 @@ st.caption(territory.caption(mode))
 left_out = demography_views.unincorporated_count(table, ags)
 if left_out:
     st.caption(
-        f"Nicht aufgeführt: {left_out} gemeindefreie Gebiete (meist unbewohnte Forste und Seen; "
+        f"Nicht aufgeführt: "
+        f"{numbers.count(left_out, 'gemeindefreies Gebiet', 'gemeindefreie Gebiete')} "
+        "(meist unbewohnte Forste und Seen; "
         "sie sind keine Gemeinden)."
     )
 st.download_button(

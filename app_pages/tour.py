@@ -28,6 +28,7 @@ tour_panels.show_note()
 for problem in data.problems:
     st.error(f"Zeitplan nicht stimmig: {problem}", icon="⚠️")
 tour_panels.step_buttons(index, n_stops)
+tour_panels.stop_select(data, index)
 if selection.presenter:
     tour_panels.reconstruction_note(data, presenter=True)
 

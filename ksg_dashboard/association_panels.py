@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from ksg_dashboard import associations, ui
+from ksg_dashboard import associations, numbers, ui
 from ksg_dashboard.loaders import load_association_data, load_sources
 
 
@@ -46,7 +46,8 @@ def membership_line(ags: str) -> None:
         text = "verbandsfrei" if not known.empty else f"zum 31.12.{year} nicht geführt"
     else:
         record = associations.body_record(data, str(rows["association_key"].iloc[0]), year)
-        text = f"{record['display_name']} ({record['type']}, {record['members']} Mitglieder)"
+        members = numbers.count(record["members"], "Mitglied", "Mitglieder")
+        text = f"{record['display_name']} ({record['type']}, {members})"
     st.markdown(f"**Gemeindeverband {year}:** {html.escape(text)}")
 
 

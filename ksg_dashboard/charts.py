@@ -7,19 +7,57 @@ from collections.abc import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from ksg_dashboard import palette
 from ksg_dashboard.config import FIRST_CENSUS_YEAR, FIRST_YEAR, LAST_YEAR
 from ksg_dashboard.demography import Indicator
+from ksg_dashboard.numbers import PLOTLY_SEPARATORS
+from ksg_dashboard.numbers import number as german_number
 
 SERIES_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
 BREAK_X = FIRST_CENSUS_YEAR - 0.5
 FONT = {"family": "Source Sans Pro, sans-serif", "size": 14}
 
 
-def german_number(value: float, digits: int) -> str:
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+# Counts of series whose largest values differ more than this get one panel per series.
+PANEL_RATIO = 10.0
+COUNT_INDICATORS = frozenset({"einwohner", "maennlich", "weiblich"})
+
+
+def needs_panels(long: pd.DataFrame, indicator: Indicator) -> bool:
+    """True for counts of very different size (a town of 28.000 next to Germany's 83 million):
+    on one axis the small series would be a flat line at zero."""
+    if indicator.key not in COUNT_INDICATORS or long.empty:
+        return False
+    values = pd.to_numeric(long["value"], errors="coerce").abs()
+    largest = values.groupby(long["series"], sort=False).max().dropna()
+    largest = largest[largest > 0]
+    return len(largest) > 1 and largest.max() / largest.min() > PANEL_RATIO
+
+
+def _line_labels(base_year: int, large: bool) -> list[dict]:
+    """Labels of the census break and the base-year line, on opposite sides so they never
+    overlap (the base year is often 2012, right next to the break)."""
+    after = base_year > BREAK_X
+    size = 16 if large else 12
+    common = {"y": 1.0, "yref": "paper", "showarrow": False, "yanchor": "bottom"}
+    return [
+        {
+            **common,
+            "x": BREAK_X,
+            "text": "Zensus 2011: Bruch der Reihe",
+            "xanchor": "right" if after else "left",
+            "font": {"size": size, "color": "#55606b"},
+        },
+        {
+            **common,
+            "x": base_year,
+            "text": f"Basisjahr {base_year}",
+            "xanchor": "left" if after else "right",
+            "font": {"size": size, "color": "#1d2630"},
+        },
+    ]
 
 
 def make_time_chart(
@@ -31,15 +69,27 @@ def make_time_chart(
 ) -> go.Figure:
     """One line per series (columns: series, year, value), broken at the census break.
 
+    Counts of very different size (see `needs_panels`) get one panel per series, each with
+    its own axis; the index indicator (base year = 100) compares them on one axis.
     With `region_colours` (series label -> colour) a region's line has its map colour and
     the other series (municipality, states, Germany) are grey and black (see `palette`)."""
-    figure = go.Figure()
-    labels_in_order = list(dict.fromkeys(long["series"]))
+    names = list(dict.fromkeys(long["series"])) if not long.empty else []
     line_colours = (
-        palette.series_colours(labels_in_order, region_colours)
+        palette.series_colours(names, region_colours)
         if region_colours is not None
-        else [SERIES_COLOURS[i % len(SERIES_COLOURS)] for i in range(len(labels_in_order))]
+        else [SERIES_COLOURS[i % len(SERIES_COLOURS)] for i in range(len(names))]
     )
+    panels = needs_panels(long, indicator)
+    if panels:
+        figure = make_subplots(
+            rows=len(names),
+            cols=1,
+            shared_xaxes=True,
+            vertical_spacing=0.06,
+            subplot_titles=names,
+        )
+    else:
+        figure = go.Figure()
     for i, (name, rows) in enumerate(long.groupby("series", sort=False)):
         rows = rows.sort_values("year")
         gap = pd.DataFrame({"year": [BREAK_X], "value": [None]})
@@ -70,34 +120,63 @@ def make_time_chart(
                 },
                 customdata=labels,
                 hovertemplate=f"%{{x}}: %{{customdata}}<extra>{name}</extra>",
-            )
+            ),
+            **({"row": names.index(name) + 1, "col": 1} if panels else {}),
         )
-    figure.add_vline(x=BREAK_X, line_dash="dash", line_color="#888")
-    figure.add_annotation(
-        x=BREAK_X,
-        y=1.02,
-        yref="paper",
-        text="Zensus 2011: Bruch der Reihe",
-        showarrow=False,
-        font={"size": 16 if large else 12, "color": "#555"},
-        xanchor="center",
-        yanchor="bottom",
-    )
-    if base_year is not None and indicator.key in {"index", "veraenderung", "veraenderung_pct"}:
-        figure.add_vline(x=base_year, line_dash="dot", line_color="#444")
+    lines = {"row": "all", "col": 1} if panels else {}
+    figure.add_vline(x=BREAK_X, line_dash="dash", line_color="#888", **lines)
+    with_base = base_year is not None and indicator.key in {
+        "index",
+        "veraenderung",
+        "veraenderung_pct",
+    }
+    if with_base:
+        figure.add_vline(x=base_year, line_dash="dot", line_color="#444", **lines)
+        for label in _line_labels(base_year, large):
+            figure.add_annotation(label)
+    else:
+        label = _line_labels(LAST_YEAR, large)[0]  # no base line: the break label alone
+        figure.add_annotation({**label, "xanchor": "center"})
+    unit_title = f"{indicator.label} ({indicator.unit})" if indicator.unit else indicator.label
+    height = (460 if large else 380) if not panels else (170 if large else 150) * len(names) + 90
     figure.update_layout(
         font={**FONT, "size": 18 if large else 14},
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        height=460 if large else 380,
+        height=height,
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
         showlegend=True,
-        yaxis_title=f"{indicator.label} ({indicator.unit})" if indicator.unit else indicator.label,
+        yaxis_title=None if panels else unit_title,
         xaxis={"tickvals": list(range(FIRST_YEAR, LAST_YEAR + 1, 2)), "tickangle": 0},
-        separators=",.",
+        separators=PLOTLY_SEPARATORS,
         hovermode="x unified",
         plot_bgcolor="#ffffff",
     )
     figure.update_yaxes(gridcolor="#e5e8eb")
+    if panels:
+        # One axis per panel: the title says so and points to the index for a comparison.
+        figure.add_annotation(
+            text=f"{indicator.label} ({indicator.unit}), eigene Achse je Reihe<br>"
+            "Vergleich: Index (Basisjahr = 100)",
+            x=0,
+            xref="paper",
+            xanchor="left",
+            y=1,
+            yref="paper",
+            yanchor="bottom",
+            yshift=26 if large else 22,
+            align="left",
+            showarrow=False,
+            font={"size": 16 if large else 13, "color": "#1d2630"},
+        )
+        figure.update_layout(
+            margin={"l": 10, "r": 10, "t": 100 if large else 90, "b": 10},
+            showlegend=False,
+        )
+        # Panel titles to the right, clear of the census label at the top left.
+        for title in figure.layout.annotations[: len(names)]:
+            title.update(x=1.0, xanchor="right", font={"size": 16 if large else 13})
+        figure.update_xaxes(tickvals=list(range(FIRST_YEAR, LAST_YEAR + 1, 2)), tickangle=0)
+        figure.update_yaxes(rangemode="normal", tickformat=",.0f")
     return figure
 
 
@@ -144,7 +223,7 @@ def make_pyramid(frame: pd.DataFrame, large: bool = False) -> go.Figure:
             "ticktext": [german_number(abs(t), 0) for t in ticks],
             "title": "Personen",
         },
-        separators=",.",
+        separators=PLOTLY_SEPARATORS,
         plot_bgcolor="#ffffff",
     )
     return figure

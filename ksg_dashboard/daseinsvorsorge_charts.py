@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from ksg_dashboard import palette
 from ksg_dashboard.charts import FONT, SERIES_COLOURS, german_number
+from ksg_dashboard.numbers import PLOTLY_SEPARATORS
 
 MIGRATION_AGE_LABELS = {
     "unter 18 Jahre": "unter 18",
@@ -58,7 +59,7 @@ def make_migration_chart(
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
         yaxis_title="Saldo je 1.000 der Altersgruppe",
         xaxis_title="Alter (Jahre)",
-        separators=",.",
+        separators=PLOTLY_SEPARATORS,
         plot_bgcolor="#ffffff",
     )
     figure.update_yaxes(gridcolor="#e5e8eb", zeroline=False)
@@ -103,7 +104,7 @@ def make_natural_chart(
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
         yaxis_title=unit,
-        separators=",.",
+        separators=PLOTLY_SEPARATORS,
         hovermode="x unified",
         plot_bgcolor="#ffffff",
     )

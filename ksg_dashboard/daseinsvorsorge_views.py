@@ -10,7 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ksg_dashboard import demography_views, mapdata, maps
+from ksg_dashboard import demography_views, mapdata, maps, numbers
 from ksg_dashboard.daseinsvorsorge import (
     FAMILY_GROUPS,
     TOTAL,
@@ -267,8 +267,6 @@ def key_figure_items(values: Mapping[str, float | None]) -> list[tuple[str, str]
         if value is None or pd.isna(value):
             text = "keine Angabe"
         else:
-            sign = "+" if signed and value > 0 else ""
-            number = f"{value:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
-            text = f"{sign}{number}{unit}".replace("-", "−")
+            text = f"{numbers.number(value, 1, signed)}{unit}"
         items.append((label, text))
     return items

@@ -10,7 +10,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from ksg_dashboard import mapdata, maps, territory
+from ksg_dashboard import mapdata, maps, numbers, territory
 from ksg_dashboard.config import DEFAULT_BASE_YEAR, FIRST_YEAR, LAST_YEAR, STATE_NAMES
 from ksg_dashboard.demography import (
     DEFAULT_INDICATOR,
@@ -228,8 +228,7 @@ def legend_items(breaks: list[float], indicator: Indicator) -> list[tuple[str, s
     offset = 2 - sum(b < centre for b in breaks) if indicator.diverging else 0
 
     def fmt(value: float) -> str:
-        text = f"{value:,.{indicator.digits}f}"
-        return text.replace(",", "_").replace(".", ",").replace("_", ".")
+        return numbers.number(value, indicator.digits)
 
     items = []
     for position in range(len(breaks) + 1):
@@ -252,9 +251,7 @@ def value_labels(values: pd.Series, indicator: Indicator, named: bool = True) ->
         if pd.isna(value):
             out.append("keine Angabe")
             continue
-        text = (
-            f"{value:,.{indicator.digits}f}".replace(",", "_").replace(".", ",").replace("_", ".")
-        )
+        text = numbers.number(value, indicator.digits)
         prefix = f"{indicator.label}: " if named else ""
         out.append(f"{prefix}{text} {indicator.unit}".strip())
     return out

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from ksg_dashboard import associations, territory, ui
+from ksg_dashboard import associations, numbers, territory, ui
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.loaders import (
     load_association_data,
@@ -242,7 +242,7 @@ def _upload_box() -> None:
             st.error("Datei nicht verwendbar")
             st.text(result.error)
             return
-        st.success(f"{len(result.ags)} Gemeinden übernommen")
+        st.success(f"{numbers.count(len(result.ags), 'Gemeinde', 'Gemeinden')} übernommen")
         if result.unknown:
             st.warning("Unbekannte Schlüssel (nicht übernommen)")
             st.text(", ".join(result.unknown[:30]) + (" …" if len(result.unknown) > 30 else ""))

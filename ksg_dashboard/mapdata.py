@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from ksg_dashboard import palette
+from ksg_dashboard import numbers, palette
 from ksg_dashboard.palette import CUSTOM_COLOUR, HOST_COLOUR, MEASURE_COLOUR  # noqa: F401
 
 # Outline colour per Gemeindeverband type (dark, so the cooperation colours stay in front).
@@ -35,7 +35,7 @@ def with_population_label(frame: pd.DataFrame, latest: pd.DataFrame) -> pd.DataF
     """Adds `population` (formatted, German) and `population_year` for tooltips."""
     merged = frame.merge(latest, on="ags", how="left")
     merged["population_label"] = [
-        "unbekannt" if pd.isna(p) else f"{int(p):,}".replace(",", ".") + f" ({int(y)})"
+        "unbekannt" if pd.isna(p) else f"{numbers.number(p)} ({int(y)})"
         for p, y in zip(merged["population"], merged["year"], strict=True)
     ]
     return merged.drop(columns=["population", "year"])
@@ -71,7 +71,7 @@ def area_outlines(
                 "region": cooperation["id"],
                 "region_name": cooperation["short_name"],
                 "colour": colours[cooperation["id"]],
-                "members": f"{len(cooperation['member_ags']):,}".replace(",", ".") + " Gemeinden",
+                "members": numbers.count(len(cooperation["member_ags"]), "Gemeinde", "Gemeinden"),
                 "geometry": outline,
             }
         )
@@ -172,7 +172,8 @@ def association_outlines(
     )
     merged["colour"] = merged["type"].map(ASSOCIATION_COLOURS).fillna("#444444")
     merged["members_label"] = [
-        f"{m} Gemeinden" + (f" (Umriss ohne {x}: Gebietsstand 2016)" if x else "")
+        numbers.count(m, "Gemeinde", "Gemeinden")
+        + (f" (Umriss ohne {x}: Gebietsstand 2016)" if x else "")
         for m, x in zip(merged["members"], merged["missing"], strict=True)
     ]
     return gpd.GeoDataFrame(merged, geometry="geometry", crs=outlines.crs)

@@ -44,6 +44,31 @@ class IconImagePath(MacroElement):
         self.path = path
 
 
+class NoTabStops(MacroElement):
+    """Map features are no Tab stops (the map container stays one).
+
+    Leaflet listens for focus on every feature with a tooltip, and Chromium makes such SVG
+    paths focusable: a keyboard user had to tab through every polygon to get past the map.
+    What a click on the map does is reachable with the buttons and selects beside it.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function (map) {"
+        " function off() { map.getContainer().querySelectorAll("
+        "'.leaflet-interactive:not([tabindex])').forEach(function (e) {"
+        " e.setAttribute('tabindex', '-1'); }); }"
+        " map.on('layeradd', function () { setTimeout(off, 0); });"
+        " map.whenReady(function () { setTimeout(off, 0); });"
+        "})({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "NoTabStops"
+
+
 def html_text(value: object) -> str:
     """Text for Leaflet tooltips/popups (rendered as HTML): escaped, and "{" written as an
     entity because branca re-reads map scripts as Jinja templates ("{{" would be syntax)."""
@@ -78,6 +103,7 @@ def base_map(bounds: tuple[tuple, tuple] | None, online_tiles: bool = False) -> 
     )
     fmap.add_child(IconImagePath(leaflet_image_path()))
     fmap.add_child(MetricScale())
+    fmap.add_child(NoTabStops())
     if online_tiles:
         tiles = folium.TileLayer("OpenStreetMap", attr=ONLINE_TILES_ATTRIBUTION, name="OSM")
         tiles.add_to(fmap)

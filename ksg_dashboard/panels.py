@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from functools import partial
 
 import pandas as pd
@@ -12,6 +13,7 @@ from ksg_dashboard import (
     association_panels,
     daseinsvorsorge_panels,
     filters,
+    numbers,
     overview,
     territory,
     ui,
@@ -49,7 +51,7 @@ def scope_label(selection: Selection, data: OverviewData) -> str:
 def headline_line(figures: Headline) -> str:
     """The key figures as one line of text (presenter mode)."""
     parts = [
-        f"{format_int(figures.municipalities)} Gemeinden",
+        numbers.count(figures.municipalities, "Gemeinde", "Gemeinden"),
         f"{format_int(figures.population)} Einw. ({figures.year})",
         f"{format_float(figures.area_km2, 0)} km²",
     ]
@@ -81,13 +83,16 @@ def headline_metrics(
     cols[0].metric("Gemeinden", format_int(figures.municipalities))
     cols[1].metric(f"Einwohner {figures.year}", format_int(figures.population))
     cols[2].metric("Fläche", f"{format_float(figures.area_km2, 0)} km²")
-    # ASCII sign: Streamlit picks the arrow direction from a leading "-".
-    delta = None if figures.change_pct is None else f"{figures.change_pct:+.1f} %".replace(".", ",")
+    # The true minus sign; the arrow is set explicitly (Streamlit would look for a "-").
+    change = figures.change_pct
+    delta = None if change is None else numbers.percent(change, signed=True)
+    arrow = "off" if not change else ("down" if change < 0 else "up")
     cols[3].metric(
         f"Veränderung seit {figures.base_year}",
         format_int(figures.change_abs, signed=True),
         delta=delta,
         delta_color="off",
+        delta_arrow=arrow,
     )
     if figures.territorial_changes:
         names = data.register.set_index("ags")["name"]
@@ -245,14 +250,21 @@ def selection_details(
             association_details(data, cooperation, selection.presenter)
         elif cooperation:
             cooperation_details(data, cooperation, selection.presenter)
+        if cooperation and len(selection.regions) == 1:
+            member_picker(data, cooperation, selection)
     if selection.states:
         st.subheader(", ".join(STATE_NAMES[s] for s in selection.states))
         register = data.register[data.register["last_year"] == data.register["last_year"].max()]
         in_states = register[register["state_key"].isin(selection.states)]
         outside = int(territory.is_unincorporated(in_states["type"]).sum())
         st.markdown(
-            f"{format_int(len(in_states) - outside)} Gemeinden (Gebietsstand 31.12.2022)"
-            + (f", dazu {outside} gemeindefreie Gebiete" if outside else "")
+            f"{numbers.count(len(in_states) - outside, 'Gemeinde', 'Gemeinden')} (Gebietsstand "
+            "31.12.2022)"
+            + (
+                f", dazu {numbers.count(outside, 'gemeindefreies Gebiet', 'gemeindefreie Gebiete')}"
+                if outside
+                else ""
+            )
         )
     if selection.ags:
         municipality_details(data, selection.ags)
@@ -265,6 +277,28 @@ def selection_details(
             filters.request_selection(
                 Selection(regions=(cooperation["id"],), presenter=selection.presenter)
             )
+
+
+MAX_PICKER_MEMBERS = 300
+
+
+def member_picker(data: OverviewData, cooperation: dict, selection: Selection) -> None:
+    """A searchable select of the members: the keyboard way to what a click on the map does."""
+    names = data.register.set_index("ags")["name"].to_dict()
+    members = list(dict.fromkeys(cooperation["member_ags"]))
+    if len(members) > MAX_PICKER_MEMBERS:  # a large own list: the sidebar search does this
+        return
+    picked = st.selectbox(
+        "Gemeinde wählen",
+        options=members,
+        format_func=lambda a: f"{names.get(a, a)} ({a})",
+        index=None,
+        key=f"overview.member.{cooperation['id']}",
+        placeholder="Name eingeben oder aus der Liste wählen …",
+        help="Wie ein Klick auf die Gemeinde in der Karte",
+    )
+    if picked:
+        filters.request_selection(replace(selection, ags=picked, states=()))
 
 
 def district_age_section(

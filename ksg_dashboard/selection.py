@@ -11,6 +11,7 @@ import pandas as pd
 
 from ksg_dashboard.config import STATE_ABBREVIATIONS, STATE_NAMES
 from ksg_dashboard.navigation import PAGES
+from ksg_dashboard.numbers import number
 from ksg_dashboard.text import cut, listing, quote
 
 AGS_RE = re.compile(r"^\d{7,8}$")
@@ -147,7 +148,7 @@ def bound_query(
                 break
         bounded[str(key)[:MAX_VALUE_CHARS]] = kept
         if cut_here:
-            limit = f"{MAX_PARAM_CHARS:,}".replace(",", ".")
+            limit = number(MAX_PARAM_CHARS)
             notes.append(
                 f"Der Link-Parameter {quote(key, 30)} ist zu lang; gelesen wurden höchstens "
                 f"{MAX_VALUES} Werte ({limit} Zeichen), der Rest wurde ignoriert."

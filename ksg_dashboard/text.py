@@ -19,6 +19,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from ksg_dashboard.numbers import number
+
 # Values quoted in messages are cut to this many characters.
 MAX_QUOTED = 60
 # A text shown through `plain` without an explicit limit is cut to this many characters.
@@ -70,7 +72,7 @@ def listing(values: Sequence[str], max_listed: int = MAX_LISTED) -> str:
     text = ", ".join(quote(v) for v in values[:max_listed])
     rest = len(values) - max_listed
     if rest > 0:
-        text += f" und {rest:,} weitere".replace(",", ".")
+        text += f" und {number(rest)} weitere"
     return text
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
+from ksg_dashboard import numbers
 from ksg_dashboard.indicators import Headline, headline
 from ksg_dashboard.text import cut
 
@@ -315,12 +316,7 @@ def figures_after_change(
     }
 
 
-def german_number(value: float | None, digits: int = 0, signed: bool = False) -> str:
-    """German number format ('7.792', '−7,1', '+258'); '–' for missing values."""
-    if value is None or pd.isna(value):
-        return "–"
-    text = f"{value:{'+' if signed else ''},.{digits}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".").replace("-", "−")
+german_number = numbers.number  # '7.792', '−7,1', '+258'; '–' for missing values
 
 
 def format_km(value: float) -> str:

@@ -88,7 +88,8 @@ def label_on_left(
 
 def _arrow_icon(angle: float) -> str:
     return (
-        f'<div class="ksg-arrow" style="transform:rotate({angle:.0f}deg);width:16px;height:16px">'
+        f'<div class="ksg-arrow" style="transform:rotate({round(angle)}deg);'
+        'width:16px;height:16px">'
         '<svg width="16" height="16" viewBox="0 0 16 16"><path d="M8 1 L14 14 L8 10.5 L2 14 Z" '
         f'fill="{ROUTE_COLOUR}" stroke="#fff" stroke-width="1.2"/></svg></div>'
     )

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 
 import streamlit as st
 
-from ksg_dashboard import daseinsvorsorge_panels, tour, ui
+from ksg_dashboard import daseinsvorsorge_panels, numbers, tour, ui
 from ksg_dashboard.indicators import Headline
 from ksg_dashboard.tour import TourData
 from ksg_dashboard.ui import format_float, format_int
@@ -100,6 +100,31 @@ def step_buttons(index: int | None, n_stops: int) -> None:
     )
     position = "Ganze Route" if index is None else f"Halt {index + 1} von {n_stops}"
     cols[3].html(f'<div class="ksg-tour-position"><b>{position}</b></div>')
+
+
+KEY_PICK = "tour.pick"
+ROUTE_OPTION = -1
+
+
+def _picked_from_select() -> None:
+    """on_change of the stop select: the chosen stop becomes the highlighted one."""
+    value = st.session_state.get(KEY_PICK)
+    set_stop(None if value is None or value == ROUTE_OPTION else int(value))
+
+
+def stop_select(data: TourData, index: int | None) -> None:
+    """Every stop by keyboard (Tab, Enter, arrow keys), as a click on the map or the list does."""
+    st.session_state[KEY_PICK] = ROUTE_OPTION if index is None else index
+    labels = {ROUTE_OPTION: "Gesamte Route"} | {
+        i: f"{i + 1} {stop.place} – {stop.site}" for i, stop in enumerate(data.tour.stops)
+    }
+    st.selectbox(
+        "Halt wählen",
+        options=list(labels),
+        format_func=labels.get,
+        key=KEY_PICK,
+        on_change=_picked_from_select,
+    )
 
 
 PRESENTER_CSS = "<style>.ksg-tour-card p { margin-bottom: .35rem; }</style>"
@@ -198,7 +223,8 @@ def route_card(data: TourData) -> None:
     drive, dwell = int(plan["drive_min"].sum()), int(plan["dwell_min"].sum())
     st.subheader("Route im Überblick")
     st.markdown(
-        f"**{len(plan)} Halte**, Abfahrt {tour.clock_label(plan['departure'].iloc[0])} Uhr, "
+        f"**{numbers.count(len(plan), 'Halt', 'Halte')}**, "
+        f"Abfahrt {tour.clock_label(plan['departure'].iloc[0])} Uhr, "
         f"Ankunft {tour.clock_label(plan['arrival'].iloc[-1])} Uhr "
         f"(Puffer bis {the_tour.end:%H:%M} Uhr: {tour.buffer_minutes(the_tour, plan)} min)."
     )

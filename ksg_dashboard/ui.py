@@ -10,6 +10,7 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
+from ksg_dashboard import numbers
 from ksg_dashboard.text import plain
 from ksg_dashboard.validation import DataValidationError
 
@@ -33,6 +34,9 @@ h1 { font-size: 2rem !important; padding-top: 0 !important; }
 .ksg-legend span.swatch { display: inline-block; width: .95rem; height: .95rem;
   border-radius: 3px; margin-right: .35rem; vertical-align: -2px; border: 1px solid #0003; }
 .ksg-source { font-size: .8rem; color: #55606b; margin-top: .2rem; }
+/* Streamlit draws captions in the text colour at 60 % opacity (#777d83 on white, contrast
+   4.2:1); WCAG 2.1 AA asks 4.5:1 for body text: the source-line grey (6.4:1) instead. */
+[data-testid="stCaptionContainer"] { color: #55606b; opacity: 1; }
 .ksg-compact-headline { display: none; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
@@ -141,30 +145,38 @@ def load_quietly(loader: Callable[[], T], default: T) -> T:
 
 def format_int(value: float | int | None, signed: bool = False) -> str:
     """German thousands separator; 'unbekannt' for missing values; optional +/− sign."""
-    if value is None:
-        return "unbekannt"
-    text = f"{round(value):{'+' if signed else ''},}".replace(",", ".")
-    return text.replace("-", "−")
+    return numbers.number(value, 0, signed, missing="unbekannt")
 
 
 def format_float(value: float | None, digits: int = 1, signed: bool = False) -> str:
     """German decimal comma and thousands dot; 'unbekannt' for missing values."""
-    if value is None:
-        return "unbekannt"
-    text = f"{value:{'+' if signed else ''},.{digits}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".").replace("-", "−")
+    return numbers.number(value, digits, signed, missing="unbekannt")
 
 
 def number_columns(frame: pd.DataFrame) -> dict[str, st.column_config.NumberColumn]:
-    """Column config showing numbers in the reader's locale (1.234,5 in German browsers)."""
+    """Column config showing numbers in the reader's locale (1.234,5 in German browsers), with
+    one number of decimals per column (the step sets it: never "32" above "27,3")."""
     return {
-        column: st.column_config.NumberColumn(format="localized")
+        column: st.column_config.NumberColumn(
+            format="localized", step=10.0 ** -numbers.column_digits(frame[column])
+        )
         for column in frame.columns
         if pd.api.types.is_numeric_dtype(frame[column])
+        and not pd.api.types.is_bool_dtype(frame[column])
     }
 
 
+# Up to this many rows a table shows the app's own number format (pandas Styler: German in
+# every browser, true minus sign, "+" for changes; sorting stays numeric). Longer tables (the
+# Germany-wide ranking) would take seconds to style: they use the browser's locale format.
+STYLED_MAX_ROWS = 2_000
+
+
 def table(frame: pd.DataFrame, max_height: int = 320) -> None:
-    """A read-only table with localized numbers, as tall as its rows up to max_height."""
+    """A read-only table with German numbers, as tall as its rows up to max_height."""
     height = min(max_height, 35 * (len(frame) + 1) + 3)
-    st.dataframe(frame, hide_index=True, column_config=number_columns(frame), height=height)
+    if len(frame) <= STYLED_MAX_ROWS:
+        styled = frame.style.format(numbers.column_formatters(frame))
+        st.dataframe(styled, hide_index=True, height=height)
+    else:
+        st.dataframe(frame, hide_index=True, column_config=number_columns(frame), height=height)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ksg_dashboard import numbers
+
 MAX_BYTES = 5 * 1024 * 1024
 # An .xlsx is a zip; refuse archives that would unpack to far more than any real list needs.
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
@@ -147,14 +149,12 @@ def _listing(values: Sequence[str], quote: bool = True) -> str:
     return text
 
 
-def _count(count: int, singular: str, plural: str) -> str:
-    """A count with the German singular or plural phrase."""
-    return f"{count} {singular if count == 1 else plural}"
+_count = numbers.count  # a count with the German singular or plural phrase
 
 
 def _too_many_rows() -> str:
     """The error for files far longer than any list of municipalities."""
-    limit = f"{MAX_ROWS:,}".replace(",", ".")
+    limit = numbers.number(MAX_ROWS)
     return (
         f"Die Datei hat mehr als {limit} Zeilen; Deutschland hat rund 11.000 Gemeinden. "
         "Bitte nur die Liste der gewünschten Gemeinden hochladen."
@@ -409,7 +409,8 @@ def parse_upload(filename: str, content: bytes, known_ags: Collection[str]) -> U
     if len(content) > MAX_BYTES:
         size_mb = len(content) / 1024 / 1024
         return UploadResult(
-            error=f"Die Datei ist zu groß ({size_mb:.1f} MB). Erlaubt sind höchstens "
+            error=f"Die Datei ist zu groß ({numbers.number(size_mb, 1)} MB). Erlaubt sind "
+            "höchstens "
             f"{MAX_BYTES // 1024 // 1024} MB."
         )
     if not content.strip(b" \t\r\n\xef\xbb\xbf"):

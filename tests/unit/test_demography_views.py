@@ -272,13 +272,13 @@ def test_ranking_of_germany_has_every_municipality(
 
 
 def german_number(text: str) -> float:
-    return float(text.replace(".", "").replace(",", "."))
+    return float(text.replace(".", "").replace(",", ".").replace("\u2212", "-"))
 
 
 def lower_bounds(items: list[tuple[str, str]]) -> list[float]:
     bounds = []
     for _, label in items[1:-1]:
-        bounds.append(german_number(re.match(r"(?:ab )?(-?[\d.,]+)", label).group(1)))
+        bounds.append(german_number(re.match(r"(?:ab )?(\u2212?[\d.,]+)", label).group(1)))
     return bounds
 
 
@@ -316,9 +316,9 @@ def test_legend_for_one_sided_growth() -> None:
 def test_legend_labels_literal() -> None:
     items = legend_items([-6.5667, -2.83, 0.0, 3.72, 7.7], INDICATORS["veraenderung_pct"])
     assert [label for _, label in items] == [
-        "unter -6,6",
-        "-6,6 bis unter -2,8",
-        "-2,8 bis unter 0,0",
+        "unter −6,6",
+        "−6,6 bis unter −2,8",
+        "−2,8 bis unter 0,0",
         "0,0 bis unter 3,7",
         "3,7 bis unter 7,7",
         "ab 7,7",
@@ -338,13 +338,13 @@ def test_value_labels_german_format() -> None:
     values = pd.Series([6877, -1832, 1234567.89, None], dtype="Float64")
     assert value_labels(values, INDICATORS["einwohner"]) == [
         "Einwohner: 6.877 Personen",
-        "Einwohner: -1.832 Personen",
+        "Einwohner: −1.832 Personen",
         "Einwohner: 1.234.568 Personen",
         "keine Angabe",
     ]
     assert value_labels(pd.Series([3.898, -7.0321]), INDICATORS["veraenderung_pct"]) == [
         "Veränderung seit Basisjahr: 3,9 %",
-        "Veränderung seit Basisjahr: -7,0 %",
+        "Veränderung seit Basisjahr: −7,0 %",
     ]
     # No unit: no trailing blank.
     assert value_labels(pd.Series([103.9]), INDICATORS["index"]) == [
@@ -395,7 +395,7 @@ def test_germany_map_is_offline_and_colours_every_municipality(
     groeditz = layer_ags.index(GROEDITZ)
     assert 0 <= written[groeditz] <= 2  # a decline: the red half
     assert layer.labels[groeditz].startswith("Gröditz")
-    assert "-9,8 %" in layer.labels[groeditz]
+    assert "−9,8 %" in layer.labels[groeditz]
     present = set(table["ags"])
     assert all(a in present for a in layer_ags)
     grey = {layer_ags[i] for i, c in enumerate(written) if c == -1}
@@ -540,13 +540,39 @@ def test_time_chart_breaks_every_line_at_the_census(kurstadt_long: pd.DataFrame)
         assert trace.connectgaps is False
     region = figure.data[0]
     assert region.y[-1] == pytest.approx(-7.03)
-    assert region.customdata[-1] == "-7,0 %"  # German hover label
+    assert region.customdata[-1] == "−7,0 %"  # German hover label, true minus sign
     vlines = [s.x0 for s in figure.layout.shapes]
     assert BREAK_X == 2011.5
     assert vlines == [BREAK_X, 2012]  # census break, base year
-    (note,) = figure.layout.annotations
-    assert "Zensus 2011" in note.text and note.x == BREAK_X
+    census, base = figure.layout.annotations
+    assert "Zensus 2011" in census.text and census.x == BREAK_X
+    # The base-year line is labelled, on the other side of its line than the census label.
+    assert base.text == "Basisjahr 2012" and base.x == 2012
+    assert (census.xanchor, base.xanchor) == ("right", "left")
     assert figure.layout.separators == ",."
+
+
+def test_counts_of_very_different_size_get_one_panel_each(
+    population: pd.DataFrame, cooperations: list[dict], names: dict[str, str]
+) -> None:
+    selection = Selection(regions=("kurstadtregion-elbe-elster",))
+    long = comparison_long(population, selection, cooperations, names, "einwohner", 2012)
+    figure = make_time_chart(long, INDICATORS["einwohner"], 2012)
+    assert [t.name for t in figure.data] == ["Kurstadtregion", "Brandenburg", "Deutschland"]
+    axes = [t.yaxis for t in figure.data]
+    assert axes == ["y", "y2", "y3"]  # own axis each: 24,000 is no flat line under 83 million
+    texts = [a.text for a in figure.layout.annotations]
+    assert texts[:3] == ["Kurstadtregion", "Brandenburg", "Deutschland"]  # panel titles
+    assert "Basisjahr 2012" not in texts  # no base line for counts
+    assert any("Index (Basisjahr = 100)" in text for text in texts)  # the way to compare
+    assert figure.layout.yaxis.tickformat == ",.0f" and figure.layout.separators == ",."
+    # Percentages share one axis as before.
+    same = make_time_chart(
+        comparison_long(population, selection, cooperations, names, "veraenderung_pct", 2012),
+        INDICATORS["veraenderung_pct"],
+        2012,
+    )
+    assert {t.yaxis for t in same.data} <= {None, "y"}
 
 
 def test_time_chart_gap_year_stays_a_gap(kurstadt_long: pd.DataFrame) -> None:
