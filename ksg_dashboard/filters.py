@@ -299,7 +299,7 @@ def _active_line(
             keys = selected_ags(selection, session_cooperations(cooperations), register)
             types = register.drop_duplicates("ags").set_index("ags")["type"].reindex(keys)
             inside = len(keys) - int(territory.is_unincorporated(types).sum())
-            count = f" = {inside:,} Gemeinden".replace(",", ".")
+            count = " = " + numbers.count(inside, "Gemeinde", "Gemeinden")
         # Names may come from an uploaded file's name: each is shown literally.
         parts = " + ".join(plain(p, 80) for p in active_parts(selection, names, labels))
         st.caption(f"Aktiv: {parts}{count}. {RULE}")
