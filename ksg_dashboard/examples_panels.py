@@ -374,8 +374,9 @@ def detail_body(
         shown["± %"] = table["± %"].map(
             lambda v: "" if pd.isna(v) else format_float(v, 1, signed=True)
         )
-        st.plotly_chart(
+        ui.chart(
             charts_examples.make_population_chart(series, large=presenter),
+            presenter=presenter,
             config={"displayModeBar": False},
             key=f"beispiele.population.{example.id}",
         )

@@ -10,6 +10,7 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
+from ksg_dashboard.chart_style import readable
 from ksg_dashboard.text import plain
 from ksg_dashboard.validation import DataValidationError
 
@@ -21,7 +22,8 @@ PRESENTER_CSS = """
 html { font-size: 21px; }
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
 .ksg-secondary { display: none; }
-[data-testid="stMainBlockContainer"] { padding-top: 4.3rem; max-width: 100%; }
+[data-testid="stMainBlockContainer"] { padding-top: 3.9rem; max-width: 100%; }
+.ksg-legend { gap: .1rem 1rem; }
 </style>
 """
 BASE_CSS = """
@@ -47,6 +49,11 @@ h1 { font-size: 2rem !important; padding-top: 0 !important; }
 def apply_styles(presenter: bool) -> None:
     """Base CSS always; presenter mode enlarges type and hides sidebar and secondary text."""
     st.html(BASE_CSS + (PRESENTER_CSS if presenter else ""))
+
+
+def chart(figure, *, presenter: bool = False, **kwargs):
+    """st.plotly_chart; in presenter mode every text of the figure is at least 18 px."""
+    return st.plotly_chart(readable(figure) if presenter else figure, **kwargs)
 
 
 def legend(items: Iterable[tuple[str, str]], shape: str = "square") -> None:
@@ -151,7 +158,16 @@ def number_columns(frame: pd.DataFrame) -> dict[str, st.column_config.NumberColu
     }
 
 
-def table(frame: pd.DataFrame, max_height: int = 320) -> None:
-    """A read-only table with localized numbers, as tall as its rows up to max_height."""
-    height = min(max_height, 35 * (len(frame) + 1) + 3)
-    st.dataframe(frame, hide_index=True, column_config=number_columns(frame), height=height)
+def table(frame: pd.DataFrame, max_height: int = 320, presenter: bool = False) -> None:
+    """A read-only table with localized numbers, as tall as its rows up to max_height.
+
+    Presenter mode enlarges the type, so rows are taller (every row stays visible)."""
+    row = 46 if presenter else 35
+    height = min(max_height * row // 35, row * (len(frame) + 1) + 3)
+    st.dataframe(
+        frame,
+        hide_index=True,
+        column_config=number_columns(frame),
+        height=height,
+        row_height=row,
+    )
