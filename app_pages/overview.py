@@ -52,7 +52,7 @@ with map_column:
     clicked = map_cache.show(
         view,
         key="overview.map",
-        height=320 if selection.presenter else 500,
+        height=300 if selection.presenter else 500,
         returned_objects=["last_active_drawing"],
     )
     colours = region_colours(data.cooperations)

@@ -57,7 +57,7 @@ CLOSE_SIDEBAR_JS = """
 (() => {
   if (!window.matchMedia('(max-width: WIDTHpx)').matches) return;
   const sidebar = document.querySelector('[data-testid=stSidebar]');
-  if (!sidebar || sidebar.getAttribute('aria-expanded') === 'false') return;
+  if (!sidebar || sidebar.getAttribute('data-collapsed') === 'true') return;
   const button = document.querySelector('[data-testid=stSidebarCollapseButton] button');
   if (button) button.click();
 })();

@@ -36,7 +36,30 @@ def readable(fig: go.Figure, minimum: int = PRESENTER_MIN_PX) -> go.Figure:
     uniform = layout.get("uniformtext")
     if isinstance(uniform, dict) and uniform.get("minsize"):
         uniform["minsize"] = max(uniform["minsize"], minimum)
+    # Streamlit's chart theme sizes unset fonts relative to the page's (presenter) root font,
+    # below the minimum: set every text font explicitly.
     for key, axis in layout.items():
         if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
             axis.setdefault("automargin", True)
+            _at_least(axis.setdefault("tickfont", {}), minimum)
+            title = axis.setdefault("title", {})
+            if isinstance(title, dict):
+                _at_least(title.setdefault("font", {}), minimum)
+    for key in ("legend", "title", "hoverlabel"):
+        part = layout.setdefault(key, {})
+        if isinstance(part, dict):
+            _at_least(part.setdefault("font", {}), minimum)
+    for annotation in layout.get("annotations") or []:
+        _at_least(annotation.setdefault("font", {}), minimum)
+    for trace in spec.get("data") or []:
+        if "text" in trace or "texttemplate" in trace:
+            _at_least(trace.setdefault("textfont", {}), minimum)
     return go.Figure(spec)
+
+
+def _at_least(font: dict, minimum: int) -> None:
+    size = font.get("size")
+    if isinstance(size, list | tuple):
+        font["size"] = [max(v, minimum) if isinstance(v, int | float) else v for v in size]
+    elif not isinstance(size, int | float) or size < minimum:
+        font["size"] = minimum
