@@ -38,6 +38,8 @@ def readable(fig: go.Figure, minimum: int = PRESENTER_MIN_PX) -> go.Figure:
         uniform["minsize"] = max(uniform["minsize"], minimum)
     # Streamlit's chart theme sizes unset fonts relative to the page's (presenter) root font,
     # below the minimum: set every text font explicitly.
+    layout.setdefault("xaxis", {})
+    layout.setdefault("yaxis", {})
     for key, axis in layout.items():
         if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
             axis.setdefault("automargin", True)
