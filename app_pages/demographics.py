@@ -10,6 +10,7 @@ from ksg_dashboard import (
     map_cache,
     numbers,
     panels,
+    share_panels,
     territory,
     ui,
 )
@@ -106,6 +107,7 @@ if theme != daseinsvorsorge_panels.DEFAULT_THEME:
             selection.presenter,
             sources,
         )
+    share_panels.view_tools("demografie")
     st.stop()
 
 parsed = demography_views.parse_params(filters.page_query())
@@ -165,7 +167,12 @@ with chart_column:
         (chosen, labels, indicator.key, base_year, mode),
         selection.presenter,
     )
-    st.plotly_chart(figure, config={"displaylogo": False}, key="demografie.chart")
+    ui.chart(
+        figure,
+        presenter=selection.presenter,
+        config={"displaylogo": False},
+        key="demografie.chart",
+    )
     st.caption(territory.caption(mode))
     notes = panels.chart_notes(long)
     for text in notes:
@@ -266,3 +273,4 @@ st.download_button(
 ui.sources_caption(sources, ["population", "crosswalk"])
 
 panels.change_notes(ui.load_or_default(load_territorial_changes, None), events, register, ags, mode)
+share_panels.view_tools("demografie")

@@ -8,6 +8,7 @@ from ksg_dashboard import (
     examples,
     filters,
     map_cache,
+    share_panels,
     territory,
     ui,
 )
@@ -110,7 +111,7 @@ with chart_column:
         charts_examples.make_state_chart(examples.count_by_state(shown), large=presenter),
         charts_examples.make_theme_chart(examples.count_by_theme(shown), large=presenter),
     ):
-        st.plotly_chart(figure, config={"displayModeBar": False})
+        ui.chart(figure, presenter=presenter, config={"displayModeBar": False})
     st.caption(
         "Länderübergreifende Beispiele zählen in jedem beteiligten Land, Beispiele mit "
         "mehreren Themen bei jedem Thema."
@@ -138,3 +139,4 @@ if selected is not None and panels.dialog_open():
         territory_note=territory.caption(mode),
     )
 panels.sync_url(panels.current())
+share_panels.view_tools("beispiele")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ksg_dashboard import filters, indicator_panels, ui
+from ksg_dashboard import filters, indicator_panels, share_panels, ui
 from ksg_dashboard.loaders import load_sources
 
 presenter = filters.current_selection().presenter
@@ -23,3 +23,4 @@ if note:
 theme = indicator_panels.theme_filter()
 indicator_panels.entries(theme, requested, sources)
 indicator_panels.sources_table(sources)
+share_panels.view_tools("indikatoren")

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from ksg_dashboard import filters, map_cache, overview, panels, ui
+from ksg_dashboard import filters, map_cache, overview, panels, share_panels, ui
 from ksg_dashboard.config import LAST_YEAR
 from ksg_dashboard.loaders import (
     load_overview_data,
@@ -60,7 +60,7 @@ with map_column:
         clicked = map_cache.show(
             view,
             key="overview.map",
-            height=470 if selection.presenter else 500,
+            height=300 if selection.presenter else 500,
             returned_objects=["last_active_drawing"],
         )
     ui.legend(view.extra or [])  # what the map shows in its view
@@ -87,4 +87,4 @@ with detail_column:
     panels.selection_details(data, selection, ags, filters.custom_names())
     if not selection.presenter:
         panels.download_buttons(data, ags, mode, sources, filters.custom_names())
-        filters.permalink_box("")
+share_panels.view_tools("")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ksg_dashboard import filters, programme, ui
+from ksg_dashboard import filters, programme, share_panels, ui
 from ksg_dashboard import programme_panels as panels
 from ksg_dashboard.loaders import load_cooperations, load_programme
 
@@ -38,3 +38,4 @@ with table_column:
 
 st.caption(f"Quelle: {data['source']['title']}. {data['source'].get('note', '')}")
 panels.sync_url(panels.current_point())
+share_panels.view_tools("programm")

@@ -2,7 +2,16 @@
 
 import streamlit as st
 
-from ksg_dashboard import filters, map_cache, territory, tour, tour_charts, tour_panels, ui
+from ksg_dashboard import (
+    filters,
+    map_cache,
+    share_panels,
+    territory,
+    tour,
+    tour_charts,
+    tour_panels,
+    ui,
+)
 from ksg_dashboard.loaders import load_sources, load_tour_data
 
 selection = filters.current_selection()
@@ -52,20 +61,21 @@ with map_column:
             presenter=selection.presenter,
         ),
     )
-    map_cache.show(view, key="tour.map", height=390 if selection.presenter else 520)
+    map_cache.show(view, key="tour.map", height=330 if selection.presenter else 520)
     regions = list(dict.fromkeys(data.members["region"]))
     ui.legend(tour_charts.legend_items(regions, data.colours, data.cooperation_names, data.members))
-with stop_column:
+with stop_column, st.container(key=tour_panels.KEY_STOP_PANEL):
     if index is None:
         tour_panels.route_card(data)
     else:
         tour_panels.stop_card(data, index, selection.presenter)
 
 st.subheader("Zeitplan des Nachmittags")
-timeline = st.plotly_chart(
+timeline = ui.chart(
     tour_charts.make_tour_timeline(
         data.tour, data.plan, data.colours, data.cooperation_names, index
     ),
+    presenter=selection.presenter,
     key=f"tour.timeline.{index}",
     on_select="rerun",
     selection_mode="points",
@@ -80,7 +90,7 @@ st.caption(
 )
 ui.sources_caption(sources, ["boundaries", "population", "cooperations", "tour"])
 st.caption(f"Route: {tour.attribution(data.tour)}")
-filters.permalink_box("tour", {"stopp": v} if (v := tour.stop_param(index)) else None)
+share_panels.view_tools("tour")
 
 picked = tour_panels.picked_in_timeline(timeline)
 picked = picked if picked is not None else picked_row

@@ -282,8 +282,9 @@ def age_theme(
                 icon="ℹ️",
             )
         else:
-            st.plotly_chart(
+            ui.chart(
                 make_pyramid(_pyramid_long(table_py), large=presenter),
+                presenter=presenter,
                 config={"displaylogo": False},
                 key="demografie.dv.pyramid",
             )
@@ -346,12 +347,13 @@ def migration_theme(
     left, right = st.columns(2, gap="medium")
     with left:
         st.markdown("**Wanderungssaldo nach Alter** · 2015, je 1.000 Einwohner der Altersgruppe")
-        st.plotly_chart(
+        ui.chart(
             make_migration_chart(
                 views.migration_chart_frame(profiles),
                 large=presenter,
                 region_colours=dict(scope_.colours),
             ),
+            presenter=presenter,
             config={"displaylogo": False},
             key="demografie.dv.migration",
         )
@@ -409,8 +411,9 @@ def natural_theme(
     left, right = st.columns(2, gap="medium")
     with left:
         st.markdown(f"**{BY_KEY[key].title}** · Kreise der Auswahl, Länder, Deutschland")
-        st.plotly_chart(
+        ui.chart(
             make_natural_chart(long, BY_KEY[key].unit, large=presenter, year=year),
+            presenter=presenter,
             config={"displaylogo": False},
             key="demografie.dv.natural",
         )

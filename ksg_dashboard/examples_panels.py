@@ -38,7 +38,14 @@ KEY_YEARS = "beispiele.jahre"
 KEY_TEXT = "beispiele.suche"
 KEY_ONLY = "beispiele.nur_kooperationen"
 DETAILS_KEY_PREFIX = "beispiele.details."
+KEY_LIMIT = "beispiele.anzahl"  # (filter, number of cards shown): more cards on demand
+PAGE_SIZE = 12  # cards at a time (4 rows of 3, 6 of 2); a phone shows them one below another
 MAX_CARD_PROJECTS = 3
+# On phones the chosen themes and the open option list must not cover the page.
+PHONE_FILTER_CSS = """<style>@media (max-width: 640px) {
+  .st-key-beispiele-thema [data-baseweb="select"] > div { max-height: 5.5rem; overflow-y: auto; }
+  [data-baseweb="popover"] [role="listbox"] { max-height: 40vh !important; }
+}</style>"""
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#+|~$:])")
 
 
@@ -179,10 +186,11 @@ def filter_widgets(states: Sequence[str], themes: Sequence[str]) -> ExampleFilte
     """The filter row; returns the current filter."""
     _into_widgets(current().filter)
     chosen = filters.current_selection().states
+    st.html(PHONE_FILTER_CSS)
     top = st.columns([2, 3, 2])
     top[0].multiselect(
         "Land (wie in der Seitenleiste)",
-        options=sorted({*states, *chosen}),
+        options=sorted({*states, *chosen}, key=lambda k: STATE_NAMES[k]),
         format_func=lambda k: f"{STATE_NAMES[k]} ({STATE_ABBREVIATION[k]})",
         key=KEY_STATES,
         on_change=_from_widgets,
@@ -269,6 +277,36 @@ def source_link(title: str, url: str | None) -> str:
     return f"[{label}]({url.replace(')', '%29')})" if url else label
 
 
+def card_head_markdown(example: Example) -> str:
+    """What a card always shows: name, workshop badge, state, year, number of members, themes."""
+    lines = [f"#### {md(example.name)}"]
+    if example.workshop:
+        lines.append(workshop_badge(example))
+    lines.append(meta_line(example))
+    if example.themes:
+        lines.append(theme_tags(example))
+    return "\n\n".join(lines)
+
+
+def card_body_markdown(example: Example, association: str | None = None) -> str:
+    """What a card shows on demand: members, Gemeindeverband, summary, projects, source."""
+    lines = [members_line(example)]
+    if association:
+        lines.append(f"**Gemeindeverband:** {md(association)}")
+    lines.append(md(example.summary))
+    if example.projects:
+        shown = [f"- {md(p)}" for p in example.projects[:MAX_CARD_PROJECTS]]
+        more = len(example.projects) - MAX_CARD_PROJECTS
+        if more > 0:
+            shown.append(f"- … und {more} weitere (siehe Details)")
+        lines.append("**Schlüsselprojekte:**\n" + "\n".join(shown))
+    title, url = example.sources[0]
+    lines.append("Quelle: " + source_link(title, url))
+    if any(not m.ags for m in example.members):
+        lines.append("¹ Amt/Samtgemeinde ohne eigenen Gemeindeschlüssel")
+    return "\n\n".join(lines)
+
+
 def card_markdown(example: Example, association: str | None = None) -> str:
     """Everything of a card except the uncertainty note, as one markdown text."""
     lines = [f"#### {md(example.name)}"]
@@ -301,10 +339,12 @@ def uncertain_note(notes: Sequence[str]) -> None:
 
 
 def card(example: Example, association: str | None = None) -> None:
-    """One example as a bordered card with a details button."""
+    """One example as a compact bordered card: the rest opens on demand, details in a dialog."""
     with st.container(border=True, key=f"beispiele.card.{example.id}"):
-        st.markdown(card_markdown(example, association))
-        uncertain_note(example.uncertain)
+        st.markdown(card_head_markdown(example))
+        with st.expander("Mehr zum Beispiel"):
+            st.markdown(card_body_markdown(example, association))
+            uncertain_note(example.uncertain)
         st.button(
             "Details und Einwohnerentwicklung",
             key=f"{DETAILS_KEY_PREFIX}{example.id}",
@@ -314,19 +354,65 @@ def card(example: Example, association: str | None = None) -> None:
         )
 
 
+def visible_examples(
+    examples: Sequence[Example], limit: int, selected: str | None = None
+) -> list[Example]:
+    """The first `limit` examples; a selected example further down comes first, so a link
+    with `beispiel=` always shows its card."""
+    visible = list(examples[:limit])
+    if selected and all(e.id != selected for e in visible):
+        hit = next((e for e in examples if e.id == selected), None)
+        if hit is not None:
+            visible.insert(0, hit)
+    return visible
+
+
+def card_limit(flt: ExampleFilter) -> int:
+    """How many cards to show: PAGE_SIZE, more after "Weitere anzeigen"; a new filter
+    starts again at PAGE_SIZE."""
+    stored = st.session_state.get(KEY_LIMIT)
+    return stored[1] if stored and stored[0] == flt else PAGE_SIZE
+
+
+def _show_more(flt: ExampleFilter, limit: int) -> None:
+    st.session_state[KEY_LIMIT] = (flt, limit)
+
+
 def gallery(
     examples: Sequence[Example], per_row: int, associations: dict[str, str] | None = None
 ) -> None:
-    """Cards in rows (each row its own columns, so a phone shows them in reading order);
-    `associations` holds each example's relation to the Gemeindeverbände as text."""
+    """Compact cards in rows (each row its own columns, so a phone shows them in reading
+    order), PAGE_SIZE at a time; `associations` holds each example's relation to the
+    Gemeindeverbände as text."""
     if not examples:
         st.info("Kein Beispiel passt zu diesem Filter.", icon="🔎")
         return
-    for start in range(0, len(examples), per_row):
+    state = current()
+    limit = card_limit(state.filter)
+    visible = visible_examples(examples, limit, state.selected)
+    for start in range(0, len(visible), per_row):
         columns = st.columns(per_row, gap="small")
-        for column, example in zip(columns, examples[start : start + per_row], strict=False):
+        for column, example in zip(columns, visible[start : start + per_row], strict=False):
             with column:
                 card(example, (associations or {}).get(example.id))
+    rest = len(examples) - min(limit, len(examples))
+    if rest > 0:
+        cols = st.columns([3, 2, 2], vertical_alignment="center")
+        cols[0].markdown(f"{min(limit, len(examples))} von {len(examples)} Beispielen gezeigt")
+        cols[1].button(
+            f"{min(rest, PAGE_SIZE)} weitere anzeigen",
+            key="beispiele.mehr",
+            on_click=_show_more,
+            args=(state.filter, limit + PAGE_SIZE),
+            width="stretch",
+        )
+        cols[2].button(
+            f"Alle {len(examples)} anzeigen",
+            key="beispiele.alle",
+            on_click=_show_more,
+            args=(state.filter, len(examples)),
+            width="stretch",
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -399,8 +485,9 @@ def detail_body(
         shown["± %"] = table["± %"].map(
             lambda v: "" if pd.isna(v) else format_float(v, 1, signed=True)
         )
-        st.plotly_chart(
+        ui.chart(
             charts_examples.make_population_chart(series, large=presenter),
+            presenter=presenter,
             config={"displayModeBar": False},
             key=f"beispiele.population.{example.id}",
         )

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from ksg_dashboard import associations, numbers, territory, ui
+from ksg_dashboard import associations, browser_js, numbers, territory, ui
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.loaders import (
     load_association_data,
@@ -53,6 +53,9 @@ BODY_OPTION = "verband:"
 # Territorial status of all figures: canonical value and the sidebar widget's mirror.
 KEY_TERRITORY = "filter.territory"
 KEY_TERRITORY_WIDGET = "filter.territory_widget"
+# Counter of choices that close the sidebar on phones (each new value runs the script again).
+KEY_CLOSE_SIDEBAR = "filter.close_sidebar"
+KEY_CLOSED_SIDEBAR = "filter.closed_sidebar"
 
 
 def _association_data() -> associations.AssociationData | None:
@@ -154,13 +157,14 @@ def request_selection(selection: Selection) -> None:
     st.rerun()
 
 
-def _from_widgets() -> None:
+def _from_widgets(close_sidebar: bool = False) -> None:
     """on_change callback: the widgets' values become the selection.
 
-    Everything chosen adds up (selection.RULE). A Gemeindeverband chosen in the search joins
-    the cooperations like one (it replaces an earlier Gemeindeverband: one at a time) and then
-    shows as their chip; a former municipality picked in the search becomes its 2022
-    successor."""
+    Everything chosen adds up (selection.RULE). With `close_sidebar` (a cooperation or
+    municipality was chosen) the sidebar closes on narrow screens, where it covers the page.
+    A Gemeindeverband chosen in the search joins the cooperations like one (it replaces an
+    earlier Gemeindeverband: one at a time) and then shows as their chip; a former
+    municipality picked in the search becomes its 2022 successor."""
     regions = tuple(st.session_state.get(KEY_REGIONS) or ())
     ags = st.session_state.get(KEY_AGS)
     states = tuple(st.session_state.get(KEY_STATES) or ())
@@ -177,6 +181,8 @@ def _from_widgets() -> None:
         presenter=bool(st.session_state.get(KEY_PRESENTER)),
         custom=current_selection().custom,
     )
+    if close_sidebar:
+        st.session_state[KEY_CLOSE_SIDEBAR] = st.session_state.get(KEY_CLOSE_SIDEBAR, 0) + 1
 
 
 def _from_upload() -> None:
@@ -334,6 +340,7 @@ def sidebar(
                 format_func=names.get,
                 key=KEY_REGIONS,
                 on_change=_from_widgets,
+                kwargs={"close_sidebar": True},
                 placeholder="Kooperationen wählen",
             )
         st.multiselect(
@@ -378,6 +385,7 @@ def sidebar(
                 index=None,
                 placeholder="Treffer wählen …",
                 on_change=_from_widgets,
+                kwargs={"close_sidebar": True},
             )
         _active_line(current_selection(), cooperations, register, names, labels)
         _upload_box()
@@ -401,6 +409,10 @@ def sidebar(
         selection = current_selection()
         if not selection.is_empty and st.button("Auswahl zurücksetzen", width="stretch"):
             request_selection(Selection(presenter=selection.presenter))
+        closes = st.session_state.get(KEY_CLOSE_SIDEBAR, 0)
+        if closes != st.session_state.get(KEY_CLOSED_SIDEBAR, 0):
+            st.session_state[KEY_CLOSED_SIDEBAR] = closes
+            browser_js.close_sidebar_on_narrow_screens(closes)
     sync_url(selection)
     sync_territory_url()
     return selection

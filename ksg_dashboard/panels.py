@@ -336,8 +336,9 @@ def district_age_section(
     left, right = st.columns([3, 2])
     with left:
         st.markdown(f"**{', '.join(names)}** · 31.12.{year}")
-        st.plotly_chart(
+        ui.chart(
             make_pyramid(frame, large=presenter),
+            presenter=presenter,
             config={"displaylogo": False},
             key="demografie.pyramid",
         )
@@ -355,7 +356,7 @@ def district_age_section(
                 }
             )
             st.markdown("**Jugend- und Altenquotient 2018** (je Kreis)")
-            ui.table(table)
+            ui.table(table, presenter=presenter)
             st.caption(
                 "Personen unter 20 bzw. ab 65 Jahren je 100 Personen von 20 bis unter 65 Jahren "
                 "(aus den Altersgruppen nachgerechnet; die Quelle nennt die Definition nicht)."

@@ -124,6 +124,18 @@ def next_item(programme: Mapping, item_id: str) -> dict | None:
     return ordered[ids.index(item_id) + 1]
 
 
+def step_item(programme: Mapping, item_id: str | None, step: int) -> str | None:
+    """Id of the item `step` places after (negative: before) the given one, across days.
+
+    Without a current item, a step forward starts at the first item; past either end there
+    is none (None)."""
+    ids = [i["id"] for i in items(programme)]
+    if item_id not in ids:
+        return ids[0] if step > 0 and ids else None
+    target = ids.index(item_id) + step
+    return ids[target] if 0 <= target < len(ids) else None
+
+
 def _clock(value: str) -> time:
     match = TIME_RE.match(value)
     if not match:

@@ -92,11 +92,40 @@ def item_option(item: Mapping) -> str:
     return f"{day} {programme.time_label(item).split('–')[0].removesuffix(' Uhr')} Uhr – {title}"
 
 
+def _set_point(item_id: str | None) -> None:
+    st.session_state[KEY_STATE] = item_id
+
+
 def point_chooser(data: Mapping) -> None:
-    """Presenter mode: choose the item running now (highlighted, shown on top)."""
+    """Presenter mode: choose the item running now (highlighted, shown on top), or step
+    with "Vorheriger/Nächster Punkt" (or the arrow keys ←/→)."""
     all_items = {i["id"]: i for i in programme.items(data)}
-    st.session_state[KEY_POINT] = current_point()
-    st.selectbox(
+    now = current_point()
+    st.session_state[KEY_POINT] = now
+    before, after = programme.step_item(data, now, -1), programme.step_item(data, now, 1)
+    left, middle, right = st.columns([1.3, 4, 1.3], vertical_alignment="bottom")
+    left.button(
+        "Vorheriger Punkt",
+        key="programm.prev",
+        icon="◀️",
+        on_click=_set_point,
+        args=(before,),
+        disabled=before is None,
+        shortcut="Left",
+        width="stretch",
+    )
+    right.button(
+        "Nächster Punkt",
+        key="programm.next",
+        icon="▶️",
+        type="primary",
+        on_click=_set_point,
+        args=(after,),
+        disabled=after is None,
+        shortcut="Right",
+        width="stretch",
+    )
+    middle.selectbox(
         "Jetzt läuft",
         options=list(all_items),
         format_func=lambda i: item_option(all_items[i]),

@@ -128,12 +128,17 @@ def stop_select(data: TourData, index: int | None) -> None:
 
 
 PRESENTER_CSS = "<style>.ksg-tour-card p { margin-bottom: .35rem; }</style>"
+KEY_STOP_PANEL = "tour-stop"
+# Phones stack the columns: the stop's text comes right under the step buttons, the map after.
+NARROW_CSS = (
+    "<style>@media (max-width: 640px) { "
+    f'[data-testid="stColumn"]:has(.st-key-{KEY_STOP_PANEL}) {{ order: -1; }} }}</style>'
+)
 
 
 def presenter_layout(presenter: bool) -> None:
-    """Tighter stop cards in presenter mode."""
-    if presenter:
-        st.html(PRESENTER_CSS)
+    """Stop text first on phones; tighter stop cards in presenter mode."""
+    st.html(NARROW_CSS + (PRESENTER_CSS if presenter else ""))
 
 
 def reconstruction_note(data: TourData, presenter: bool) -> None:

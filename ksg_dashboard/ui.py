@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from ksg_dashboard import numbers
+from ksg_dashboard.chart_style import readable
 from ksg_dashboard.text import plain
 from ksg_dashboard.validation import DataValidationError
 
@@ -22,7 +23,8 @@ PRESENTER_CSS = """
 html { font-size: 21px; }
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
 .ksg-secondary { display: none; }
-[data-testid="stMainBlockContainer"] { padding-top: 4.3rem; max-width: 100%; }
+[data-testid="stMainBlockContainer"] { padding-top: 3.9rem; max-width: 100%; }
+.ksg-legend { gap: .1rem 1rem; }
 </style>
 """
 BASE_CSS = """
@@ -51,6 +53,11 @@ h1 { font-size: 2rem !important; padding-top: 0 !important; }
 def apply_styles(presenter: bool) -> None:
     """Base CSS always; presenter mode enlarges type and hides sidebar and secondary text."""
     st.html(BASE_CSS + (PRESENTER_CSS if presenter else ""))
+
+
+def chart(figure, *, presenter: bool = False, **kwargs):
+    """st.plotly_chart; in presenter mode every text of the figure is at least 18 px."""
+    return st.plotly_chart(readable(figure) if presenter else figure, **kwargs)
 
 
 def legend(items: Iterable[tuple[str, str]], shape: str = "square") -> None:
@@ -172,11 +179,20 @@ def number_columns(frame: pd.DataFrame) -> dict[str, st.column_config.NumberColu
 STYLED_MAX_ROWS = 2_000
 
 
-def table(frame: pd.DataFrame, max_height: int = 320) -> None:
-    """A read-only table with German numbers, as tall as its rows up to max_height."""
-    height = min(max_height, 35 * (len(frame) + 1) + 3)
+def table(frame: pd.DataFrame, max_height: int = 320, presenter: bool = False) -> None:
+    """A read-only table with German numbers, as tall as its rows up to max_height.
+
+    Presenter mode enlarges the type, so rows are taller (every row stays visible)."""
+    row = 46 if presenter else 35
+    height = min(max_height * row // 35, row * (len(frame) + 1) + 3)
     if len(frame) <= STYLED_MAX_ROWS:
-        styled = frame.style.format(numbers.column_formatters(frame))
-        st.dataframe(styled, hide_index=True, height=height)
+        shown = frame.style.format(numbers.column_formatters(frame))
+        st.dataframe(shown, hide_index=True, height=height, row_height=row)
     else:
-        st.dataframe(frame, hide_index=True, column_config=number_columns(frame), height=height)
+        st.dataframe(
+            frame,
+            hide_index=True,
+            column_config=number_columns(frame),
+            height=height,
+            row_height=row,
+        )

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ksg_dashboard.examples import MARKER_CLASS
-from ksg_dashboard.examples_panels import DETAILS_KEY_PREFIX, KEY_STATE
+from ksg_dashboard.examples_panels import DETAILS_KEY_PREFIX, KEY_STATE, PAGE_SIZE
 from tests.app.pages import param
 from tests.app.pages import run_page as open_page
 
@@ -53,7 +53,8 @@ def test_default_shows_all_61_examples_with_the_poster_note():
     assert not at.exception, at.exception
     assert at.title[0].value == "Beispiele aus der Programmumsetzung"
     assert "Poster" in at.info[0].value and "nicht bekannt" in at.info[0].value
-    assert len(card_ids(at)) == 61
+    assert len(card_ids(at)) == PAGE_SIZE  # the first page of cards; the map has all
+    assert f"{PAGE_SIZE} von 61 Beispielen gezeigt" in texts(at)
     assert marker_count(at) == 61
     assert "**61** von 61 Beispielen" in texts(at)
     # The five workshop cooperations first.
@@ -65,6 +66,38 @@ def test_default_shows_all_61_examples_with_the_poster_note():
         "bad-berleburg",
     ]
     assert len(at.get("plotly_chart")) == 2
+
+
+def test_more_cards_on_demand_and_a_new_filter_starts_again():
+    at = run_page()
+    first = card_ids(at)
+    at.button(key="beispiele.mehr").click().run()
+    more = card_ids(at)
+    assert len(more) == 2 * PAGE_SIZE and more[:PAGE_SIZE] == first
+    at.button(key="beispiele.alle").click().run()
+    assert len(card_ids(at)) == 61 and marker_count(at) == 61
+    assert not [b for b in at.button if b.key == "beispiele.mehr"]
+    at.toggle(key="beispiele.nur_kooperationen").set_value(True).run()
+    assert len(card_ids(at)) == PAGE_SIZE  # 42 cooperations, paged again
+
+
+def test_a_selected_example_beyond_the_first_page_shows_its_card():
+    at = run_page()
+    at.button(key="beispiele.alle").click().run()
+    last = card_ids(at)[-1]
+    again = run_page(beispiel=last)
+    assert not again.exception, again.exception
+    shown = card_ids(again)
+    assert shown[0] == last and len(shown) == PAGE_SIZE + 1
+    assert param(again, "beispiel") == last
+
+
+def test_states_are_offered_in_alphabetical_order():
+    at = run_page()
+    labels = at.multiselect(key="beispiele.land").options
+    names = [label.rsplit(" (", 1)[0] for label in labels]
+    assert names == sorted(names) and len(names) >= 10
+    assert names[0] == "Baden-Württemberg"
 
 
 @pytest.mark.parametrize(
@@ -82,7 +115,7 @@ def test_default_shows_all_61_examples_with_the_poster_note():
 def test_url_params_filter_cards_and_markers_alike(params, expected):
     at = run_page(**params)
     assert not at.exception, at.exception
-    assert len(card_ids(at)) == expected
+    assert len(card_ids(at)) == min(expected, PAGE_SIZE)
     assert marker_count(at) == expected
     assert f"**{expected}** von 61 Beispielen (" in texts(at)
 
@@ -136,7 +169,7 @@ def test_example_param_opens_the_detail_with_population():
     table = at.dataframe[0].value
     assert list(table["Gemeinde"]) == ["Bachhagel", "Syrgenstein", "Zöschingen", "Zusammen"]
     assert len(at.get("plotly_chart")) == 3  # two overview charts + population
-    assert len(card_ids(at)) == 61  # the filter is untouched
+    assert len(card_ids(at)) == PAGE_SIZE  # the filter is untouched (first page of cards)
     # The map outlines the three members.
     assert map_args(at)["script"].count('"ags": "09773') == 3
 
@@ -165,7 +198,7 @@ def test_bad_params_give_a_note_and_no_exception(params, note, cards):
     at = run_page(**params)
     assert not at.exception, at.exception
     assert any(note in i.value for i in at.info), [i.value for i in at.info]
-    assert len(card_ids(at)) == cards
+    assert len(card_ids(at)) == min(cards, PAGE_SIZE)
 
 
 def test_presenter_mode_is_compact_and_keeps_the_note():

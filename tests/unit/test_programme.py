@@ -206,3 +206,15 @@ def test_highlight_targets_the_keyed_container():
     assert container_class("programm.item.di-0900") == "st-key-programm-item-di-0900"
     assert highlight_css("di-0900").startswith("<style>.st-key-programm-item-di-0900, ")
     assert highlight_css(None) == ""
+
+
+def test_step_item_walks_through_both_days_and_stops_at_the_ends(data) -> None:
+    ids = [i["id"] for i in programme.items(data)]
+    assert programme.step_item(data, None, 1) == ids[0]
+    assert programme.step_item(data, None, -1) is None
+    assert programme.step_item(data, ids[0], -1) is None
+    assert programme.step_item(data, ids[-1], 1) is None
+    days = data["days"]
+    last_of_day_one, first_of_day_two = days[0]["items"][-1]["id"], days[1]["items"][0]["id"]
+    assert programme.step_item(data, last_of_day_one, 1) == first_of_day_two
+    assert programme.step_item(data, first_of_day_two, -1) == last_of_day_one
