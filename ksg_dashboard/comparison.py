@@ -86,6 +86,14 @@ SOURCE_IDS = (
     "natural_change",
 )
 
+SOURCE_LABELS = {
+    "population": "Bevölkerung",
+    "crosswalk": "Umrechnung auf den Gebietsstand 2022",
+    "official_totals": "Summen 2016",
+    "municipal_age_2015": "Altersstruktur",
+    "migration_2015": "Wanderungen",
+    "natural_change": "Natürliche Bewegung",
+}
 TERRITORY_OF = {
     "population": "Gebietsstand 31.12.2022 (alle Jahre umgerechnet)",
     "crosswalk": "Umrechnung auf den Gebietsstand 31.12.2022",
@@ -507,6 +515,7 @@ def provenance(sources: Mapping[str, Mapping], ids: Iterable[str] = SOURCE_IDS) 
             continue
         rows.append(
             {
+                "Inhalt": SOURCE_LABELS.get(key, key),
                 "Datensatz": str(record.get("title", key)),
                 "Quelle": str(record.get("attribution", "")),
                 "Stand": str(record.get("reference_date", "")),
@@ -514,4 +523,6 @@ def provenance(sources: Mapping[str, Mapping], ids: Iterable[str] = SOURCE_IDS) 
                 "Lizenz": str(record.get("licence", "")),
             }
         )
-    return pd.DataFrame(rows, columns=["Datensatz", "Quelle", "Stand", "Gebietsstand", "Lizenz"])
+    return pd.DataFrame(
+        rows, columns=["Inhalt", "Datensatz", "Quelle", "Stand", "Gebietsstand", "Lizenz"]
+    )
