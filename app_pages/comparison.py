@@ -5,7 +5,6 @@ import streamlit as st
 
 from ksg_dashboard import comparison_panels as panels
 from ksg_dashboard import filters, ui
-from ksg_dashboard.comparison import to_query
 from ksg_dashboard.loaders import load_cooperations, load_municipalities, load_sources
 
 register = ui.load_or_stop(load_municipalities)
@@ -26,8 +25,7 @@ if not chosen:
     st.stop()
 
 frame = panels.comparison_frame(chosen)
-filters.permalink_box("vergleich", to_query(chosen))
-chart_column, table_column = st.columns([3, 2], gap="medium")
+chart_column, table_column = st.columns([1, 1], gap="medium")
 with chart_column:
     panels.chart(chosen, sources, selection.presenter)
 with table_column:

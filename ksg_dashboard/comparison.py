@@ -224,17 +224,17 @@ def size_class(population: float | None) -> int | None:
 
 
 def size_class_label(index: int) -> str:
-    """'5.000 bis 9.999 Einwohner' for a class index."""
+    """'5.000–9.999 Einw.' for a class index."""
     low, high = SIZE_CLASSES[index]
 
     def fmt(n: int) -> str:
         return f"{n:,}".replace(",", ".")
 
     if high is None:
-        return f"ab {fmt(low)} Einwohner"
+        return f"ab {fmt(low)} Einw."
     if low == 0:
-        return f"unter {fmt(high)} Einwohner"
-    return f"{fmt(low)} bis {fmt(high - 1)} Einwohner"
+        return f"unter {fmt(high)} Einw."
+    return f"{fmt(low)}–{fmt(high - 1)} Einw."
 
 
 def similar_group(current: pd.DataFrame, ags: str) -> tuple[str, int, list[str]] | None:
@@ -402,8 +402,8 @@ def comparison_frame(
             {
                 "schluessel": f"{state}-{klass}",
                 "gebiet": (
-                    f"Ähnliche Gemeinden: {STATE_NAMES.get(state, state)}, "
-                    f"{size_class_label(klass)} (Median von {len(keys)} Gemeinden)"
+                    f"Ähnliche Gemeinden ({STATE_NAMES.get(state, state)}, "
+                    f"{size_class_label(klass)}; Median aus {len(keys)})"
                 ),
                 "art": KIND_SIMILAR,
                 "bezug": ", ".join(group_members[(state, klass)]),

@@ -20,9 +20,15 @@ KEY_WIDGET = "vergleich.auswahl"
 KEY_NOTES = "vergleich.notes"
 KEY_COOPERATION = "vergleich.kooperation"
 KEY_VIEW = "vergleich.darstellung"
+PAGE_PATH = "vergleich"
 VIEWS = {"gesamt": "Ein Diagramm", "einzeln": "Einzelgrafiken"}
 YEAR, BASE_YEAR = LAST_YEAR, DEFAULT_BASE_YEAR
-SHORT_COLUMNS = ("einwohner", "veraenderung_pct", "anteil_65_plus", "wanderungssaldo_je_1000")
+SHORT_COLUMNS = {
+    "einwohner": f"Einw. {LAST_YEAR}",
+    "veraenderung_pct": f"± % seit {DEFAULT_BASE_YEAR}",
+    "anteil_65_plus": "65+ % (2015)",
+    "wanderungssaldo_je_1000": "Wand. ‰ (2015)",
+}
 
 
 # --- data (per-process caches; the frames are the app's shared ones) --------------------------
@@ -153,16 +159,11 @@ def selector(cooperations: list[dict], curated: list[dict], register: pd.DataFra
         placeholder="Name eingeben, z. B. Gröditz",
         help="Gemeinden im Gebietsstand 31.12.2022; in Klammern der Kreis.",
     )
-    left, middle, right = st.columns([3, 2, 3], vertical_alignment="bottom")
+    left, middle, right, link = st.columns([2.6, 2, 2, 1.7], vertical_alignment="bottom")
     options = [c["id"] for c in curated]
     names = {c["id"]: c["short_name"] for c in curated}
     if options:
-        left.selectbox(
-            "Kooperation",
-            options,
-            format_func=names.get,
-            key=KEY_COOPERATION,
-        )
+        left.selectbox("Kooperation", options, format_func=names.get, key=KEY_COOPERATION)
         middle.button(
             "Mitglieder übernehmen",
             key="vergleich.take_cooperation",
@@ -178,9 +179,12 @@ def selector(cooperations: list[dict], curated: list[dict], register: pd.DataFra
         args=(keys, label),
         disabled=not keys,
         help="Übernimmt die Auswahl der Seitenleiste: Kooperation, Gemeindeverband, eigene "
-        "hochgeladene Liste, Land oder Gemeinde.",
+        "hochgeladene Liste, Land oder Gemeinde (höchstens 12 Gemeinden).",
         width="stretch",
     )
+    if members():
+        with link:
+            filters.permalink_box(PAGE_PATH, cmp.to_query(members()))
     for note in st.session_state.get(KEY_NOTES, []):
         ui.note(note)
     filters.write_page_params((cmp.PARAM,), cmp.to_query(members()))
@@ -215,7 +219,12 @@ def _sources_line(sources: Mapping) -> None:
 def chart(chosen: tuple[str, ...], sources: Mapping, presenter: bool) -> None:
     """Index chart (or small multiples) with reference date, territory and sources."""
     view = st.segmented_control(
-        "Darstellung", list(VIEWS), format_func=VIEWS.get, key=KEY_VIEW, default="gesamt"
+        "Darstellung",
+        list(VIEWS),
+        format_func=VIEWS.get,
+        key=KEY_VIEW,
+        default="gesamt",
+        label_visibility="collapsed",
     )
     long = _index_long(chosen)
     figure = (
@@ -234,14 +243,17 @@ def chart(chosen: tuple[str, ...], sources: Mapping, presenter: bool) -> None:
 
 def short_table(frame: pd.DataFrame) -> None:
     """The few key figures next to the chart (the full table follows below)."""
+    shown = cmp.display_table(frame, YEAR, BASE_YEAR).rename(
+        columns={cmp.column_titles(YEAR, BASE_YEAR)["gebiet"]: "Gebiet"}
+    )
     titles = cmp.column_titles(YEAR, BASE_YEAR)
-    shown = cmp.display_table(frame, YEAR, BASE_YEAR)
-    columns = [titles["gebiet"], *[titles[k] for k in SHORT_COLUMNS]]
-    ui.table(shown[columns], max_height=400)
+    short = {titles[k]: label for k, label in SHORT_COLUMNS.items()}
+    ui.table(shown[["Gebiet", *short]].rename(columns=short), max_height=380)
     st.caption(
-        f"Einwohner 31.12.{YEAR}, Veränderung {BASE_YEAR}–{YEAR} (Gebietsstand 31.12.2022); "
-        "Anteil 65+ am 31.12.2015, Wanderungssaldo 2015 (auf den Gebietsstand 31.12.2022 "
-        "umgerechnet)."
+        f"Einwohner 31.12.{YEAR}; Veränderung der Einwohnerzahl {BASE_YEAR}–{YEAR} in %; "
+        "Anteil 65 Jahre und älter am 31.12.2015 in %; Wanderungssaldo 2015 je 1.000 "
+        "Einwohner. Gebietsstand 31.12.2022 (2015er Werte umgerechnet). Alle Indikatoren "
+        "in der Tabelle darunter."
     )
 
 
