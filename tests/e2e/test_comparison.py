@@ -1,0 +1,55 @@
+"""Browser: a comparison permalink shows its members, the chart and the table; the downloads
+carry their sources (CSV header lines, an Excel sheet "Quellen")."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from tests.e2e.browser import TIMEOUT_MS, external_requests, open_page, wait_until_rendered
+
+LINK = "vergleich=14627050,12062124"
+CHART = "[data-testid=stPlotlyChart] .js-plotly-plot .main-svg"
+
+
+def test_comparison_permalink_shows_members_table_and_downloads(app_server, browser_page):
+    page = browser_page
+    open_page(page, app_server.url, "vergleich", LINK)
+    assert not wait_until_rendered(page), "the page shows an exception"
+    main = page.get_by_test_id("stMain")
+    chips = main.get_by_test_id("stMultiSelect")
+    expect(chips.get_by_text("Gröditz, Stadt (Meißen)")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(chips.get_by_text("Elsterwerda, Stadt (Elbe-Elster)")).to_be_visible()
+    expect(page.locator(CHART).first).to_be_visible()
+    legend = page.locator(CHART).first.locator(".legendtext").all_inner_texts()
+    assert {"Gröditz, Stadt", "Elsterwerda, Stadt", "Deutschland"} <= set(legend)
+    tables = main.get_by_test_id("stDataFrame")
+    assert tables.count() == 2  # key figures and all indicators
+    expect(tables.first).to_be_visible()
+    assert parse_qs(urlsplit(page.url).query)["vergleich"] == ["14627050,12062124"]
+
+    with page.expect_download() as info:
+        main.get_by_test_id("stDownloadButton").filter(has_text="Excel").click()
+    book = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
+    assert book.sheetnames == ["Vergleich", "Quellen"]
+    names = [row[1] for row in book["Vergleich"].iter_rows(min_row=2, values_only=True)]
+    assert names[:2] == ["Gröditz, Stadt", "Elsterwerda, Stadt"] and "Deutschland" in names
+    sources = [str(v) for row in book["Quellen"].iter_rows(values_only=True) for v in row]
+    assert any("Destatis" in s for s in sources) and "Lizenz" in sources
+
+    with page.expect_download() as info:
+        main.get_by_test_id("stDownloadButton").filter(has_text="CSV").click()
+    lines = Path(info.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("# Quelle: Statistisches Bundesamt (Destatis)")
+    assert [line.split(":")[0] for line in lines[:4]] == [
+        "# Quelle",
+        "# Stand",
+        "# Gebietsstand",
+        "# Lizenz",
+    ]
+    assert "Gröditz, Stadt" in lines[5]
+    assert not external_requests(page)
