@@ -25,7 +25,11 @@ def test_comparison_permalink_shows_members_table_and_downloads(app_server, brow
     expect(chips.get_by_text("Gröditz, Stadt (Meißen)")).to_be_visible(timeout=TIMEOUT_MS)
     expect(chips.get_by_text("Elsterwerda, Stadt (Elbe-Elster)")).to_be_visible()
     expect(page.locator(CHART).first).to_be_visible()
-    legend = page.locator(CHART).first.locator(".legendtext").all_inner_texts()
+    legend = (
+        main.get_by_test_id("stPlotlyChart")
+        .first.locator(".legendtext")
+        .evaluate_all("nodes => nodes.map(n => n.textContent)")
+    )
     assert {"Gröditz, Stadt", "Elsterwerda, Stadt", "Deutschland"} <= set(legend)
     tables = main.get_by_test_id("stDataFrame")
     assert tables.count() == 2  # key figures and all indicators
