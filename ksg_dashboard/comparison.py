@@ -286,6 +286,27 @@ def _profile_values(age: pd.DataFrame, migration: pd.DataFrame, keys: Sequence[s
     return values
 
 
+def district_profiles(age: pd.DataFrame, migration: pd.DataFrame) -> pd.DataFrame:
+    """Age and migration indicators per district (first five digits of the AGS) as sums of
+    its municipalities, in one vectorised pass (NA where any municipality lacks a value)."""
+    table = dv_views.municipal_table(
+        age.assign(ags=age["ags"].str[:5]), migration.assign(ags=migration["ags"].str[:5])
+    )
+    return table.set_index("ags")
+
+
+def _district_values(
+    profiles: pd.DataFrame, district: str, keys: Sequence[str], present: set[str]
+) -> dict[str, float | None]:
+    """A district's age and migration values; unknown if one of its municipalities is absent
+    from the 2015 tables (no sum over fewer municipalities)."""
+    complete = district in profiles.index and all(k in present for k in keys)
+    return {
+        key: _number(profiles.at[district, key]) if complete else None
+        for key in (*AGE_KEYS, *MIGRATION_KEYS)
+    }
+
+
 def _natural_key_of_district(district: str) -> str:
     """The natural-change region key of a district (Berlin and Hamburg: the state row)."""
     return district[:2] if district[:2] in dv_views.CITY_STATES else district
@@ -345,6 +366,7 @@ def comparison_frame(
             str(names.get(k, k)) for k in members if str(info[column].get(k, "")) == value
         )
 
+    profiles = district_profiles(age, migration)
     for district in dict.fromkeys(str(info["district_key"].get(k)) for k in members):
         keys = [str(a) for a in current.loc[current["district_key"] == district, "ags"]]
         # Unincorporated areas count for the population like in the official district totals.
@@ -354,7 +376,7 @@ def comparison_frame(
         ].tolist()
         scope = _rows_of(data.population, all_keys)
         values = _population_values(fixed_set_series(scope, all_keys), year, base_year)
-        values |= _profile_values(_rows_of(age, keys), _rows_of(migration, keys), keys)
+        values |= _district_values(profiles, district, keys, set(age["ags"]))
         values |= _natural_values(data.natural, _natural_key_of_district(district))
         label = districts.get(next(k for k in members if info["district_key"].get(k) == district))
         rows.append(

@@ -66,7 +66,9 @@ def make_index_chart(long: pd.DataFrame, base_year: int, large: bool = False) ->
         figure.add_trace(_line(rows, str(name), MEMBER_COLOURS[i % len(MEMBER_COLOURS)], False))
     for name in long.loc[long["kind"] == KIND_GERMANY, "series"].unique():
         figure.add_trace(_line(long[long["series"] == name], str(name), REFERENCE_COLOUR, True))
-    _frame(figure, base_year, large, height=460 if large else 360)
+    # The legend sits below the plot, two entries a row: it grows, the plot keeps its height.
+    legend_rows = math.ceil((len(members) + 1) / 2)
+    _frame(figure, base_year, large, height=(420 if large else 300) + 26 * legend_rows)
     figure.update_layout(
         legend={"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0},
         yaxis_title=f"Einwohner, Index ({base_year} = 100)",
