@@ -67,10 +67,19 @@ def make_index_chart(long: pd.DataFrame, base_year: int, large: bool = False) ->
     for name in long.loc[long["kind"] == KIND_GERMANY, "series"].unique():
         figure.add_trace(_line(long[long["series"] == name], str(name), REFERENCE_COLOUR, True))
     # The legend sits below the plot, two entries a row: it grows, the plot keeps its height.
-    legend_rows = math.ceil((len(members) + 1) / 2)
-    _frame(figure, base_year, large, height=(420 if large else 300) + 26 * legend_rows)
+    legend_space = 24 * math.ceil((len(members) + 1) / 2) + 40
+    _frame(figure, base_year, large, height=(420 if large else 300) + legend_space)
     figure.update_layout(
-        legend={"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0},
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "x": 0,
+            "entrywidth": 0.5,
+            "entrywidthmode": "fraction",
+        },
+        margin={"l": 10, "r": 10, "t": 40, "b": legend_space},
         yaxis_title=f"Einwohner, Index ({base_year} = 100)",
     )
     figure.add_vline(x=BREAK_X, line_dash="dash", line_color="#888")

@@ -248,7 +248,13 @@ def short_table(frame: pd.DataFrame) -> None:
     )
     titles = cmp.column_titles(YEAR, BASE_YEAR)
     short = {titles[k]: label for k, label in SHORT_COLUMNS.items()}
-    ui.table(shown[["Gebiet", *short]].rename(columns=short), max_height=380)
+    table = shown[["Gebiet", *short]].rename(columns=short)
+    st.dataframe(
+        table,
+        hide_index=True,
+        height=min(380, 35 * (len(table) + 1) + 3),
+        column_config=ui.number_columns(table) | {"Gebiet": st.column_config.TextColumn(width=150)},
+    )
     st.caption(
         f"Einwohner 31.12.{YEAR}; Veränderung der Einwohnerzahl {BASE_YEAR}–{YEAR} in %; "
         "Anteil 65 Jahre und älter am 31.12.2015 in %; Wanderungssaldo 2015 je 1.000 "

@@ -194,3 +194,21 @@ def test_xlsx_has_table_and_quellen_sheet(frame):
     texts = [str(c.value) for line in quellen.iter_rows(min_row=2) for c in line]
     assert any("Destatis" in t for t in texts)
     assert any("31.12.2010 bis 31.12.2022" in t for t in texts)
+
+
+def test_charts_draw_one_line_per_member_and_germany(data):
+    from ksg_dashboard.comparison_charts import make_index_chart, make_small_multiples
+
+    long = cmp.index_long(data, [GROEDITZ, ELSTERWERDA, "12062024"], base_year=2012)
+    figure = make_index_chart(long, 2012)
+    assert [t.name for t in figure.data] == [
+        "Gröditz, Stadt",
+        "Elsterwerda, Stadt",
+        "Bad Liebenwerda, Stadt",
+        "Deutschland",
+    ]
+    assert figure.data[-1].line.dash == "dash"
+    panels = make_small_multiples(long, 2012)
+    titles = [a.text for a in panels.layout.annotations]
+    assert titles[:3] == ["Gröditz, Stadt", "Elsterwerda, Stadt", "Bad Liebenwerda, Stadt"]
+    assert sum(t.name == "Deutschland" for t in panels.data) == 3  # one reference per panel
