@@ -31,4 +31,5 @@ with chart_column:
 with table_column:
     st.markdown("**Kennzahlen**")
     panels.short_table(frame)
+    panels.member_map(chosen, sources)
 panels.full_table(frame, sources)

@@ -548,3 +548,19 @@ def provenance(sources: Mapping[str, Mapping], ids: Iterable[str] = SOURCE_IDS) 
     return pd.DataFrame(
         rows, columns=["Inhalt", "Datensatz", "Quelle", "Stand", "Gebietsstand", "Lizenz"]
     )
+
+
+def toggle(members: Sequence[str], ags: str, names: Mapping[str, str]) -> ParsedMembers:
+    """A map click: remove a member, or add a municipality while fewer than 12 are compared."""
+    current = tuple(members)
+    if ags in current:
+        return ParsedMembers(tuple(k for k in current if k != ags))
+    if len(current) >= MAX_MEMBERS:
+        return ParsedMembers(
+            current,
+            [
+                f"{names.get(ags, ags)} nicht hinzugefügt: verglichen werden höchstens "
+                f"{MAX_MEMBERS} Gemeinden. Erst eine Gemeinde entfernen."
+            ],
+        )
+    return ParsedMembers((*current, ags))

@@ -1,13 +1,18 @@
-"""Plotly charts of the comparison page (no Streamlit): one index chart or small multiples."""
+"""Charts of the comparison page (no Streamlit): index chart or small multiples (plotly) and
+the members' map (folium, clicks toggle a municipality)."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 
+import folium
+import geopandas as gpd
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ksg_dashboard import mapdata, maps
 from ksg_dashboard.charts import BREAK_X, FONT, german_number
 from ksg_dashboard.comparison import KIND_GERMANY
 from ksg_dashboard.config import FIRST_YEAR, LAST_YEAR
@@ -138,3 +143,52 @@ def _frame(figure: go.Figure, base_year: int, large: bool, height: int) -> None:
     figure.add_hline(y=100, line_color="#bbbbbb", line_width=1)
     if FIRST_YEAR <= base_year <= LAST_YEAR:
         figure.add_vline(x=base_year, line_dash="dot", line_color="#444")
+
+
+def build_member_map(
+    shapes: gpd.GeoDataFrame,
+    states: gpd.GeoDataFrame,
+    members: Sequence[str],
+    labels: Mapping[str, str],
+) -> folium.Map:
+    """Members filled in their chart colour, the other municipalities of their districts as
+    clickable context (a click toggles a municipality); offline, no tiles."""
+    member_list = list(dict.fromkeys(members))
+    chosen = shapes[shapes["ags"].isin(member_list)]
+    districts = set(chosen["district_key"])
+    around = shapes[shapes["district_key"].isin(districts) & ~shapes["ags"].isin(member_list)]
+    fmap = maps.base_map(mapdata.bounds_of(chosen, margin=0.15))
+    maps.add_outlines(fmap, states[["geometry"]], maps.OUTLINE_STATE, "Länder")
+    tooltip_fields = ["label", "action"]
+    if not around.empty:
+        data = around[["ags", "geometry"]].assign(
+            label=[labels.get(a, a) for a in around["ags"]], action="Klick: hinzufügen"
+        )
+        folium.GeoJson(
+            maps.escaped(data, ["label"]),
+            name="Gemeinden",
+            style_function=lambda _: maps.CONTEXT_STYLE,
+            highlight_function=lambda _: {"weight": 2, "color": "#444"},
+            tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, labels=False),
+            control=False,
+        ).add_to(fmap)
+    colour_of = {a: MEMBER_COLOURS[i % len(MEMBER_COLOURS)] for i, a in enumerate(member_list)}
+    data = chosen[["ags", "geometry"]].assign(
+        label=[labels.get(a, a) for a in chosen["ags"]],
+        action="Klick: entfernen",
+        colour=[colour_of[a] for a in chosen["ags"]],
+    )
+    folium.GeoJson(
+        maps.escaped(data, ["label"]),
+        name="Vergleich",
+        style_function=lambda feature: {
+            "color": "#1d2630",
+            "weight": 1.5,
+            "fillColor": feature["properties"]["colour"],
+            "fillOpacity": 0.75,
+        },
+        highlight_function=lambda _: {"weight": 3},
+        tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, labels=False),
+        control=False,
+    ).add_to(fmap)
+    return fmap

@@ -9,8 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from ksg_dashboard import comparison as cmp
-from ksg_dashboard import filters, loaders, territory, ui
-from ksg_dashboard.comparison_charts import make_index_chart, make_small_multiples
+from ksg_dashboard import filters, loaders, map_cache, territory, ui
+from ksg_dashboard.comparison_charts import (
+    build_member_map,
+    make_index_chart,
+    make_small_multiples,
+)
 from ksg_dashboard.config import DEFAULT_BASE_YEAR, LAST_YEAR
 from ksg_dashboard.export import csv_with_header_lines, xlsx_bytes
 from ksg_dashboard.selection import query_values, selected_ags
@@ -20,6 +24,7 @@ KEY_WIDGET = "vergleich.auswahl"
 KEY_NOTES = "vergleich.notes"
 KEY_COOPERATION = "vergleich.kooperation"
 KEY_VIEW = "vergleich.darstellung"
+KEY_CLICK = "vergleich.last_click"  # the map click already handled (its value repeats)
 PAGE_PATH = "vergleich"
 VIEWS = {"gesamt": "Ein Diagramm", "einzeln": "Einzelgrafiken"}
 YEAR, BASE_YEAR = LAST_YEAR, DEFAULT_BASE_YEAR
@@ -318,3 +323,37 @@ def downloads(frame: pd.DataFrame, sources: Mapping) -> None:
         key="vergleich.xlsx",
         width="stretch",
     )
+
+
+def member_map(chosen: tuple[str, ...], sources: Mapping) -> None:
+    """The members on a map; a click on a municipality of their districts adds or removes it."""
+    labels = load_labels()
+    view = ui.load_or_stop(
+        lambda: map_cache.rendered(
+            ("vergleich", chosen),
+            lambda: build_member_map(
+                loaders.load_municipality_shapes("regional"), loaders.load_states(), chosen, labels
+            ),
+        )
+    )
+    clicked = map_cache.show(
+        view,
+        key="vergleich.map",
+        height=320,
+        returned_objects=["last_active_drawing", "last_object_clicked"],
+    )
+    st.caption(
+        "Farbig: verglichene Gemeinden (Farben wie im Diagramm); grau: weitere Gemeinden ihrer "
+        "Kreise. Ein Klick fügt eine Gemeinde hinzu oder entfernt sie. Grenzen VG250 2016, "
+        "Gebietsstand 31.12.2022."
+    )
+    ui.sources_caption(dict(sources), ["boundaries"])
+    feature = (clicked or {}).get("last_active_drawing") or {}
+    ags = (feature.get("properties") or {}).get("ags")
+    signature = (view.digest, str((clicked or {}).get("last_object_clicked")), ags)
+    if ags in labels and st.session_state.get(KEY_CLICK) != signature:
+        st.session_state[KEY_CLICK] = signature
+        result = cmp.toggle(members(), str(ags), labels)
+        st.session_state[KEY_MEMBERS] = result.ags
+        st.session_state[KEY_NOTES] = result.notes
+        st.rerun()

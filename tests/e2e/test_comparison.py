@@ -10,7 +10,15 @@ from urllib.parse import parse_qs, urlsplit
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.e2e.browser import TIMEOUT_MS, external_requests, open_page, wait_until_rendered
+from tests.e2e.browser import (
+    TIMEOUT_MS,
+    external_requests,
+    folium_frame,
+    open_page,
+    script_runs,
+    wait_for_rerun,
+    wait_until_rendered,
+)
 
 LINK = "vergleich=14627050,12062124"
 CHART = "[data-testid=stPlotlyChart] .js-plotly-plot .main-svg"
@@ -57,3 +65,24 @@ def test_comparison_permalink_shows_members_table_and_downloads(app_server, brow
     ]
     assert "Gröditz, Stadt" in lines[5]
     assert not external_requests(page)
+
+
+def test_a_map_click_adds_a_municipality_to_the_comparison(app_server, browser_page):
+    page = browser_page
+    open_page(page, app_server.url, "vergleich", LINK)
+    assert not wait_until_rendered(page)
+    frame = folium_frame(page)
+    coloured = "paths => paths.filter(p => (p.getAttribute('fill') || '') !== '#ffffff').length"
+    paths = frame.locator("path.leaflet-interactive")
+    assert paths.evaluate_all(coloured) >= 2  # the two members, filled
+    context = frame.locator("path.leaflet-interactive[fill='#ffffff']")
+    assert context.count() > 10  # the other municipalities of Meißen and Elbe-Elster
+    runs = script_runs(page)
+    context.first.dispatch_event("click")
+    wait_for_rerun(page, runs)
+    page.wait_for_function("() => location.search.split(',').length === 3", timeout=TIMEOUT_MS)
+    keys = parse_qs(urlsplit(page.url).query)["vergleich"][0].split(",")
+    assert keys[:2] == ["14627050", "12062124"] and len(keys) == 3
+    assert keys[2][:5] in {"14627", "12062"}
+    chips = page.get_by_test_id("stMain").get_by_test_id("stMultiSelect")
+    expect(chips.locator("[data-baseweb=tag]")).to_have_count(3, timeout=TIMEOUT_MS)

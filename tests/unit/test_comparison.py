@@ -212,3 +212,13 @@ def test_charts_draw_one_line_per_member_and_germany(data):
     titles = [a.text for a in panels.layout.annotations]
     assert titles[:3] == ["Gröditz, Stadt", "Elsterwerda, Stadt", "Bad Liebenwerda, Stadt"]
     assert sum(t.name == "Deutschland" for t in panels.data) == 3  # one reference per panel
+
+
+def test_map_click_toggles_and_respects_the_limit():
+    names = {"1": "Eins", "13": "Dreizehn"}
+    assert cmp.toggle(("1", "2"), "2", names).ags == ("1",)
+    assert cmp.toggle(("1",), "3", names).ags == ("1", "3")
+    full = tuple(str(i) for i in range(1, 13))
+    result = cmp.toggle(full, "13", names)
+    assert result.ags == full
+    assert "Dreizehn nicht hinzugefügt" in result.notes[0] and "höchstens 12" in result.notes[0]
