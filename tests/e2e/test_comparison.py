@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from ksg_dashboard import datastore
 from tests.e2e.browser import (
     TIMEOUT_MS,
     external_requests,
@@ -22,12 +23,15 @@ from tests.e2e.browser import (
 
 LINK = "vergleich=14627050,12062124"
 CHART = "[data-testid=stPlotlyChart] .js-plotly-plot .main-svg"
+# The first run of a fresh server reads the 2015 tables (1 million rows) and the shapes: on the
+# shared 2-core machine that can take more than the default minute.
+FIRST_RUN_MS = 180_000
 
 
 def test_comparison_permalink_shows_members_table_and_downloads(app_server, browser_page):
     page = browser_page
-    open_page(page, app_server.url, "vergleich", LINK)
-    assert not wait_until_rendered(page), "the page shows an exception"
+    open_page(page, app_server.url, "vergleich", LINK, timeout_ms=FIRST_RUN_MS)
+    assert not wait_until_rendered(page, FIRST_RUN_MS), "the page shows an exception"
     main = page.get_by_test_id("stMain")
     chips = main.get_by_test_id("stMultiSelect")
     expect(chips.get_by_text("Gröditz, Stadt (Meißen)")).to_be_visible(timeout=TIMEOUT_MS)
@@ -69,8 +73,8 @@ def test_comparison_permalink_shows_members_table_and_downloads(app_server, brow
 
 def test_a_map_click_adds_a_municipality_to_the_comparison(app_server, browser_page):
     page = browser_page
-    open_page(page, app_server.url, "vergleich", LINK)
-    assert not wait_until_rendered(page)
+    open_page(page, app_server.url, "vergleich", LINK, timeout_ms=FIRST_RUN_MS)
+    assert not wait_until_rendered(page, FIRST_RUN_MS)
     frame = folium_frame(page)
     coloured = "paths => paths.filter(p => (p.getAttribute('fill') || '') !== '#ffffff').length"
     paths = frame.locator("path.leaflet-interactive")
@@ -79,10 +83,13 @@ def test_a_map_click_adds_a_municipality_to_the_comparison(app_server, browser_p
     assert context.count() > 10  # the other municipalities of Meißen and Elbe-Elster
     runs = script_runs(page)
     context.first.dispatch_event("click")
-    wait_for_rerun(page, runs)
-    page.wait_for_function("() => location.search.split(',').length === 3", timeout=TIMEOUT_MS)
+    wait_for_rerun(page, runs, FIRST_RUN_MS)
+    three = "() => decodeURIComponent(location.search).split(',').length === 3"
+    page.wait_for_function(three, timeout=TIMEOUT_MS)
     keys = parse_qs(urlsplit(page.url).query)["vergleich"][0].split(",")
     assert keys[:2] == ["14627050", "12062124"] and len(keys) == 3
     assert keys[2][:5] in {"14627", "12062"}
+    register = datastore.read_municipalities().set_index("ags")
+    label = f"{register.at[keys[2], 'name']} ({register.at[keys[2], 'district_name']})"
     chips = page.get_by_test_id("stMain").get_by_test_id("stMultiSelect")
-    expect(chips.locator("[data-baseweb=tag]")).to_have_count(3, timeout=TIMEOUT_MS)
+    expect(chips.get_by_text(label, exact=True)).to_be_visible(timeout=TIMEOUT_MS)
