@@ -103,3 +103,61 @@ def geojson_bytes(
     if source:
         head[SOURCE_COLUMN] = source
     return json.dumps(head | collection, ensure_ascii=False).encode("utf-8")
+
+
+# --- comparison downloads (page "Vergleich"): CSV with header lines, Excel with a sources sheet
+
+
+def csv_with_header_lines(table: pd.DataFrame, lines: Iterable[str]) -> bytes:
+    """CSV like `csv_bytes` (';', decimal comma, UTF-8 with BOM) preceded by comment lines
+    ('# Quelle: …'); line breaks inside a line are flattened so each stays one line."""
+    head = "".join(
+        "# " + " ".join(str(line).split()).removeprefix("# ") + "\n" for line in lines if line
+    )
+    body = neutralised(table).to_csv(index=False, sep=";", decimal=",")
+    return (head + body).encode("utf-8-sig")
+
+
+def xlsx_bytes(
+    table: pd.DataFrame,
+    sources: pd.DataFrame,
+    table_sheet: str = "Vergleich",
+    sources_sheet: str = "Quellen",
+) -> bytes:
+    """An Excel workbook: `table` on the first sheet, `sources` (e.g. columns Quelle, Stand,
+    Gebietsstand, Lizenz) on a second sheet. Text cells are neutralised, so none is read as a
+    formula; header row frozen, columns sized to their content."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    first = workbook.active
+    first.title = table_sheet[:31]
+    second = workbook.create_sheet(sources_sheet[:31])
+    for sheet, frame in ((first, neutralised(table)), (second, neutralised(sources))):
+        sheet.append([str(c) for c in frame.columns])
+        for row in frame.itertuples(index=False):
+            sheet.append([None if _missing(v) else _cell(v) for v in row])
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(frame.columns, start=1):
+            widest = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)])
+            sheet.column_dimensions[get_column_letter(index)].width = min(60, max(8, widest + 2))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _cell(value: object) -> object:
+    """Plain Python values for openpyxl (numpy numbers become int/float)."""
+    if hasattr(value, "item"):
+        return value.item()
+    return value

@@ -26,6 +26,7 @@ PAGES: tuple[PageSpec, ...] = (
         "demografie",
         ("bereich", "indikator", "jahr", "basis", "ansicht", "vergleich"),
     ),
+    PageSpec("app_pages/comparison.py", "Vergleich", "⚖️", "vergleich", ("vergleich",)),
     PageSpec(
         "app_pages/examples.py",
         "Beispiele",

@@ -50,6 +50,12 @@ NEEDS = {
     "beispiele": SHELL
     | {"measures.yaml", "cooperations.yaml", "population.parquet", "states.parquet"}
     | {"sources.json"},
+    # The comparison needs the population and the 2015 tables of its rows (natural change and
+    # the official totals only add to the reference rows). The matrix opens it empty, so its
+    # map (regional shapes, states) is not drawn.
+    "vergleich": SHELL
+    | {"sources.json", "age_2015_gebiet2022.parquet", "age_regions_2015.parquet"}
+    | {"migration_2015_gebiet2022.parquet", "migration_regions_2015.parquet"},
     "programm": SHELL | {"programme.yaml"},
     "indikatoren": SHELL | {"sources.json"},
 }

@@ -22,6 +22,7 @@ PAGES_AND_PARAMS = [
     ("app_pages/demographics.py", {"indikator": LINK, "ansicht": IMAGE}),
     ("app_pages/examples.py", {"thema": LINK, "bundesland": IMAGE, "beispiel": LINK}),
     ("app_pages/programme.py", {"punkt": LINK}),
+    ("app_pages/comparison.py", {"vergleich": LINK}),
 ]
 
 
