@@ -86,6 +86,11 @@ ags = selected_ags(selection, cooperations, register)
 if not selection.presenter:
     st.title("Demografische Entwicklung")
 filters.show_notes()
+if not selection.presenter:
+    view_params = {k: v for k, v in filters.page_query().items() if k in PARAM_KEYS}
+    panels.profile_download(
+        selection, ags, mode, sources, "demografie", "demografie.profile", view_params
+    )
 theme = daseinsvorsorge_panels.theme_selector()
 if theme != daseinsvorsorge_panels.DEFAULT_THEME:
     # Age structure, migration and natural change have panels of their own; the rest of this

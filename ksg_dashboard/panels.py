@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from ksg_dashboard import association_panels, daseinsvorsorge_panels, filters, territory, ui
+from ksg_dashboard import (
+    association_panels,
+    daseinsvorsorge_panels,
+    filters,
+    profile,
+    territory,
+    ui,
+)
 from ksg_dashboard.charts import make_pyramid
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.demography import age_shares, pyramid
@@ -19,8 +27,13 @@ from ksg_dashboard.loaders import (
     load_area_jumps,
     load_change_events,
     load_member_table,
+    load_migration,
+    load_municipal_age,
     load_municipalities,
+    load_overview_data,
     load_population,
+    load_region_age,
+    load_region_migration,
     load_territorial_changes,
 )
 from ksg_dashboard.overview import (
@@ -29,6 +42,7 @@ from ksg_dashboard.overview import (
     member_table,
     regions_of,
 )
+from ksg_dashboard.profile_pdf import render_pdf
 from ksg_dashboard.selection import CUSTOM_ID, Selection
 from ksg_dashboard.text import plain
 from ksg_dashboard.ui import format_float, format_int, sources_caption
@@ -391,6 +405,57 @@ def download_buttons(
         on_click="ignore",
         key="download.geojson",
         icon="⬇️",
+    )
+
+
+def profile_download(
+    selection: Selection,
+    ags: list[str],
+    mode: str,
+    sources: dict,
+    url_path: str,
+    key: str,
+    page_params: dict[str, str] | None = None,
+) -> None:
+    """The Regionsprofil (PDF) of the selection, generated only when clicked (Streamlit runs
+    the callable on the download request, not on every rerun). Age and migration are left
+    out, with a note in the PDF, if their files cannot be read."""
+    if not ags:
+        st.caption("Regionsprofil (PDF): zuerst eine Region, ein Land oder eine Gemeinde wählen.")
+        return
+    data = ui.load_quietly(lambda: load_overview_data(mode), None)
+    if data is None:
+        return
+    data = replace(data, cooperations=filters.session_cooperations(data.cooperations))
+    frames = {
+        name: ui.load_quietly(loader, None)
+        for name, loader in (
+            ("age", load_municipal_age),
+            ("migration", load_migration),
+            ("region_age", load_region_age),
+            ("region_migration", load_region_migration),
+        )
+    }
+    link = filters.permalink_url(url_path, page_params)
+    title, _, _ = profile.title_of(selection, data)
+
+    def pdf() -> bytes:
+        model = profile.build_profile(
+            data, selection, list(ags), sources, mode, permalink=link, **frames
+        )
+        return render_pdf(model)
+
+    st.download_button(
+        "Regionsprofil (PDF)",
+        data=pdf,
+        file_name=profile.file_name(title),
+        mime="application/pdf",
+        on_click="ignore",
+        key=key,
+        icon="📄",
+        help="Zwei Seiten A4 zum Ausdrucken: Karte, Kennzahlen mit Stichtag, Entwicklung, Alter "
+        "und Wanderung 2015, Gemeinden, Quellen und Lizenzen, Link als QR-Code. Wird beim "
+        "Klicken erstellt (etwa 1–3 s).",
     )
 
 

@@ -8,6 +8,7 @@ licences the records of data/sources.json. `profile_pdf` only lays them out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -271,6 +272,15 @@ def source_records(sources: Mapping[str, Mapping], keys: Sequence[str]) -> dict[
             attribution=str(record.get("attribution") or ""),
         )
     return out
+
+
+def file_name(title: str) -> str:
+    """'regionsprofil_region-in-bewegung.pdf': ASCII, no path characters."""
+    text = title.casefold()
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(umlaut, plain)
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-")
+    return f"regionsprofil_{slug or 'auswahl'}.pdf"
 
 
 def build_profile(
