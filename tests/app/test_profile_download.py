@@ -1,4 +1,4 @@
-"""AppTest: the Regionsprofil (PDF) download is offered on the overview and the demographics page."""
+"""AppTest: the Regionsprofil (PDF) download on the overview and the demographics page."""
 
 from __future__ import annotations
 
