@@ -163,7 +163,9 @@ with chart_column:
         (chosen, labels, indicator.key, base_year, mode),
         selection.presenter,
     )
-    st.plotly_chart(figure, config={"displaylogo": False}, key="demografie.chart")
+    st.plotly_chart(
+        figure, config=ui.chart_config(f"{indicator.key}_zeitreihe"), key="demografie.chart"
+    )
     st.caption(territory.caption(mode))
     notes = panels.chart_notes(long)
     for text in notes:

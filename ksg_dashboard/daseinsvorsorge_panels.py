@@ -277,7 +277,7 @@ def age_theme(
         else:
             st.plotly_chart(
                 make_pyramid(_pyramid_long(table_py), large=presenter),
-                config={"displaylogo": False},
+                config=ui.chart_config("altersaufbau_2015"),
                 key="demografie.dv.pyramid",
             )
         caption(
@@ -341,7 +341,7 @@ def migration_theme(
         st.markdown("**Wanderungssaldo nach Alter** · 2015, je 1.000 Einwohner der Altersgruppe")
         st.plotly_chart(
             make_migration_chart(views.migration_chart_frame(profiles), large=presenter),
-            config={"displaylogo": False},
+            config=ui.chart_config("wanderungssaldo_nach_alter_2015"),
             key="demografie.dv.migration",
         )
         unknown = [label for label, p in profiles if p.missing]
@@ -400,7 +400,7 @@ def natural_theme(
         st.markdown(f"**{BY_KEY[key].title}** · Kreise der Auswahl, Länder, Deutschland")
         st.plotly_chart(
             make_natural_chart(long, BY_KEY[key].unit, large=presenter, year=year),
-            config={"displaylogo": False},
+            config=ui.chart_config(key),
             key="demografie.dv.natural",
         )
         if scope_.ags:

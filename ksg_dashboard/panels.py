@@ -317,7 +317,7 @@ def district_age_section(
         st.markdown(f"**{', '.join(names)}** · 31.12.{year}")
         st.plotly_chart(
             make_pyramid(frame, large=presenter),
-            config={"displaylogo": False},
+            config=ui.chart_config(f"altersaufbau_kreise_{year}"),
             key="demografie.pyramid",
         )
         sources_caption(sources, ["district_age"])
