@@ -255,7 +255,7 @@ if left_out:
     )
 st.download_button(
     "CSV herunterladen",
-    panels.csv_with_metadata(shown, mode, sources),
+    panels.csv_with_metadata(shown, mode, sources, f"31.12.{year}, Basisjahr {base_year}"),
     file_name=f"ksg_{indicator.key}_{year}_gebiet_{mode}.csv",
     mime="text/csv",
     key="demografie.csv",

@@ -12,7 +12,7 @@ import streamlit as st
 
 from ksg_dashboard import daseinsvorsorge as dv
 from ksg_dashboard import daseinsvorsorge_views as views
-from ksg_dashboard import demography_views, filters, loaders, map_cache, ui
+from ksg_dashboard import demography_views, export, filters, loaders, map_cache, territory, ui
 from ksg_dashboard.charts import make_pyramid
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.daseinsvorsorge_charts import make_migration_chart, make_natural_chart
@@ -212,7 +212,10 @@ def _ranking(
     ui.table(shown, max_height=360)
     st.download_button(
         "CSV herunterladen",
-        shown.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig"),
+        export.csv_bytes(
+            shown,
+            header=export.download_header(sources, ids, territory.MODES[territory.CONSISTENT]),
+        ),
         file_name=f"ksg_{key}_2015.csv",
         mime="text/csv",
         key=f"demografie.dv.csv.{key}",

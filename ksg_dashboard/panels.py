@@ -18,10 +18,16 @@ from ksg_dashboard import (
     ui,
 )
 from ksg_dashboard.charts import make_pyramid
-from ksg_dashboard.config import STATE_NAMES
+from ksg_dashboard.config import DEFAULT_BASE_YEAR, STATE_NAMES
 from ksg_dashboard.demography import age_shares, pyramid
 from ksg_dashboard.demography_views import AGE_YEARS, district_names
-from ksg_dashboard.export import csv_bytes, geojson_bytes, selection_table, source_line
+from ksg_dashboard.export import (
+    csv_bytes,
+    download_header,
+    geojson_bytes,
+    selection_table,
+    source_line,
+)
 from ksg_dashboard.indicators import Headline, territorial_changes
 from ksg_dashboard.loaders import (
     load_area_jumps,
@@ -379,6 +385,13 @@ def download_buttons(
         return
     metadata = download_metadata(mode, sources or {})
     source = source_line(sources or {}, ["population", "boundaries"])
+    year = int(data.population["year"].max())
+    reference = f"Einwohner und Fläche 31.12.{year}, Einwohner 31.12.{DEFAULT_BASE_YEAR}"
+    datasets = population_datasets(mode)
+    header = download_header(sources or {}, datasets, territory.MODES[mode], reference)
+    shapes_header = download_header(
+        sources or {}, [*datasets, "boundaries"], territory.MODES[mode], reference
+    )
     table = partial(
         selection_table,
         data.population,
@@ -390,7 +403,7 @@ def download_buttons(
     left, right = st.columns(2)
     left.download_button(
         "CSV",
-        data=lambda: csv_bytes(table(), source),
+        data=lambda: csv_bytes(table(), source, header),
         file_name="ksg_auswahl.csv",
         mime="text/csv",
         on_click="ignore",
@@ -399,7 +412,7 @@ def download_buttons(
     )
     right.download_button(
         "GeoJSON",
-        data=lambda: geojson_bytes(data.shapes, table(), metadata, source),
+        data=lambda: geojson_bytes(data.shapes, table(), metadata, source, shapes_header),
         file_name="ksg_auswahl.geojson",
         mime="application/geo+json",
         on_click="ignore",
@@ -490,9 +503,16 @@ def map_caption(label: str, year: int, mode: str) -> str:
     )
 
 
-def csv_with_metadata(table: pd.DataFrame, mode: str, sources: dict) -> bytes:
-    """The table as CSV with columns naming territory, source and licence."""
-    return csv_bytes(table.assign(**download_metadata(mode, sources)))
+def population_datasets(mode: str) -> list[str]:
+    """Datasets behind population figures on the chosen territory."""
+    return ["population"] + (["crosswalk"] if mode != territory.PUBLISHED else [])
+
+
+def csv_with_metadata(table: pd.DataFrame, mode: str, sources: dict, reference: str = "") -> bytes:
+    """The table as CSV with columns naming territory, source and licence, and the same as
+    '# …' header lines."""
+    header = download_header(sources, population_datasets(mode), territory.MODES[mode], reference)
+    return csv_bytes(table.assign(**download_metadata(mode, sources)), header=header)
 
 
 def download_metadata(mode: str, sources: dict) -> dict[str, str]:
