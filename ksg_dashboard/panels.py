@@ -32,6 +32,7 @@ from ksg_dashboard.indicators import Headline, territorial_changes
 from ksg_dashboard.loaders import (
     load_area_jumps,
     load_change_events,
+    load_cooperations,
     load_member_table,
     load_migration,
     load_municipal_age,
@@ -48,10 +49,11 @@ from ksg_dashboard.overview import (
     member_table,
     regions_of,
 )
-from ksg_dashboard.profile_pdf import render_pdf
+from ksg_dashboard.profile_pdf import error_pdf, render_pdf
 from ksg_dashboard.selection import CUSTOM_ID, Selection
 from ksg_dashboard.text import plain
 from ksg_dashboard.ui import format_float, format_int, sources_caption
+from ksg_dashboard.validation import DataValidationError
 
 
 def scope_label(selection: Selection, data: OverviewData) -> str:
@@ -430,29 +432,37 @@ def profile_download(
     key: str,
     page_params: dict[str, str] | None = None,
 ) -> None:
-    """The Regionsprofil (PDF) of the selection, generated only when clicked (Streamlit runs
-    the callable on the download request, not on every rerun). Age and migration are left
-    out, with a note in the PDF, if their files cannot be read."""
+    """The Regionsprofil (PDF) of the selection, generated only when clicked: Streamlit runs
+    the callable on the download request, not on every rerun, so the page loads no extra
+    frames (the overview's polygons, the 2015 tables) until someone asks for a profile. Age
+    and migration are left out, with a note in the PDF, if their files cannot be read."""
     if not ags:
         st.caption("Regionsprofil (PDF): zuerst eine Region, ein Land oder eine Gemeinde wählen.")
         return
-    data = ui.load_quietly(lambda: load_overview_data(mode), None)
-    if data is None:
+    cooperations = filters.session_cooperations(ui.load_quietly(load_cooperations, []))
+    register = ui.load_quietly(load_municipalities, None)
+    if register is None:
         return
-    data = replace(data, cooperations=filters.session_cooperations(data.cooperations))
-    frames = {
-        name: ui.load_quietly(loader, None)
-        for name, loader in (
-            ("age", load_municipal_age),
-            ("migration", load_migration),
-            ("region_age", load_region_age),
-            ("region_migration", load_region_migration),
-        )
-    }
     link = filters.permalink_url(url_path, page_params)
-    title, _, _ = profile.title_of(selection, data)
+    title, _, _ = profile.title_of(selection, register, cooperations)
 
     def pdf() -> bytes:
+        try:
+            data = replace(load_overview_data(mode), cooperations=cooperations)
+        except DataValidationError as error:
+            return error_pdf(
+                f"Die Datendatei {error.file} ist fehlerhaft oder fehlt ({error.problem}). "
+                "Bitte die Daten mit „make data“ neu erzeugen."
+            )
+        frames = {
+            name: ui.load_quietly(loader, None)
+            for name, loader in (
+                ("age", load_municipal_age),
+                ("migration", load_migration),
+                ("region_age", load_region_age),
+                ("region_migration", load_region_migration),
+            )
+        }
         model = profile.build_profile(
             data, selection, list(ags), sources, mode, permalink=link, **frames
         )

@@ -110,11 +110,13 @@ def fmt_float(value: float | None, digits: int = 1, signed: bool = False) -> str
     return text.replace(",", "_").replace(".", ",").replace("_", ".").replace("-", "−")
 
 
-def title_of(selection: Selection, data: OverviewData) -> tuple[str, str, str]:
+def title_of(
+    selection: Selection, register: pd.DataFrame, cooperations: Sequence[dict]
+) -> tuple[str, str, str]:
     """(title, kind, subtitle) of a selection, in the overview's words."""
-    register = data.register.set_index("ags")
+    by_ags = register.set_index("ags")
     if selection.ags:
-        row = register.loc[selection.ags] if selection.ags in register.index else None
+        row = by_ags.loc[selection.ags] if selection.ags in by_ags.index else None
         if row is None:
             return selection.ags, "Gemeinde", f"AGS {selection.ags}"
         return (
@@ -122,8 +124,8 @@ def title_of(selection: Selection, data: OverviewData) -> tuple[str, str, str]:
             str(row["type"] or "Gemeinde"),
             f"AGS {selection.ags} · {row['district_name']} · {row['state_name']}",
         )
-    records = [cooperation_by_id(data, r) for r in selection.regions]
-    records = [r for r in records if r]
+    by_id = {c["id"]: c for c in cooperations}
+    records = [by_id[r] for r in selection.regions if r in by_id]
     states = [STATE_NAMES[s] for s in selection.states if s in STATE_NAMES]
     names = [r["short_name"] for r in records] + states
     kinds = list(dict.fromkeys([r["kind"] for r in records] + (["Land"] if states else [])))
@@ -302,7 +304,7 @@ def build_profile(
         raise ValueError(
             "Für ein Regionsprofil bitte eine Region, ein Land oder eine Gemeinde wählen."
         )
-    title, kind, subtitle = title_of(selection, data)
+    title, kind, subtitle = title_of(selection, data.register, data.cooperations)
     figures, headline = key_figures(data, selection, ags, mode)
     only_states = bool(selection.states) and not (selection.regions or selection.ags)
     series = trend(data.population, [] if only_states else ags, selection.states)

@@ -453,6 +453,20 @@ def render_pdf(profile: RegionProfile) -> bytes:
     return bytes(pdf.output())
 
 
+def error_pdf(message: str) -> bytes:
+    """A one-page PDF saying why the profile could not be made (a download cannot show a
+    Streamlit message)."""
+    pdf = _Document(orientation="P", unit="mm", format="A4")
+    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.add_page()
+    _heading(pdf, "Regionsprofil nicht erstellt", 14)
+    pdf.set_font(FONT, size=10)
+    pdf.multi_cell(CONTENT_W, 5, message, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    return bytes(pdf.output())
+
+
 def _member_table(pdf: FPDF, members: pd.DataFrame) -> None:
     """The member table with German numbers."""
     columns = list(members.columns)

@@ -205,3 +205,14 @@ def test_page_one_renders_with_a_drawn_map(frames, tmp_path):
     pixels = np.asarray(box).reshape(-1, 3).astype(int)
     blue = ((pixels[:, 2] > 150) & (pixels[:, 0] < 150)).sum()
     assert blue > 0.1 * len(pixels)
+
+
+def test_file_name_is_ascii_and_named_after_the_title():
+    assert profile.file_name("Region in Bewegung") == "regionsprofil_region-in-bewegung.pdf"
+    assert profile.file_name("Gröditz, Stadt") == "regionsprofil_groeditz-stadt.pdf"
+    assert profile.file_name("../..") == "regionsprofil_auswahl.pdf"
+
+
+def test_error_pdf_says_what_to_do():
+    text = _text(profile_pdf.error_pdf("Die Datendatei x.parquet fehlt. Bitte „make data“."))
+    assert "Regionsprofil nicht erstellt" in text and "make data" in text
