@@ -13,6 +13,8 @@ from pypdf import PdfReader
 from ksg_dashboard.datastore import read_sources
 from tests.e2e.browser import external_requests, open_page, save_screenshot, wait_until_rendered
 
+# The machine running the suite is shared: cold pages get more than the default minute.
+SLOW_MS = 180_000
 MEMBERS = ("Gröditz", "Wülknitz", "Röderaue", "Bad Liebenwerda", "Elsterwerda")
 
 
@@ -25,8 +27,8 @@ def _download(page, label: str) -> Path:
 def test_overview_downloads_carry_the_source_line(app_server, browser_page):
     page = browser_page
     sources = read_sources()
-    open_page(page, app_server.url, query="region=region-in-bewegung")
-    assert not wait_until_rendered(page)
+    open_page(page, app_server.url, query="region=region-in-bewegung", timeout_ms=SLOW_MS)
+    assert not wait_until_rendered(page, SLOW_MS)
 
     path, name = _download(page, "CSV")
     text = path.read_text(encoding="utf-8-sig")
@@ -56,8 +58,8 @@ def test_overview_downloads_carry_the_source_line(app_server, browser_page):
 
 def test_demographics_profile_and_chart_images(app_server, browser_page):
     page = browser_page
-    open_page(page, app_server.url, "demografie", "ags=14627050")
-    assert not wait_until_rendered(page)
+    open_page(page, app_server.url, "demografie", "ags=14627050", timeout_ms=SLOW_MS)
+    assert not wait_until_rendered(page, SLOW_MS)
     path, name = _download(page, "Regionsprofil (PDF)")
     assert name.startswith("regionsprofil_groeditz")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(path.read_bytes())).pages)
@@ -76,7 +78,7 @@ def test_demographics_profile_and_chart_images(app_server, browser_page):
 
     # SVG: chosen in the sidebar, the same button saves a vector image.
     page.get_by_test_id("stSidebar").get_by_text("SVG", exact=True).click()
-    wait_until_rendered(page)
+    wait_until_rendered(page, SLOW_MS)
     chart = page.get_by_test_id("stPlotlyChart").first
     chart.hover()
     with page.expect_download(timeout=60_000) as info:
