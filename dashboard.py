@@ -41,6 +41,8 @@ presenter = filters.current_selection().presenter
 # Navigation first: Streamlit expects it before other sidebar elements.
 navigation = st.navigation(pages, position="top" if presenter else "sidebar")
 selection = filters.sidebar(cooperations, register, cooperations_error)
+if not selection.presenter:
+    ui.image_format_control()
 filters.drop_params(foreign_params(navigation.url_path))
 ui.apply_styles(selection.presenter)
 navigation.run()

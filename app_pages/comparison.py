@@ -4,7 +4,7 @@ Germany and similar municipalities as references; a permalink `?vergleich=AGS,AG
 import streamlit as st
 
 from ksg_dashboard import comparison_panels as panels
-from ksg_dashboard import filters, ui
+from ksg_dashboard import filters, share_panels, ui
 from ksg_dashboard.loaders import load_cooperations, load_municipalities, load_sources
 
 register = ui.load_or_stop(load_municipalities)
@@ -20,6 +20,7 @@ filters.show_notes()
 panels.init_from_url()
 panels.selector(cooperations, curated, register)
 chosen = panels.members()
+share_panels.view_tools("vergleich")
 if not chosen:
     panels.empty_state(curated)
     st.stop()

@@ -94,6 +94,11 @@ ags = selected_ags(selection, cooperations, register)
 if not selection.presenter:
     st.title("Demografische Entwicklung")
 filters.show_notes()
+if not selection.presenter:
+    view_params = {k: v for k, v in filters.page_query().items() if k in PARAM_KEYS}
+    panels.profile_download(
+        selection, ags, mode, sources, "demografie", "demografie.profile", view_params
+    )
 theme = daseinsvorsorge_panels.theme_selector()
 if theme != daseinsvorsorge_panels.DEFAULT_THEME:
     # Age structure, migration and natural change have panels of their own; the rest of this
@@ -170,7 +175,7 @@ with chart_column:
     ui.chart(
         figure,
         presenter=selection.presenter,
-        config={"displaylogo": False},
+        config=ui.chart_config(f"{indicator.key}_zeitreihe"),
         key="demografie.chart",
     )
     st.caption(territory.caption(mode))
@@ -265,7 +270,7 @@ if left_out:
     )
 st.download_button(
     "CSV herunterladen",
-    panels.csv_with_metadata(shown, mode, sources),
+    panels.csv_with_metadata(shown, mode, sources, f"31.12.{year}, Basisjahr {base_year}"),
     file_name=f"ksg_{indicator.key}_{year}_gebiet_{mode}.csv",
     mime="text/csv",
     key="demografie.csv",

@@ -107,11 +107,17 @@ with map_column:
     ui.sources_caption(ui.load_or_default(load_sources, {}), ["boundaries", "measures"])
 
 with chart_column:
-    for figure in (
-        charts_examples.make_state_chart(examples.count_by_state(shown), large=presenter),
-        charts_examples.make_theme_chart(examples.count_by_theme(shown), large=presenter),
+    for name, figure in (
+        (
+            "beispiele_laender",
+            charts_examples.make_state_chart(examples.count_by_state(shown), large=presenter),
+        ),
+        (
+            "beispiele_themen",
+            charts_examples.make_theme_chart(examples.count_by_theme(shown), large=presenter),
+        ),
     ):
-        ui.chart(figure, presenter=presenter, config={"displayModeBar": False})
+        ui.chart(figure, presenter=presenter, config=ui.chart_config(name))
     st.caption(
         "Länderübergreifende Beispiele zählen in jedem beteiligten Land, Beispiele mit "
         "mehreren Themen bei jedem Thema."

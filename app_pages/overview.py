@@ -87,4 +87,5 @@ with detail_column:
     panels.selection_details(data, selection, ags, filters.custom_names())
     if not selection.presenter:
         panels.download_buttons(data, ags, mode, sources, filters.custom_names())
+        panels.profile_download(selection, ags, mode, sources, "", "download.profile")
 share_panels.view_tools("")

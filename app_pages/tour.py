@@ -79,7 +79,7 @@ timeline = ui.chart(
     key=f"tour.timeline.{index}",
     on_select="rerun",
     selection_mode="points",
-    config={"displayModeBar": False},
+    config=ui.chart_config("rundfahrt_zeitplan"),
 )
 st.subheader("Halte")
 picked_row = tour_panels.stop_list(data, index)

@@ -27,6 +27,7 @@ from typing import Any
 from playwright.async_api import BrowserContext, async_playwright
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from bench import profile as profile_bench
 from bench import stats
 from bench.server import (
     CHROMIUM,
@@ -317,6 +318,8 @@ async def run(app: Path, entries: list[Entry], loads: int, sessions: int, timeou
         "loads": loads,
         "server_logs": [str(LOG_DIR / "app.log"), str(LOG_DIR / "bare.log")],
     }
+    log("Regionsprofil PDF of a cooperation (in process) ...")
+    results["profile"] = profile_bench.measure(loads)
     log("starting servers ...")
     with (
         running_server(BARE_PAGE, LOG_DIR / "bare.log", cwd=REPO_ROOT) as bare,
@@ -381,6 +384,15 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             )
         )
         checks.append(target(f"{GERMANY} load time", germany["median_s"], MAX_GERMANY_SECONDS, "s"))
+    if "profile" in results:
+        checks.append(
+            target(
+                "Regionsprofil PDF (cooperation)",
+                results["profile"]["median_s"],
+                profile_bench.MAX_SECONDS,
+                "s",
+            )
+        )
     conc = results["concurrency"]
     checks.append(
         target(f"{conc['sessions']} concurrent sessions: errors", conc["errors"], 0, "count")

@@ -60,6 +60,27 @@ def _line_labels(base_year: int, large: bool) -> list[dict]:
     ]
 
 
+# Saved chart images: 16:9 at a size that fills a slide (plotly.js renders them in the
+# browser, bundled with Streamlit: no server, no internet).
+IMAGE_WIDTH, IMAGE_HEIGHT = 1600, 900
+IMAGE_FORMATS = ("png", "svg")
+
+
+def image_config(name: str, image_format: str = "png") -> dict:
+    """The plotly `config` every chart of the app uses: camera button saves `name`.png/.svg
+    at IMAGE_WIDTH × IMAGE_HEIGHT, no plotly logo."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {
+            "format": image_format if image_format in IMAGE_FORMATS else "png",
+            "filename": name,
+            "width": IMAGE_WIDTH,
+            "height": IMAGE_HEIGHT,
+            "scale": 1,
+        },
+    }
+
+
 def make_time_chart(
     long: pd.DataFrame,
     indicator: Indicator,

@@ -164,7 +164,7 @@ def selector(cooperations: list[dict], curated: list[dict], register: pd.DataFra
         placeholder="Name eingeben, z. B. Gröditz",
         help="Gemeinden im Gebietsstand 31.12.2022; in Klammern der Kreis.",
     )
-    left, middle, right, link = st.columns([2.6, 2, 2, 1.7], vertical_alignment="bottom")
+    left, middle, right = st.columns([2.6, 2, 2], vertical_alignment="bottom")
     options = [c["id"] for c in curated]
     names = {c["id"]: c["short_name"] for c in curated}
     if options:
@@ -187,9 +187,6 @@ def selector(cooperations: list[dict], curated: list[dict], register: pd.DataFra
         "hochgeladene Liste, Land oder Gemeinde (höchstens 12 Gemeinden).",
         width="stretch",
     )
-    if members():
-        with link:
-            filters.permalink_box(PAGE_PATH, cmp.to_query(members()))
     for note in st.session_state.get(KEY_NOTES, []):
         ui.note(note)
     filters.write_page_params((cmp.PARAM,), cmp.to_query(members()))
@@ -237,7 +234,12 @@ def chart(chosen: tuple[str, ...], sources: Mapping, presenter: bool) -> None:
         if view == "einzeln"
         else make_index_chart(long, BASE_YEAR, presenter)
     )
-    st.plotly_chart(figure, config={"displaylogo": False}, key="vergleich.chart")
+    ui.chart(
+        figure,
+        presenter=presenter,
+        config=ui.chart_config("vergleich_index"),
+        key="vergleich.chart",
+    )
     st.caption(
         f"Einwohner am 31.12. der Jahre 2010–{YEAR}, Index {BASE_YEAR} = 100; gestrichelt: "
         f"Deutschland. {territory.caption(territory.CONSISTENT)}. Werte bis 2011 vor dem "

@@ -12,7 +12,16 @@ import streamlit as st
 
 from ksg_dashboard import daseinsvorsorge as dv
 from ksg_dashboard import daseinsvorsorge_views as views
-from ksg_dashboard import demography_views, filters, loaders, map_cache, palette, ui
+from ksg_dashboard import (
+    demography_views,
+    export,
+    filters,
+    loaders,
+    map_cache,
+    palette,
+    territory,
+    ui,
+)
 from ksg_dashboard.charts import make_pyramid
 from ksg_dashboard.config import STATE_NAMES
 from ksg_dashboard.daseinsvorsorge_charts import make_migration_chart, make_natural_chart
@@ -219,7 +228,10 @@ def _ranking(
     ui.table(shown, max_height=360)
     st.download_button(
         "CSV herunterladen",
-        shown.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig"),
+        export.csv_bytes(
+            shown,
+            header=export.download_header(sources, ids, territory.MODES[territory.CONSISTENT]),
+        ),
         file_name=f"ksg_{key}_2015.csv",
         mime="text/csv",
         key=f"demografie.dv.csv.{key}",
@@ -285,7 +297,7 @@ def age_theme(
             ui.chart(
                 make_pyramid(_pyramid_long(table_py), large=presenter),
                 presenter=presenter,
-                config={"displaylogo": False},
+                config=ui.chart_config("altersaufbau_2015"),
                 key="demografie.dv.pyramid",
             )
         caption(
@@ -354,7 +366,7 @@ def migration_theme(
                 region_colours=dict(scope_.colours),
             ),
             presenter=presenter,
-            config={"displaylogo": False},
+            config=ui.chart_config("wanderungssaldo_nach_alter_2015"),
             key="demografie.dv.migration",
         )
         unknown = [label for label, p in profiles if p.missing]
@@ -414,7 +426,7 @@ def natural_theme(
         ui.chart(
             make_natural_chart(long, BY_KEY[key].unit, large=presenter, year=year),
             presenter=presenter,
-            config={"displaylogo": False},
+            config=ui.chart_config(key),
             key="demografie.dv.natural",
         )
         if scope_.ags:

@@ -488,7 +488,7 @@ def detail_body(
         ui.chart(
             charts_examples.make_population_chart(series, large=presenter),
             presenter=presenter,
-            config={"displayModeBar": False},
+            config=ui.chart_config(f"beispiel_einwohner_{example.id}"),
             key=f"beispiele.population.{example.id}",
         )
         st.dataframe(shown.drop(columns=["AGS"]) if presenter else shown, hide_index=True)

@@ -2,6 +2,9 @@
 
 Every download goes through `neutralised` (no cell can run as a spreadsheet formula, see
 text.neutralise_formula) and carries its source line; later Excel or PDF exports should too.
+Both also carry a header naming source, reference date, territorial status and licence
+(`download_header`): CSV as comment lines `# Quelle: …` before the column names (the app's
+own upload skips them), GeoJSON as `properties` of the FeatureCollection.
 """
 
 from __future__ import annotations
@@ -16,6 +19,38 @@ from ksg_dashboard.config import DEFAULT_BASE_YEAR
 from ksg_dashboard.text import neutralise_formula
 
 SOURCE_COLUMN = "quelle"
+COMMENT = "# "
+
+
+def download_header(
+    sources: Mapping[str, Mapping],
+    dataset_ids: Iterable[str],
+    territory_label: str,
+    reference: str = "",
+) -> dict[str, str]:
+    """Quelle, Stand, Gebietsstand and Lizenz of a download, from data/sources.json
+    (`reference`: the reference date of the values themselves, e.g. 'Einwohner 31.12.2022')."""
+    records = [sources[i] for i in dataset_ids if i in sources]
+    dates = [
+        f"{r['reference_date']} ({r.get('title', '')})".replace(" ()", "")
+        for r in records
+        if r.get("reference_date")
+    ]
+    return {
+        "Quelle": " · ".join(dict.fromkeys(str(r["attribution"]) for r in records)),
+        "Stand": " · ".join([reference, *dates] if reference else dates),
+        "Gebietsstand": territory_label,
+        "Lizenz": " · ".join(dict.fromkeys(str(r["licence"]) for r in records if r.get("licence"))),
+    }
+
+
+def comment_lines(header: Mapping[str, str]) -> str:
+    """'# Quelle: …' lines (one per entry, line breaks inside values removed)."""
+    return "".join(
+        f"{COMMENT}{key}: {' '.join(str(value).split())}\n"
+        for key, value in header.items()
+        if value
+    )
 
 
 def source_line(sources: Mapping[str, Mapping], dataset_ids: Iterable[str]) -> str:
@@ -75,13 +110,17 @@ def selection_table(
     return table
 
 
-def csv_bytes(table: pd.DataFrame, source: str = "") -> bytes:
+def csv_bytes(
+    table: pd.DataFrame, source: str = "", header: Mapping[str, str] | None = None
+) -> bytes:
     """CSV for German spreadsheet programs: ';' separated, decimal comma, UTF-8 with BOM; the
-    source line in a last column `quelle`."""
+    source line in a last column `quelle`; `header` as '# Key: value' lines before the
+    column names."""
     table = neutralised(table)
     if source:
         table[SOURCE_COLUMN] = neutralise_formula(source)
-    return table.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    text = comment_lines(header or {}) + table.to_csv(index=False, sep=";", decimal=",")
+    return text.encode("utf-8-sig")
 
 
 def geojson_bytes(
@@ -89,10 +128,11 @@ def geojson_bytes(
     table: pd.DataFrame,
     metadata: dict[str, str] | None = None,
     source: str = "",
+    header: Mapping[str, str] | None = None,
 ) -> bytes:
     """Polygons (VG250 2016 on the 2022 territory) of the selected municipalities with the
-    table's columns; `metadata` (territory, source, licence) and the source line `quelle` as
-    top-level members of the FeatureCollection (RFC 7946, 6.1)."""
+    table's columns; `metadata` (territory, source, licence), the source line `quelle` and
+    `header` (as `properties`) as top-level members of the FeatureCollection (RFC 7946, 6.1)."""
     merged = shapes[["ags", "geometry"]].merge(neutralised(table), on="ags", how="inner")
     collection = json.loads(
         gpd.GeoDataFrame(merged, geometry="geometry", crs=shapes.crs).to_json(drop_id=True)
@@ -102,6 +142,8 @@ def geojson_bytes(
         head["metadata"] = metadata
     if source:
         head[SOURCE_COLUMN] = source
+    if header:
+        head["properties"] = dict(header)
     return json.dumps(head | collection, ensure_ascii=False).encode("utf-8")
 
 

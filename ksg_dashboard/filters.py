@@ -424,15 +424,20 @@ def show_notes() -> None:
         ui.note(note)
 
 
-def permalink_box(url_path: str, page_params: dict[str, str] | None = None) -> None:
-    """A 'Link kopieren' field with the permalink to the current view."""
+def permalink_url(url_path: str, page_params: dict[str, str] | None = None) -> str:
+    """The permalink to the current view (selection, territory, the page's parameters)."""
     base = st.context.url.split("?")[0] if st.context.url else ""
     if url_path and base.rstrip("/").endswith("/" + url_path):
         base = base.rstrip("/")[: -len(url_path) - 1]
     params = to_query(current_selection()) | (page_params or {})
     if territory_mode() != territory.DEFAULT_MODE:
         params[territory.PARAM] = territory_mode()
-    link = permalink(base or "http://localhost:8501", url_path, params)
+    return permalink(base or "http://localhost:8501", url_path, params)
+
+
+def permalink_box(url_path: str, page_params: dict[str, str] | None = None) -> None:
+    """A 'Link kopieren' field with the permalink to the current view."""
+    link = permalink_url(url_path, page_params)
     with st.popover("🔗 Link kopieren"):
         st.caption("Dieser Link öffnet genau diese Ansicht:")
         st.code(link, language=None)

@@ -15,21 +15,34 @@ from ksg_dashboard import (
     filters,
     numbers,
     overview,
+    profile,
     territory,
     ui,
 )
 from ksg_dashboard.charts import make_pyramid
-from ksg_dashboard.config import STATE_NAMES
+from ksg_dashboard.config import DEFAULT_BASE_YEAR, STATE_NAMES
 from ksg_dashboard.demography import age_shares, pyramid
 from ksg_dashboard.demography_views import AGE_YEARS, district_names
-from ksg_dashboard.export import csv_bytes, geojson_bytes, selection_table, source_line
+from ksg_dashboard.export import (
+    csv_bytes,
+    download_header,
+    geojson_bytes,
+    selection_table,
+    source_line,
+)
 from ksg_dashboard.indicators import Headline, territorial_changes
 from ksg_dashboard.loaders import (
     load_area_jumps,
     load_change_events,
+    load_cooperations,
     load_member_table,
+    load_migration,
+    load_municipal_age,
     load_municipalities,
+    load_overview_data,
     load_population,
+    load_region_age,
+    load_region_migration,
     load_territorial_changes,
 )
 from ksg_dashboard.overview import (
@@ -38,9 +51,11 @@ from ksg_dashboard.overview import (
     member_table,
     regions_of,
 )
+from ksg_dashboard.profile_pdf import error_pdf, render_pdf
 from ksg_dashboard.selection import CUSTOM_ID, Selection
 from ksg_dashboard.text import plain
 from ksg_dashboard.ui import format_float, format_int, sources_caption
+from ksg_dashboard.validation import DataValidationError
 
 
 def scope_label(selection: Selection, data: OverviewData) -> str:
@@ -339,7 +354,7 @@ def district_age_section(
         ui.chart(
             make_pyramid(frame, large=presenter),
             presenter=presenter,
-            config={"displaylogo": False},
+            config=ui.chart_config(f"altersaufbau_kreise_{year}"),
             key="demografie.pyramid",
         )
         sources_caption(sources, ["district_age"])
@@ -401,6 +416,13 @@ def download_buttons(
         return
     metadata = download_metadata(mode, sources or {})
     source = source_line(sources or {}, ["population", "boundaries"])
+    year = int(data.population["year"].max())
+    reference = f"Einwohner und Fläche 31.12.{year}, Einwohner 31.12.{DEFAULT_BASE_YEAR}"
+    datasets = population_datasets(mode)
+    header = download_header(sources or {}, datasets, territory.MODES[mode], reference)
+    shapes_header = download_header(
+        sources or {}, [*datasets, "boundaries"], territory.MODES[mode], reference
+    )
     table = partial(
         selection_table,
         data.population,
@@ -412,7 +434,7 @@ def download_buttons(
     left, right = st.columns(2)
     left.download_button(
         "CSV",
-        data=lambda: csv_bytes(table(), source),
+        data=lambda: csv_bytes(table(), source, header),
         file_name="ksg_auswahl.csv",
         mime="text/csv",
         on_click="ignore",
@@ -421,12 +443,71 @@ def download_buttons(
     )
     right.download_button(
         "GeoJSON",
-        data=lambda: geojson_bytes(data.shapes, table(), metadata, source),
+        data=lambda: geojson_bytes(data.shapes, table(), metadata, source, shapes_header),
         file_name="ksg_auswahl.geojson",
         mime="application/geo+json",
         on_click="ignore",
         key="download.geojson",
         icon="⬇️",
+    )
+
+
+def profile_download(
+    selection: Selection,
+    ags: list[str],
+    mode: str,
+    sources: dict,
+    url_path: str,
+    key: str,
+    page_params: dict[str, str] | None = None,
+) -> None:
+    """The Regionsprofil (PDF) of the selection, generated only when clicked: Streamlit runs
+    the callable on the download request, not on every rerun, so the page loads no extra
+    frames (the overview's polygons, the 2015 tables) until someone asks for a profile. Age
+    and migration are left out, with a note in the PDF, if their files cannot be read."""
+    if not ags:
+        st.caption("Regionsprofil (PDF): zuerst eine Region, ein Land oder eine Gemeinde wählen.")
+        return
+    cooperations = filters.session_cooperations(ui.load_quietly(load_cooperations, []))
+    register = ui.load_quietly(load_municipalities, None)
+    if register is None:
+        return
+    link = filters.permalink_url(url_path, page_params)
+    title, _, _ = profile.title_of(selection, register, cooperations)
+
+    def pdf() -> bytes:
+        try:
+            data = replace(load_overview_data(mode), cooperations=cooperations)
+        except DataValidationError as error:
+            return error_pdf(
+                f"Die Datendatei {error.file} ist fehlerhaft oder fehlt ({error.problem}). "
+                "Bitte die Daten mit „make data“ neu erzeugen."
+            )
+        frames = {
+            name: ui.load_quietly(loader, None)
+            for name, loader in (
+                ("age", load_municipal_age),
+                ("migration", load_migration),
+                ("region_age", load_region_age),
+                ("region_migration", load_region_migration),
+            )
+        }
+        model = profile.build_profile(
+            data, selection, list(ags), sources, mode, permalink=link, **frames
+        )
+        return render_pdf(model)
+
+    st.download_button(
+        "Regionsprofil (PDF)",
+        data=pdf,
+        file_name=profile.file_name(title),
+        mime="application/pdf",
+        on_click="ignore",
+        key=key,
+        icon="📄",
+        help="Zwei Seiten A4 zum Ausdrucken: Karte, Kennzahlen mit Stichtag, Entwicklung, Alter "
+        "und Wanderung 2015, Gemeinden, Quellen und Lizenzen, Link als QR-Code. Wird beim "
+        "Klicken erstellt (etwa 1–3 s).",
     )
 
 
@@ -461,9 +542,16 @@ def map_caption(label: str, year: int, mode: str) -> str:
     )
 
 
-def csv_with_metadata(table: pd.DataFrame, mode: str, sources: dict) -> bytes:
-    """The table as CSV with columns naming territory, source and licence."""
-    return csv_bytes(table.assign(**download_metadata(mode, sources)))
+def population_datasets(mode: str) -> list[str]:
+    """Datasets behind population figures on the chosen territory."""
+    return ["population"] + (["crosswalk"] if mode != territory.PUBLISHED else [])
+
+
+def csv_with_metadata(table: pd.DataFrame, mode: str, sources: dict, reference: str = "") -> bytes:
+    """The table as CSV with columns naming territory, source and licence, and the same as
+    '# …' header lines."""
+    header = download_header(sources, population_datasets(mode), territory.MODES[mode], reference)
+    return csv_bytes(table.assign(**download_metadata(mode, sources)), header=header)
 
 
 def download_metadata(mode: str, sources: dict) -> dict[str, str]:

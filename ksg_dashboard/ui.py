@@ -12,6 +12,7 @@ import streamlit as st
 
 from ksg_dashboard import numbers
 from ksg_dashboard.chart_style import readable
+from ksg_dashboard.charts import IMAGE_FORMATS, IMAGE_HEIGHT, IMAGE_WIDTH, image_config
 from ksg_dashboard.text import plain
 from ksg_dashboard.validation import DataValidationError
 
@@ -48,6 +49,29 @@ h1 { font-size: 2rem !important; padding-top: 0 !important; }
 .ksg-uncertain { background: #fff4d6; border-left: 4px solid #e0a100; padding: .2rem .5rem; }
 </style>
 """
+
+
+KEY_IMAGE_FORMAT = "ui.bildformat"
+
+
+def image_format_control() -> None:
+    """Sidebar choice of the format the charts' camera button saves (plotly's config can
+    name one format per chart and carries no click handlers, so there is no second button)."""
+    with st.sidebar:
+        st.radio(
+            "Diagramme speichern als",
+            IMAGE_FORMATS,
+            format_func=str.upper,
+            key=KEY_IMAGE_FORMAT,
+            horizontal=True,
+            help=f"Kamera-Symbol oben rechts im Diagramm: {IMAGE_WIDTH} × {IMAGE_HEIGHT} "
+            "Pixel (16:9, für Folien); SVG ist eine Vektorgrafik.",
+        )
+
+
+def chart_config(name: str) -> dict:
+    """Plotly config of a chart: saves as `ksg_<name>` in the chosen format, 1600 × 900."""
+    return image_config(f"ksg_{name}", st.session_state.get(KEY_IMAGE_FORMAT) or "png")
 
 
 def apply_styles(presenter: bool) -> None:

@@ -274,12 +274,29 @@ def _sniff_separator(text: str) -> str:
     return best
 
 
+# Header lines of the app's own CSV downloads ("# Quelle: …", see export.comment_lines). Only
+# "# Word(s): …" counts, so a column named "#" (row numbers) is still read as a header.
+_COMMENT_LINE = re.compile(r"#[ \t]*[A-Za-zÄÖÜäöüß][A-Za-zÄÖÜäöüß \t-]{0,40}:")
+
+
+def _without_comment_header(text: str) -> tuple[str, int]:
+    """The text without its leading '# Key: value' lines, and how many there were."""
+    start, count = 0, 0
+    while _COMMENT_LINE.match(text, start):
+        end = text.find("\n", start)
+        if end < 0:
+            return "", count + 1
+        start, count = end + 1, count + 1
+    return text[start:], count
+
+
 def _read_csv(filename: str, content: bytes) -> _Table:
     """A CSV as rows of strings; ragged rows are kept as they are, never rejected."""
     text, encoding = _decode(filename, content)
     head = text.lstrip().lower()
     if head.startswith(("<!doctype", "<html", "<?xml", "{\\rtf")):
         raise _Unreadable(_not_a_table(filename))
+    text, comments = _without_comment_header(text)
     try:
         separator = _sniff_separator(text)
         rows = _tidy(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
@@ -289,6 +306,8 @@ def _read_csv(filename: str, content: bytes) -> _Table:
             "lang, vermutlich fehlt ein schließendes Anführungszeichen."
         ) from exc
     note = f"Gelesen als CSV (Zeichenkodierung {encoding}, Trennzeichen {SEPARATORS[separator]})."
+    if comments:
+        note += f" {comments} Kopfzeile(n) mit „# Quelle: …“ o. Ä. übersprungen."
     if any("\n" in cell or "\r" in cell for row in rows for cell in row):
         note += (
             " Achtung: eine Zelle enthält einen Zeilenumbruch, vermutlich fehlt ein schließendes "

@@ -91,6 +91,8 @@ def test_hostile_upload_is_shown_as_text_everywhere(
     with page.expect_download() as info:
         page.get_by_test_id("stDownloadButton").filter(has_text="CSV").click()
     text = Path(info.value.path()).read_text(encoding="utf-8-sig")
+    assert text.startswith("# Quelle: ")  # header lines (export.comment_lines), then the table
+    text = "".join(line for line in text.splitlines(True) if not line.startswith("# "))
     table_rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert len(table_rows) == 5 and all(r["quelle"].startswith("Quelle:") for r in table_rows)
     in_file = {r["ags"]: r["name_in_datei"] for r in table_rows}
