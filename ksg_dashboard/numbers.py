@@ -10,8 +10,9 @@ pd.NA) become a dash or the text the caller passes. Plotly charts use `PLOTLY_SE
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
+import numpy as np
 import pandas as pd
 
 MINUS = "\u2212"
@@ -25,14 +26,16 @@ MAX_TABLE_DIGITS = 1
 
 def is_missing(value: object) -> bool:
     """True for None, NaN, pd.NA, NaT and infinities (nothing sensible to show)."""
-    if value is None:
+    if value is None or value is pd.NA or value is pd.NaT:
         return True
+    if isinstance(value, float):  # also numpy floats (fast path for 11,000 map labels)
+        return not math.isfinite(value)
+    if isinstance(value, int | np.integer):
+        return False
     try:
-        if pd.isna(value):
-            return True
+        return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
-    return isinstance(value, float) and math.isinf(value)
 
 
 def number(value: object, digits: int = 0, signed: bool = False, missing: str = MISSING) -> str:
@@ -41,16 +44,23 @@ def number(value: object, digits: int = 0, signed: bool = False, missing: str = 
     if is_missing(value):
         return missing
     try:
-        exact = Decimal(str(value))
-    except InvalidOperation:
+        as_float = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
         return missing
-    rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    if rounded == 0:
-        rounded = abs(rounded)
-    text = f"{abs(rounded):,.{digits}f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    if rounded < 0:
+    scaled = abs(as_float) * 10**digits
+    if abs(scaled - math.floor(scaled) - 0.5) < 1e-6:
+        # Near a tie: decide on the decimal value as written (2,675 → 2,68), half up.
+        exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+        magnitude, negative = abs(exact), exact < 0
+    else:  # the fast path (11,000 map labels): no tie, so every rounding agrees
+        magnitude, negative = abs(as_float), as_float < 0
+    text = f"{magnitude:,.{digits}f}"
+    if text.strip("0.,") == "":  # rounds to zero: no sign, never "−0,0"
+        negative, signed = False, False
+    text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    if negative:
         return MINUS + text
-    if signed and rounded > 0:
+    if signed:
         return "+" + text
     return text
 
