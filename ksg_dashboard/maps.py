@@ -185,6 +185,9 @@ class LabelsInside(MacroElement):
         "      if (r.left + dx < box.left + pad) dx = box.left + pad - r.left;"
         "      if (r.bottom > box.bottom - pad) dy = box.bottom - pad - r.bottom;"
         "      if (r.top + dy < box.top + pad) dy = box.top + pad - r.top;"
+        # Only nudge a label that straddles the edge: one whose point lies outside stays put.
+        "      if (Math.abs(dx) > r.width) dx = 0;"
+        "      if (Math.abs(dy) > r.height) dy = 0;"
         "      if (dx || dy) el.style.translate = dx + 'px ' + dy + 'px';"
         "    });"
         "  }"
