@@ -20,7 +20,7 @@ import pandas as pd
 
 from ksg_dashboard import daseinsvorsorge as dv
 from ksg_dashboard import daseinsvorsorge_views as dv_views
-from ksg_dashboard import territory
+from ksg_dashboard import numbers, territory
 from ksg_dashboard.config import DEFAULT_BASE_YEAR, LAST_YEAR, STATE_NAMES
 from ksg_dashboard.demography import (
     add_indicators,
@@ -228,7 +228,7 @@ def size_class_label(index: int) -> str:
     low, high = SIZE_CLASSES[index]
 
     def fmt(n: int) -> str:
-        return f"{n:,}".replace(",", ".")
+        return numbers.number(n)
 
     if high is None:
         return f"ab {fmt(low)} Einw."

@@ -17,7 +17,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ksg_dashboard import daseinsvorsorge as dv
-from ksg_dashboard import mapdata, territory
+from ksg_dashboard import mapdata, numbers, territory
 from ksg_dashboard.config import FIRST_CENSUS_YEAR, STATE_NAMES
 from ksg_dashboard.daseinsvorsorge_views import (
     KEY_FIGURES,
@@ -94,20 +94,13 @@ class RegionProfile:
 
 
 def fmt_int(value: float | int | None, signed: bool = False) -> str:
-    """German thousands separator, 'unbekannt' for missing values (as ui.format_int, which
-    lives in a Streamlit module)."""
-    if value is None or pd.isna(value):
-        return "unbekannt"
-    text = f"{round(value):{'+' if signed else ''},}".replace(",", ".")
-    return text.replace("-", "−")
+    """German whole number, 'unbekannt' for missing values (see `numbers`)."""
+    return numbers.number(value, 0, signed=signed, missing="unbekannt")
 
 
 def fmt_float(value: float | None, digits: int = 1, signed: bool = False) -> str:
-    """German decimal comma, 'unbekannt' for missing values (as ui.format_float)."""
-    if value is None or pd.isna(value):
-        return "unbekannt"
-    text = f"{value:{'+' if signed else ''},.{digits}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".").replace("-", "−")
+    """German decimal comma, 'unbekannt' for missing values (see `numbers`)."""
+    return numbers.number(value, digits, signed=signed, missing="unbekannt")
 
 
 def title_of(

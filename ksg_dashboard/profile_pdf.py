@@ -25,6 +25,7 @@ from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from PIL import Image
 
+from ksg_dashboard import numbers
 from ksg_dashboard.config import FIRST_CENSUS_YEAR
 from ksg_dashboard.profile import CENSUS_NOTE, RegionProfile, fmt_int
 
@@ -194,9 +195,7 @@ def migration_png(table: pd.DataFrame, width_mm: float, height_mm: float) -> Ima
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.set_yticks(list(positions), [_age_label(g) for g in table["age_group"]])
     ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(
-        FuncFormatter(lambda v, _p: "0" if round(v) == 0 else f"{v:+.0f}".replace("-", "−"))
-    )
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: numbers.number(v, 0, signed=True)))
     ax.set_xlabel("Saldo je 1.000 Einw. der Altersgruppe", fontsize=6.5)
     ax.tick_params(labelsize=6.5)
     for side in ("top", "right"):
@@ -490,11 +489,7 @@ def _member_table(pdf: FPDF, members: pd.DataFrame) -> None:
             cells = []
             for column, value in zip(columns, values, strict=True):
                 if column == "± %":
-                    cells.append(
-                        "unbekannt"
-                        if value is None or pd.isna(value)
-                        else f"{value:+.1f}".replace(".", ",").replace("-", "−")
-                    )
+                    cells.append(numbers.number(value, 1, signed=True, missing="unbekannt"))
                 elif column.startswith("Einw."):
                     cells.append(fmt_int(value))
                 else:

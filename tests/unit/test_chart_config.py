@@ -15,13 +15,25 @@ SOURCES = sorted(
 
 
 def _plotly_calls():
+    """Every chart call: `ui.chart(...)` (the presenter-aware wrapper) or `st.plotly_chart`
+    outside that wrapper."""
     for path in SOURCES:
         tree = ast.parse(path.read_text(encoding="utf-8"))
+        wrappers = {
+            id(inner)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef) and node.name == "chart" and path.name == "ui.py"
+            for inner in ast.walk(node)
+        }
         for node in ast.walk(tree):
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "plotly_chart"
+                and (
+                    node.func.attr == "plotly_chart"
+                    or (node.func.attr == "chart" and ast.unparse(node.func.value) == "ui")
+                )
+                and id(node) not in wrappers
             ):
                 yield path.name, node
 
