@@ -19,16 +19,6 @@ st.set_page_config(
 )
 offline.use_local_leaflet(st.get_option("server.baseUrlPath") or "")
 
-pages = [
-    st.Page(
-        spec.file,
-        title=spec.title,
-        icon=spec.icon,
-        url_path=spec.url_path or None,
-        default=not spec.url_path,
-    )
-    for spec in PAGES
-]
 # Without a usable cooperations file the frame drops the cooperation filter (one note in the
 # sidebar) and every page that does not need the file keeps working.
 try:
@@ -38,6 +28,16 @@ except DataValidationError as error:
 register = ui.load_or_default(load_municipalities, None)
 filters.init_from_url(cooperations, register)
 presenter = filters.current_selection().presenter
+pages = [
+    st.Page(
+        spec.file,
+        title=spec.title_for(presenter),
+        icon=spec.icon,
+        url_path=spec.url_path or None,
+        default=not spec.url_path,
+    )
+    for spec in PAGES
+]
 # Navigation first: Streamlit expects it before other sidebar elements.
 navigation = st.navigation(pages, position="top" if presenter else "sidebar")
 selection = filters.sidebar(cooperations, register, cooperations_error)

@@ -14,6 +14,13 @@ class PageSpec:
     icon: str
     url_path: str  # "" for the default page served at "/"
     params: tuple[str, ...] = ()  # page-specific query parameters (dropped on other pages)
+    # In presenter mode the navigation is one row at the top beside the view tools: a long
+    # title there would push the last page into Streamlit's (English) overflow menu.
+    short_title: str = ""
+
+    def title_for(self, presenter: bool) -> str:
+        """The navigation label: the short title in presenter mode, where there is one."""
+        return (self.short_title or self.title) if presenter else self.title
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -37,7 +44,12 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec("app_pages/programme.py", "Programm", "🗓️", "programm", ("punkt",)),
     PageSpec(
-        "app_pages/indicators.py", "Indikatoren & Quellen", "📖", "indikatoren", ("indikator",)
+        "app_pages/indicators.py",
+        "Indikatoren & Quellen",
+        "📖",
+        "indikatoren",
+        ("indikator",),
+        short_title="Quellen",
     ),
 )
 

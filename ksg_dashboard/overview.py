@@ -22,7 +22,7 @@ MAX_CONTEXT_MUNICIPALITIES = 400
 MAX_DRAWN_MEMBERS = 300
 MAX_LABELS = 80  # member names drawn at regional zoom
 LegendItems = list[tuple[str, str]]
-HATCH_LEGEND = "Mitglied in zwei Kooperationen (schraffiert: zweite Kooperation)"
+HATCH_LEGEND = "Schraffiert: Mitglied einer zweiten Kooperation"
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,7 @@ def legend_in_view(
     if measures_shown:
         items.append((palette.MEASURE_COLOUR, "Weitere Programmkommunen (Praxisbeispiele)"))
     if inside(*host_at):
-        items.append(("star:" + palette.HOST_COLOUR, "Gröditz: Gastgeber der Transferwerkstatt"))
+        items.append(("star:" + palette.HOST_COLOUR, "Gröditz: Gastgeber"))
     return items
 
 

@@ -29,6 +29,8 @@ PRESENTER_TOOLS_CSS = """
   width: auto !important; margin: 0; gap: 6px; background: #fff; }
 .st-key-ksg-tools button { min-height: 38px; padding: 2px 8px; gap: 0; }
 .st-key-ksg-tools button p { font-size: 18px; }
+/* The top navigation ends where the tools begin (its last items move into its overflow menu). */
+header[data-testid="stHeader"] { padding-right: 300px; }
 .st-key-ksg-tools button [data-testid="stIconMaterial"],
 .st-key-ksg-tools button svg { display: none; }
 </style>

@@ -244,3 +244,19 @@ def test_every_page_offers_link_kopieren(app_server, browser_page, spec) -> None
     code = page.get_by_test_id("stPopoverBody").get_by_test_id("stCode")
     expect(code).to_be_visible()
     assert code.inner_text().strip() == f"{app_server.url}/{spec.url_path}?region=ag-bachtal"
+
+
+def test_presenter_navigation_shows_every_page_beside_the_tools(app_server, browser_page) -> None:
+    page = browser_page
+    show(page, app_server, "", "praesentation=1&region=kurstadtregion-elbe-elster", PRESENTER)
+    # Streamlit folds links that do not fit into an English "N more" menu.
+    expect(page.get_by_text(re.compile(r"^\d+ more$"))).to_have_count(0)
+    tools = page.locator(".st-key-ksg-tools").bounding_box()
+    for spec in PAGES:
+        link = page.get_by_role("link", name=spec.title_for(True)).first
+        expect(link).to_be_visible()
+        box = link.bounding_box()
+        assert box["x"] + box["width"] <= tools["x"], (spec.title_for(True), box, tools)
+    legend = page.locator(".ksg-legend").first.bounding_box()
+    assert legend["y"] + legend["height"] <= PRESENTER["height"], legend
+    save_screenshot(page, "presenter-navigation")
