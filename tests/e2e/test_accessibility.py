@@ -14,12 +14,15 @@ import pytest
 from playwright.sync_api import Page
 
 from bench.server import REPO_ROOT
+from ksg_dashboard import navigation
 from tests.e2e.browser import open_page, wait_until_rendered
 
 AXE = REPO_ROOT / "static" / "vendor" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = {"serious", "critical"}
-PAGES = ["", "tour", "demografie", "beispiele", "programm", "indikatoren"]
+# Every page of the navigation; the comparison page with members (its empty state is a hint).
+PAGES = [spec.url_path for spec in navigation.PAGES]
+QUERIES = {"vergleich": "vergleich=14627050,12062124,12062024"}
 PRESENTER_VIEWPORT = {"width": 1280, "height": 720}
 # A cold server builds every page's data on its first visit; on a loaded 2-core machine the
 # first /beispiele took over 60 s. The check is about accessibility, not speed.
@@ -79,7 +82,7 @@ def test_no_serious_wcag_violations(app_server, browser_page: Page, url_path, pr
     page = browser_page
     if presenter:
         page.set_viewport_size(PRESENTER_VIEWPORT)
-    query = "praesentation=1" if presenter else ""
+    query = "&".join(q for q in (QUERIES.get(url_path, ""), "praesentation=1" * presenter) if q)
     open_page(page, app_server.url, url_path, query, timeout_ms=LOAD_TIMEOUT_MS)
     assert not wait_until_rendered(page, LOAD_TIMEOUT_MS), "the page shows an exception"
     page.wait_for_timeout(500)  # let transitions (fades of the map and charts) finish
