@@ -18,6 +18,7 @@ from ksg_dashboard import (
     filters,
     loaders,
     map_cache,
+    numbers,
     palette,
     territory,
     ui,
@@ -289,7 +290,8 @@ def age_theme(
         st.markdown(f"**Altersaufbau {label}** · Stichtag 31.12.2015")
         if missing:
             st.info(
-                f"Für {len(missing)} Gemeinde(n) der Auswahl enthält die Quelle keine "
+                f"Für {numbers.municipality_count(len(missing))} der Auswahl enthält die Quelle "
+                "keine "
                 "Altersangaben („-“); der Altersaufbau wird nicht aus einem Teil berechnet.",
                 icon="ℹ️",
             )

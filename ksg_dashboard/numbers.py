@@ -82,6 +82,11 @@ def count(n: int, singular: str, plural_form: str) -> str:
     return f"{number(n)} {plural(n, singular, plural_form)}"
 
 
+def municipality_count(n: int) -> str:
+    """'1 Gemeinde', '5 Gemeinden'."""
+    return count(n, "Gemeinde", "Gemeinden")
+
+
 def column_digits(values: pd.Series, max_digits: int = MAX_TABLE_DIGITS) -> int:
     """Decimals a column needs so every value is shown alike (0 if all are whole)."""
     numeric = pd.to_numeric(values, errors="coerce").dropna().astype(float)

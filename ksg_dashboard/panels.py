@@ -126,7 +126,8 @@ def headline_metrics(
     st.caption(territory.caption(mode))
     if figures.missing:
         st.caption(
-            f"Für {len(figures.missing)} Gemeinde(n) fehlen Werte in {figures.base_year} oder "
+            f"Für {numbers.municipality_count(len(figures.missing))} fehlen Werte in "
+            f"{figures.base_year} oder "
             f"{figures.year} (z. B. Gebietsänderung): Summen und Veränderung nicht berechnet."
         )
 
@@ -273,7 +274,7 @@ def selection_details(
         in_states = register[register["state_key"].isin(selection.states)]
         outside = int(territory.is_unincorporated(in_states["type"]).sum())
         st.markdown(
-            f"{numbers.count(len(in_states) - outside, 'Gemeinde', 'Gemeinden')} (Gebietsstand "
+            f"{numbers.municipality_count(len(in_states) - outside)} (Gebietsstand "
             "31.12.2022)"
             + (
                 f", dazu {numbers.count(outside, 'gemeindefreies Gebiet', 'gemeindefreie Gebiete')}"

@@ -216,7 +216,8 @@ def _dv_part(
             net = table[["age_group", "net_per_1000_age"]].reset_index(drop=True)
     if profile.missing:
         notes.append(
-            f"Altersangaben 2015: für {len(profile.missing)} Gemeinde(n) enthält die Quelle "
+            f"Altersangaben 2015: für {numbers.municipality_count(len(profile.missing))} "
+            "enthält die Quelle "
             "keine Werte („-“); nicht aus einem Teil berechnet."
         )
     figures = tuple(
@@ -309,12 +310,14 @@ def build_profile(
     notes = [territory.caption(mode) + ".", *notes]
     if headline.missing:
         notes.append(
-            f"Für {len(headline.missing)} Gemeinde(n) fehlen Werte in {headline.base_year} oder "
+            f"Für {numbers.municipality_count(len(headline.missing))} fehlen Werte in "
+            f"{headline.base_year} oder "
             f"{headline.year}: Summen und Veränderung nicht berechnet."
         )
     if len(shapes) < len(set(ags)):
         notes.append(
-            f"{len(set(ags)) - len(shapes)} Gemeinde(n) ohne Fläche in den Grenzen (z. B. "
+            f"{numbers.municipality_count(len(set(ags)) - len(shapes))} ohne Fläche in den "
+            "Grenzen (z. B. "
             "unbewohnte gemeindefreie Gebiete) sind in der Karte nicht gezeichnet."
         )
     keys = ["population"]

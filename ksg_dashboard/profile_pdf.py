@@ -331,7 +331,7 @@ def render_pdf(profile: RegionProfile) -> bytes:
     pdf.set_xy(MARGIN, top + map_h + 0.8)
     _caption(
         pdf,
-        f"Karte: {fmt_int(profile.members_total)} Gemeinde(n) der Auswahl (blau), "
+        f"Karte: {numbers.municipality_count(profile.members_total)} der Auswahl (blau), "
         "Kreis- und Landesgrenzen. " + profile.attribution(["boundaries"]),
         map_w,
     )
