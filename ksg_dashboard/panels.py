@@ -365,10 +365,11 @@ def district_age_section(
         rows = ratios[ratios["district_key"].isin(district_keys)]
         if not rows.empty:
             table = rows[["district_name", "youth_ratio", "old_age_ratio"]].rename(
+                # Short headers for the room: the full column names would not fit at 1280 px.
                 columns={
                     "district_name": "Kreis",
-                    "youth_ratio": "Jugendquotient",
-                    "old_age_ratio": "Altenquotient",
+                    "youth_ratio": "Jugend" if presenter else "Jugendquotient",
+                    "old_age_ratio": "Alten" if presenter else "Altenquotient",
                 }
             )
             st.markdown("**Jugend- und Altenquotient 2018** (je Kreis)")
