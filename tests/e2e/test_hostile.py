@@ -31,6 +31,7 @@ PAGE_PARAMS = {
     "beispiele": {"thema": ",".join(HOSTILE), "bundesland": LINK, "beispiel": IMAGE},
     "indikatoren": {"region": ",".join(HOSTILE), "indikator": LINK},
     "programm": {"punkt": LINK},
+    "vergleich": {"region": ",".join(HOSTILE), "vergleich": LINK},
 }
 
 
