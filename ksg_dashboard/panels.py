@@ -52,7 +52,7 @@ from ksg_dashboard.overview import (
     regions_of,
 )
 from ksg_dashboard.profile_pdf import error_pdf, render_pdf
-from ksg_dashboard.selection import CUSTOM_ID, Selection
+from ksg_dashboard.selection import CUSTOM_ID, Selection, selection_from_click
 from ksg_dashboard.text import plain
 from ksg_dashboard.ui import format_float, format_int, sources_caption
 from ksg_dashboard.validation import DataValidationError
@@ -313,8 +313,9 @@ def member_picker(data: OverviewData, cooperation: dict, selection: Selection) -
         placeholder="Name eingeben oder aus der Liste wählen …",
         help="Wie ein Klick auf die Gemeinde in der Karte",
     )
-    if picked:
-        filters.request_selection(replace(selection, ags=picked, states=()))
+    new = selection_from_click({"ags": picked}, selection) if picked else selection
+    if new != selection:
+        filters.request_selection(new)
 
 
 def district_age_section(

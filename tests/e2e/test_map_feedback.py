@@ -34,7 +34,7 @@ def test_a_click_on_the_host_star_selects_the_polygon_below(app_server, browser_
     regions = parse_qs(urlsplit(page.url).query)["region"]
     assert regions == ["region-in-bewegung"], regions
     # No tooltip of the star: the label alone says what it is (and the legend below the map).
-    assert page.get_by_text("Gröditz: Gastgeber", exact=True).first.is_visible()
+    assert page.locator(".ksg-legend").get_by_text("Gröditz: Gastgeber").first.is_visible()
 
 
 def test_online_layer_says_when_tiles_cannot_load(app_server, browser_page):
