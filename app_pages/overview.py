@@ -60,7 +60,7 @@ with map_column:
         clicked = map_cache.show(
             view,
             key="overview.map",
-            height=300 if selection.presenter else 500,
+            height=260 if selection.presenter else 500,
             returned_objects=["last_active_drawing"],
         )
     ui.legend(view.extra or [])  # what the map shows in its view

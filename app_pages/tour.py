@@ -37,7 +37,8 @@ tour_panels.show_note()
 for problem in data.problems:
     st.error(f"Zeitplan nicht stimmig: {problem}", icon="⚠️")
 tour_panels.step_buttons(index, n_stops)
-tour_panels.stop_select(data, index)
+if not selection.presenter:  # presenters step with the buttons or ←/→ (the select costs a row)
+    tour_panels.stop_select(data, index)
 if selection.presenter:
     tour_panels.reconstruction_note(data, presenter=True)
 
