@@ -185,7 +185,13 @@ def test_arrow_keys_change_the_stop_after_a_click_on_the_map(app_server, browser
     after_rerun(page, lambda: page.keyboard.press("ArrowRight"))
     expect(page.get_by_role("heading", name="3 Bad Liebenwerda")).to_be_visible()
     expect(page).to_have_url(re.compile(r"[?&]stopp=3(&|$)"))
-    # Again with the (new) map focused, and back.
+
+
+def test_arrow_keys_step_back_with_the_redrawn_map_focused(app_server, browser_page) -> None:
+    page = browser_page
+    show(page, app_server, "tour", "praesentation=1&stopp=2", PRESENTER)
+    after_rerun(page, lambda: page.keyboard.press("ArrowRight"))
+    expect(page.get_by_role("heading", name="3 Bad Liebenwerda")).to_be_visible()
     container = folium_frame(page).locator(".leaflet-container")
     box = container.bounding_box()
     container.click(position={"x": box["width"] * 0.85, "y": box["height"] * 0.85})
