@@ -80,6 +80,11 @@ def view_url(
     return f"{link}?{urlencode(pairs, safe=',')}" if pairs else link
 
 
-def qr_data_uri(text: str, scale: int = 6) -> str:
-    """A QR code of `text` as a PNG data URI (error correction M, quiet zone of 4 modules)."""
-    return segno.make(text, error="m", micro=False).png_data_uri(scale=scale, border=4)
+def qr_data_uri(text: str, scale: int = 6) -> str | None:
+    """A QR code of `text` as a PNG data URI (error correction M, quiet zone of 4 modules);
+    None when the text is too long for any QR code (e.g. an own list of 300 keys)."""
+    try:
+        code = segno.make(text, error="m", micro=False)
+    except segno.DataOverflowError:
+        return None
+    return code.png_data_uri(scale=scale, border=4)

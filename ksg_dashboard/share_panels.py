@@ -85,9 +85,13 @@ def qr_popover(participants_link: str, presenter: bool) -> None:
     """A QR code of the participants' link (without presenter mode), the link under it."""
     label = "▦ QR" if presenter else "▦ QR-Code"
     with st.popover(label, key="ksg.qr_popover", help="QR-Code dieser Ansicht für Telefone"):
+        image = share.qr_data_uri(participants_link)
+        if image is None:
+            st.info("Dieser Link ist zu lang für einen QR-Code. Bitte „Link kopieren“ nutzen.")
+            return
         st.html(
             '<div class="ksg-qr">'
-            f'<img src="{share.qr_data_uri(participants_link)}" '
+            f'<img src="{image}" '
             f'alt="QR-Code: {html.escape(participants_link)}">'
             f'<div class="ksg-qr-url">{html.escape(participants_link)}</div></div>'
         )

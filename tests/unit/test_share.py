@@ -67,3 +67,9 @@ def test_qr_code_encodes_the_link() -> None:
     side = range(width - 8)
     pixels = [[image.getpixel((x + 4, y + 4)) < 128 for x in side] for y in side]
     assert pixels == [[bool(v) for v in row] for row in expected.matrix]
+
+
+def test_a_link_too_long_for_any_qr_code_gives_none():
+    long_link = "http://localhost:8501/?eigene=" + ",".join(f"{i:08d}" for i in range(600))
+    assert share.qr_data_uri(long_link) is None
+    assert share.qr_data_uri("http://localhost:8501/tour?stopp=2").startswith("data:image/png")
