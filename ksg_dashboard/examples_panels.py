@@ -308,26 +308,15 @@ def card_body_markdown(example: Example, association: str | None = None) -> str:
 
 
 def card_markdown(example: Example, association: str | None = None) -> str:
-    """Everything of a card except the uncertainty note, as one markdown text."""
+    """Everything of a card except the uncertainty note, as one markdown text: the heading,
+    badge, meta line and themes, then what the compact card shows on demand."""
     lines = [f"#### {md(example.name)}"]
     if example.workshop:
         lines.append(workshop_badge(example))
-    lines += [meta_line(example), members_line(example)]
-    if association:
-        lines.append(f"**Gemeindeverband:** {md(association)}")
+    lines.append(meta_line(example))
     if example.themes:
         lines.append(theme_tags(example))
-    lines.append(md(example.summary))
-    if example.projects:
-        shown = [f"- {md(p)}" for p in example.projects[:MAX_CARD_PROJECTS]]
-        more = len(example.projects) - MAX_CARD_PROJECTS
-        if more > 0:
-            shown.append(f"- … und {more} weitere (siehe Details)")
-        lines.append("**Schlüsselprojekte:**\n" + "\n".join(shown))
-    title, url = example.sources[0]
-    lines.append("Quelle: " + source_link(title, url))
-    if any(not m.ags for m in example.members):
-        lines.append("¹ Amt/Samtgemeinde ohne eigenen Gemeindeschlüssel")
+    lines.append(card_body_markdown(example, association))
     return "\n\n".join(lines)
 
 
