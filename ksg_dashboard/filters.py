@@ -435,14 +435,6 @@ def permalink_url(url_path: str, page_params: dict[str, str] | None = None) -> s
     return permalink(base or "http://localhost:8501", url_path, params)
 
 
-def permalink_box(url_path: str, page_params: dict[str, str] | None = None) -> None:
-    """A 'Link kopieren' field with the permalink to the current view."""
-    link = permalink_url(url_path, page_params)
-    with st.popover("🔗 Link kopieren"):
-        st.caption("Dieser Link öffnet genau diese Ansicht:")
-        st.code(link, language=None)
-
-
 def drop_params(keys: set[str]) -> None:
     """Remove query parameters that belong to other pages (left over from navigation)."""
     for key in keys & set(st.query_params):

@@ -59,18 +59,6 @@ def scope_label(data: OverviewData, selection: Selection) -> str:
     return parts[0] if parts else "Deutschland"
 
 
-def build_map(
-    data: OverviewData,
-    selection: Selection,
-    ags: list[str],
-    online_tiles: bool = False,
-    associations: tuple[gpd.GeoDataFrame, pd.DataFrame] | None = None,
-    presenter: bool = False,
-) -> folium.Map:
-    """The overview map alone (see build_view)."""
-    return build_view(data, selection, ags, online_tiles, associations, presenter)[0]
-
-
 def labelled_regions(data: OverviewData, selection: Selection) -> list[str]:
     """Regions whose members are named on the map: the selected ones, or those of the
     selected municipality."""
