@@ -103,7 +103,7 @@ def point_chooser(data: Mapping) -> None:
     now = current_point()
     st.session_state[KEY_POINT] = now
     before, after = programme.step_item(data, now, -1), programme.step_item(data, now, 1)
-    left, middle, right = st.columns([1.3, 4, 1.3], vertical_alignment="bottom")
+    left, middle, right = st.columns([1.9, 3, 1.9], vertical_alignment="bottom")
     left.button(
         "Vorheriger Punkt",
         key="programm.prev",
