@@ -4,10 +4,12 @@ import logging
 
 import streamlit as st
 
-from ksg_dashboard import filters, offline, ui
-from ksg_dashboard.loaders import load_cooperations, load_municipalities
-from ksg_dashboard.navigation import PAGES, foreign_params
-from ksg_dashboard.validation import DataValidationError
+from ksg_dashboard.app import sidebar as filters
+from ksg_dashboard.app import widgets as ui
+from ksg_dashboard.app.cache import load_cooperations, load_municipalities
+from ksg_dashboard.core.navigation import PAGES, foreign_params
+from ksg_dashboard.core.validation import DataValidationError
+from ksg_dashboard.maps import offline
 
 logging.basicConfig(level=logging.INFO)
 

@@ -3,9 +3,11 @@ Germany and similar municipalities as references; a permalink `?vergleich=AGS,AG
 
 import streamlit as st
 
-from ksg_dashboard import comparison_panels as panels
-from ksg_dashboard import filters, share_panels, ui
-from ksg_dashboard.loaders import load_cooperations, load_municipalities, load_sources
+from ksg_dashboard.app import sidebar as filters
+from ksg_dashboard.app import view_tools as share_panels
+from ksg_dashboard.app import widgets as ui
+from ksg_dashboard.app.cache import load_cooperations, load_municipalities, load_sources
+from ksg_dashboard.comparison import panels
 
 register = ui.load_or_stop(load_municipalities)
 curated = ui.load_quietly(load_cooperations, [])

@@ -2,22 +2,10 @@
 
 import streamlit as st
 
-from ksg_dashboard import (
-    daseinsvorsorge_panels,
-    demography,
-    demography_views,
-    filters,
-    map_cache,
-    numbers,
-    panels,
-    share_panels,
-    territory,
-    ui,
-)
-from ksg_dashboard.charts import make_time_chart
-from ksg_dashboard.config import FIRST_YEAR, LAST_YEAR
-from ksg_dashboard.demography import INDICATORS
-from ksg_dashboard.loaders import (
+from ksg_dashboard.app import sidebar as filters
+from ksg_dashboard.app import view_tools as share_panels
+from ksg_dashboard.app import widgets as ui
+from ksg_dashboard.app.cache import (
     association_map,
     germany_map,
     load_change_events,
@@ -33,9 +21,18 @@ from ksg_dashboard.loaders import (
     load_states,
     load_territorial_changes,
 )
-from ksg_dashboard.mapdata import region_colours
-from ksg_dashboard.navigation import PAGES
-from ksg_dashboard.selection import Selection, selected_ags
+from ksg_dashboard.charts.figures import make_time_chart
+from ksg_dashboard.core import numbers, territory
+from ksg_dashboard.core.config import FIRST_YEAR, LAST_YEAR
+from ksg_dashboard.core.navigation import PAGES
+from ksg_dashboard.core.selection import Selection, selected_ags
+from ksg_dashboard.demography import model as demography
+from ksg_dashboard.demography import views as demography_views
+from ksg_dashboard.demography.model import INDICATORS
+from ksg_dashboard.demography.themes import panels as daseinsvorsorge_panels
+from ksg_dashboard.maps import render_cache as map_cache
+from ksg_dashboard.maps.layers import region_colours
+from ksg_dashboard.overview import panels
 
 PARAM_KEYS = next(p.params for p in PAGES if p.url_path == "demografie")
 YEARS = list(range(FIRST_YEAR, LAST_YEAR + 1))

@@ -2,18 +2,10 @@
 
 import streamlit as st
 
-from ksg_dashboard import (
-    association_panels,
-    charts_examples,
-    examples,
-    filters,
-    map_cache,
-    share_panels,
-    territory,
-    ui,
-)
-from ksg_dashboard import examples_panels as panels
-from ksg_dashboard.loaders import (
+from ksg_dashboard.app import sidebar as filters
+from ksg_dashboard.app import view_tools as share_panels
+from ksg_dashboard.app import widgets as ui
+from ksg_dashboard.app.cache import (
     load_cooperations,
     load_measures,
     load_municipalities,
@@ -23,7 +15,13 @@ from ksg_dashboard.loaders import (
     load_sources,
     load_states,
 )
-from ksg_dashboard.overview import HOST_AGS, HOST_LABEL
+from ksg_dashboard.associations import panels as association_panels
+from ksg_dashboard.core import territory
+from ksg_dashboard.examples import charts as charts_examples
+from ksg_dashboard.examples import model as examples
+from ksg_dashboard.examples import panels
+from ksg_dashboard.maps import render_cache as map_cache
+from ksg_dashboard.overview.model import HOST_AGS, HOST_LABEL
 
 COLOUR_LABELS = {"theme": "Thema", "state": "Land"}
 

@@ -2,8 +2,11 @@
 
 import streamlit as st
 
-from ksg_dashboard import filters, indicator_panels, share_panels, ui
-from ksg_dashboard.loaders import load_sources
+from ksg_dashboard.app import sidebar as filters
+from ksg_dashboard.app import view_tools as share_panels
+from ksg_dashboard.app import widgets as ui
+from ksg_dashboard.app.cache import load_sources
+from ksg_dashboard.catalogue import panels as indicator_panels
 
 presenter = filters.current_selection().presenter
 sources = ui.load_or_default(load_sources, {})

@@ -4,15 +4,20 @@ from dataclasses import replace
 
 import streamlit as st
 
-from ksg_dashboard import filters, map_cache, overview, panels, share_panels, ui
-from ksg_dashboard.config import LAST_YEAR
-from ksg_dashboard.loaders import (
+from ksg_dashboard.app import sidebar as filters
+from ksg_dashboard.app import view_tools as share_panels
+from ksg_dashboard.app import widgets as ui
+from ksg_dashboard.app.cache import (
     load_overview_data,
     load_sources,
     overview_map,
 )
-from ksg_dashboard.mapdata import association_legend
-from ksg_dashboard.selection import selected_ags, selection_from_click
+from ksg_dashboard.core.config import LAST_YEAR
+from ksg_dashboard.core.selection import selected_ags, selection_from_click
+from ksg_dashboard.maps import render_cache as map_cache
+from ksg_dashboard.maps.layers import association_legend
+from ksg_dashboard.overview import model as overview
+from ksg_dashboard.overview import panels
 
 selection = filters.current_selection()
 mode = filters.territory_mode()

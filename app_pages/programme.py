@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from ksg_dashboard import filters, programme, share_panels, ui
-from ksg_dashboard import programme_panels as panels
-from ksg_dashboard.loaders import load_cooperations, load_programme
+from ksg_dashboard.app import sidebar as filters
+from ksg_dashboard.app import view_tools as share_panels
+from ksg_dashboard.app import widgets as ui
+from ksg_dashboard.app.cache import load_cooperations, load_programme
+from ksg_dashboard.programme import model as programme
+from ksg_dashboard.programme import panels
 
 presenter = filters.current_selection().presenter
 data = ui.load_or_stop(load_programme)

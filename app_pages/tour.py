@@ -2,17 +2,15 @@
 
 import streamlit as st
 
-from ksg_dashboard import (
-    filters,
-    map_cache,
-    share_panels,
-    territory,
-    tour,
-    tour_charts,
-    tour_panels,
-    ui,
-)
-from ksg_dashboard.loaders import load_sources, load_tour_data
+from ksg_dashboard.app import sidebar as filters
+from ksg_dashboard.app import view_tools as share_panels
+from ksg_dashboard.app import widgets as ui
+from ksg_dashboard.app.cache import load_sources, load_tour_data
+from ksg_dashboard.core import territory
+from ksg_dashboard.maps import render_cache as map_cache
+from ksg_dashboard.tour import charts as tour_charts
+from ksg_dashboard.tour import model as tour
+from ksg_dashboard.tour import panels as tour_panels
 
 selection = filters.current_selection()
 mode = filters.territory_mode()

@@ -105,7 +105,7 @@ class Load:
 
 def default_entries() -> list[Entry]:
     """Every page of the app plus the Germany-wide view of the demography page."""
-    from ksg_dashboard.navigation import PAGES
+    from ksg_dashboard.core.navigation import PAGES
 
     entries = [Entry(spec.url_path or OVERVIEW, spec.url_path) for spec in PAGES]
     entries.append(Entry(GERMANY, "demografie", "ansicht=deutschland"))

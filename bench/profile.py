@@ -11,8 +11,12 @@ import statistics
 import sys
 import time
 
-from ksg_dashboard import datastore, overview, profile, profile_pdf, territory
-from ksg_dashboard.selection import Selection, selected_ags
+from ksg_dashboard.core import territory
+from ksg_dashboard.core.selection import Selection, selected_ags
+from ksg_dashboard.data import datastore
+from ksg_dashboard.overview import model as overview
+from ksg_dashboard.profile import model as profile
+from ksg_dashboard.profile import pdf as profile_pdf
 
 COOPERATION = "region-in-bewegung"
 MAX_SECONDS = 3.0

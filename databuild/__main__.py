@@ -25,8 +25,8 @@ from databuild import (
     webgeometry,
 )
 from databuild.sources import sources
-from ksg_dashboard import config
-from ksg_dashboard.validation import DataValidationError
+from ksg_dashboard.core import config
+from ksg_dashboard.core.validation import DataValidationError
 
 log = logging.getLogger("databuild")
 

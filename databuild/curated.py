@@ -11,8 +11,8 @@ import pandas as pd
 import yaml
 
 from databuild.curated_yaml import read_yaml
-from ksg_dashboard.config import STATE_ABBREVIATIONS, STATE_NAMES
-from ksg_dashboard.validation import AGS_PATTERN, DataValidationError, check_in_germany
+from ksg_dashboard.core.config import STATE_ABBREVIATIONS, STATE_NAMES
+from ksg_dashboard.core.validation import AGS_PATTERN, DataValidationError, check_in_germany
 
 COOPERATION_KINDS = ("Kooperation", "Einzelmaßnahme")
 # Milestone dates: "2014", "2017-01", "2015-05-09" or a span "2016–2018" (en dash or hyphen).

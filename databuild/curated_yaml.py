@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from ksg_dashboard.validation import DataValidationError
+from ksg_dashboard.core.validation import DataValidationError
 
 
 def read_yaml(path: str | Path, expected: type, what: str) -> Any:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from databuild.gvisys import find_files, parse_gv_isys
-from ksg_dashboard.config import FIRST_CENSUS_YEAR
-from ksg_dashboard.validation import (
+from ksg_dashboard.core.config import FIRST_CENSUS_YEAR
+from ksg_dashboard.core.validation import (
     DataValidationError,
     check_ags_format,
     check_in_germany,

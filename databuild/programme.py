@@ -17,10 +17,10 @@ from typing import Any
 import yaml
 
 from databuild.curated_yaml import read_yaml
-from ksg_dashboard import config
-from ksg_dashboard.config import STATE_NAMES
-from ksg_dashboard.programme import TIME_RE, page_paths, parse_ref
-from ksg_dashboard.validation import DataValidationError
+from ksg_dashboard.core import config
+from ksg_dashboard.core.config import STATE_NAMES
+from ksg_dashboard.core.validation import DataValidationError
+from ksg_dashboard.programme.model import TIME_RE, page_paths, parse_ref
 
 log = logging.getLogger("databuild.programme")
 

@@ -24,7 +24,7 @@ import pandas as pd
 
 from databuild.age import AGE_GROUPS, FEMALE, MALE, TOTAL, _parse_numbers
 from databuild.rekey import rekey_counts
-from ksg_dashboard.validation import DataValidationError, check_non_negative, check_unique
+from ksg_dashboard.core.validation import DataValidationError, check_non_negative, check_unique
 
 SEXES3: tuple[str, str, str] = (TOTAL, MALE, FEMALE)
 TOTAL_LABEL = "Insgesamt"

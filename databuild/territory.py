@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ksg_dashboard.validation import DataValidationError
+from ksg_dashboard.core.validation import DataValidationError
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,8 @@ import pandas as pd
 
 from databuild.curated import write_yaml
 from databuild.curated_yaml import read_yaml
-from ksg_dashboard.tour import (
+from ksg_dashboard.core.validation import AGS_PATTERN, DataValidationError, check_in_germany
+from ksg_dashboard.tour.model import (
     COORDINATE_CENTRE,
     COORDINATE_SITE,
     HOST_AGS,
@@ -21,7 +22,6 @@ from ksg_dashboard.tour import (
     schedule,
     tour_from_dict,
 )
-from ksg_dashboard.validation import AGS_PATTERN, DataValidationError, check_in_germany
 
 TOUR_FIELDS = (
     "title",

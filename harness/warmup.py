@@ -27,7 +27,7 @@ class View:
 
 def default_views() -> list[View]:
     """The views a workshop room opens first: defaults, each cooperation, each tour stop."""
-    from ksg_dashboard import datastore
+    from ksg_dashboard.data import datastore
 
     cooperations = [c["id"] for c in datastore.read_cooperations()]
     stops = len(datastore.read_tour().stops)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import streamlit as st
 
-from ksg_dashboard import map_cache
-from ksg_dashboard.config import REPO_ROOT
+from ksg_dashboard.core.config import REPO_ROOT
+from ksg_dashboard.maps import render_cache as map_cache
 
 APP_FILE = str(REPO_ROOT / "dashboard.py")
 

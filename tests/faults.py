@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ksg_dashboard import datastore, programme
+from ksg_dashboard.data import datastore
+from ksg_dashboard.programme import model as programme
 
 MODES = ("fehlt", "abgeschnitten", "Datenmüll", "falsches Schema")
 

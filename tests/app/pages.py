@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from ksg_dashboard.selection import FILTER_PARAMS
+from ksg_dashboard.core.selection import FILTER_PARAMS
 from tests.conftest import APP_FILE
 
 TIMEOUT = 60

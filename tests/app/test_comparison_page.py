@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ksg_dashboard import datastore
+from ksg_dashboard.data import datastore
 from tests.app.pages import param, run_page
 
 PAGE = "app_pages/comparison.py"

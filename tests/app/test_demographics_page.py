@@ -17,11 +17,11 @@ import plotly.io as pio
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ksg_dashboard import datastore
-from ksg_dashboard.demography import age_shares, pyramid
-from ksg_dashboard.demography_views import DemographyParams, to_query
-from ksg_dashboard.navigation import PAGES
-from ksg_dashboard.ui import format_float
+from ksg_dashboard.app.widgets import format_float
+from ksg_dashboard.core.navigation import PAGES
+from ksg_dashboard.data import datastore
+from ksg_dashboard.demography.model import age_shares, pyramid
+from ksg_dashboard.demography.views import DemographyParams, to_query
 from tests.conftest import APP_FILE
 
 TIMEOUT = 90

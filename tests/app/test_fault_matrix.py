@@ -15,8 +15,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from ksg_dashboard.config import REPO_ROOT
-from ksg_dashboard.navigation import PAGES
+from ksg_dashboard.core.config import REPO_ROOT
+from ksg_dashboard.core.navigation import PAGES
 from tests.conftest import APP_FILE
 from tests.faults import MODES, READERS, break_file
 

@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from ksg_dashboard import text
-from ksg_dashboard.datastore import read_municipalities
-from ksg_dashboard.filters import KEY_UPLOAD_RESULT
-from ksg_dashboard.selection import MAX_VALUES
-from ksg_dashboard.upload import parse_upload
+from ksg_dashboard.app.sidebar import KEY_UPLOAD_RESULT
+from ksg_dashboard.core import text
+from ksg_dashboard.core.selection import MAX_VALUES
+from ksg_dashboard.data.datastore import read_municipalities
+from ksg_dashboard.upload.reader import parse_upload
 from tests.app.pages import run_page
 
 LINK = "[Hier neu anmelden](http://evil.example/)"

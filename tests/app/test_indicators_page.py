@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ksg_dashboard.indicator_catalogue import BY_KEY, CATALOGUE
+from ksg_dashboard.core.indicator_catalogue import BY_KEY, CATALOGUE
 from tests.app.pages import run_page
 
 PAGE = "app_pages/indicators.py"

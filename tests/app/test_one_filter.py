@@ -7,8 +7,8 @@ import re
 
 from streamlit.testing.v1 import AppTest
 
-from ksg_dashboard.examples_panels import DETAILS_KEY_PREFIX
-from ksg_dashboard.selection import RULE
+from ksg_dashboard.core.selection import RULE
+from ksg_dashboard.examples.panels import DETAILS_KEY_PREFIX
 from tests.app.pages import param, run_page
 from tests.conftest import APP_FILE
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ksg_dashboard.programme_panels import KEY_POINT, KEY_STATE
+from ksg_dashboard.programme.panels import KEY_POINT, KEY_STATE
 from tests.app.pages import param
 from tests.app.pages import run_page as open_page
 

@@ -7,8 +7,8 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ksg_dashboard.config import REPO_ROOT
-from ksg_dashboard.navigation import PAGES
+from ksg_dashboard.core.config import REPO_ROOT
+from ksg_dashboard.core.navigation import PAGES
 from tests.app.pages import run_page
 from tests.conftest import APP_FILE
 

@@ -7,9 +7,9 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ksg_dashboard.datastore import read_population
-from ksg_dashboard.navigation import PAGES
-from ksg_dashboard.ui import format_int
+from ksg_dashboard.app.widgets import format_int
+from ksg_dashboard.core.navigation import PAGES
+from ksg_dashboard.data.datastore import read_population
 from tests.conftest import APP_FILE
 
 TIMEOUT = 60

@@ -8,7 +8,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ksg_dashboard.datastore import read_tour
+from ksg_dashboard.data.datastore import read_tour
 from tests.conftest import APP_FILE
 
 TIMEOUT = 60

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page
 
 from bench.server import REPO_ROOT
-from ksg_dashboard import navigation
+from ksg_dashboard.core import navigation
 from tests.e2e.browser import open_page, wait_until_rendered
 
 AXE = REPO_ROOT / "static" / "vendor" / "axe-core" / "axe.min.js"

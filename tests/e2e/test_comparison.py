@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from ksg_dashboard import datastore
+from ksg_dashboard.data import datastore
 from tests.e2e.browser import (
     TIMEOUT_MS,
     external_requests,

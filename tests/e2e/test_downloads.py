@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from ksg_dashboard.datastore import read_sources
+from ksg_dashboard.data.datastore import read_sources
 from tests.e2e.browser import external_requests, open_page, save_screenshot, wait_until_rendered
 
 # The machine running the suite is shared: cold pages get more than the default minute.

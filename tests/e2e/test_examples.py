@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 from playwright.sync_api import Page, expect
 
 from bench.server import StreamlitServer
-from ksg_dashboard.examples import MARKER_CLASS
-from ksg_dashboard.examples_panels import PAGE_SIZE
+from ksg_dashboard.examples.model import MARKER_CLASS
+from ksg_dashboard.examples.panels import PAGE_SIZE
 from tests.e2e.browser import (
     collapse_sidebar,
     external_requests,

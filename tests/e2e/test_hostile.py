@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page
 
 from bench.server import StreamlitServer
-from ksg_dashboard.navigation import PAGES, PageSpec
+from ksg_dashboard.core.navigation import PAGES, PageSpec
 from tests.e2e.browser import external_requests, open_page, wait_until_rendered
 from tests.e2e.test_planner import upload
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from ksg_dashboard.datastore import read_tour
+from ksg_dashboard.data.datastore import read_tour
 from tests.e2e.browser import open_page, script_runs, wait_for_rerun, wait_until_rendered
 
 MAX_TABS = 60

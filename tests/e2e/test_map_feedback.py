@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from ksg_dashboard import maps
+from ksg_dashboard.maps import builders as maps
 from tests.e2e.browser import (
     folium_frame,
     open_page,

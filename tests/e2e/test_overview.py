@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from ksg_dashboard.datastore import read_cooperations, read_municipalities
-from ksg_dashboard.mapdata import region_colours
+from ksg_dashboard.data.datastore import read_cooperations, read_municipalities
+from ksg_dashboard.maps.layers import region_colours
 from tests.e2e.browser import (
     external_requests,
     folium_frame,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from ksg_dashboard.mapdata import CUSTOM_COLOUR
-from ksg_dashboard.selection import CUSTOM_ID
+from ksg_dashboard.core.selection import CUSTOM_ID
+from ksg_dashboard.maps.layers import CUSTOM_COLOUR
 from tests.e2e.browser import (
     folium_frame,
     open_page,

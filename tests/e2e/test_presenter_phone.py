@@ -15,9 +15,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bench.server import StreamlitServer
-from ksg_dashboard import share
-from ksg_dashboard.chart_style import PRESENTER_MIN_PX
-from ksg_dashboard.navigation import PAGES
+from ksg_dashboard.charts.presenter import PRESENTER_MIN_PX
+from ksg_dashboard.core import share
+from ksg_dashboard.core.navigation import PAGES
 from tests.e2e.browser import (
     collapse_sidebar,
     folium_frame,

@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bench.server import StreamlitServer
-from ksg_dashboard import datastore
-from ksg_dashboard.config import REPO_ROOT
+from ksg_dashboard.core.config import REPO_ROOT
+from ksg_dashboard.data import datastore
 from tests.e2e.browser import open_page, save_screenshot
 from tests.e2e.test_demographics import GERMANY, wait_for_canvas_layer
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from playwright.sync_api import Page, expect
 
 from bench.server import StreamlitServer
-from ksg_dashboard.datastore import read_tour
+from ksg_dashboard.data.datastore import read_tour
 from tests.e2e.browser import (
     external_requests,
     folium_frame,

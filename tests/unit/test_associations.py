@@ -8,9 +8,9 @@ import json
 import pandas as pd
 import pytest
 
-from ksg_dashboard import associations as assoc
-from ksg_dashboard import datastore
-from ksg_dashboard.config import REPO_ROOT
+from ksg_dashboard.associations import model as assoc
+from ksg_dashboard.core.config import REPO_ROOT
+from ksg_dashboard.data import datastore
 
 DATA = REPO_ROOT / "data"
 
@@ -301,13 +301,13 @@ def test_agreement_with_vg250() -> None:
 
 
 def parse(**params: str):
-    from ksg_dashboard.selection import parse_query
+    from ksg_dashboard.core.selection import parse_query
 
     return parse_query(params, ["ag-bachtal"], ["09773170"], ["09"], ["097735714", "120735305"])
 
 
 def test_verband_param_round_trip() -> None:
-    from ksg_dashboard.selection import Selection, to_query
+    from ksg_dashboard.core.selection import Selection, to_query
 
     parsed = parse(verband="97735714")  # lost leading zero restored
     assert parsed.notes == []
@@ -332,7 +332,7 @@ def test_verband_param_rejects_bad_values() -> None:
 def test_indicator_table_sums_members(
     data: assoc.AssociationData, population: pd.DataFrame
 ) -> None:
-    from ksg_dashboard.demography import fixed_set_series, series_indicators
+    from ksg_dashboard.demography.model import fixed_set_series, series_indicators
 
     table = assoc.indicator_table(data, population, 2022, 2012).set_index("association_key")
     assert len(table) == BODIES_PER_YEAR[2022]
@@ -345,7 +345,7 @@ def test_indicator_table_sums_members(
 
 
 def test_overview_layer_frames() -> None:
-    from ksg_dashboard import mapdata
+    from ksg_dashboard.maps import layers as mapdata
 
     outlines = datastore.read_association_outlines(DATA)
     bodies, _ = datastore.read_associations(DATA)

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from databuild import age
-from ksg_dashboard.config import raw_dir
-from ksg_dashboard.validation import DataValidationError
+from ksg_dashboard.core.config import raw_dir
+from ksg_dashboard.core.validation import DataValidationError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "age"
 MINI_0018 = FIXTURES / "12411-0018_mini.csv"

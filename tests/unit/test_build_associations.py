@@ -12,8 +12,8 @@ import pytest
 import shapely
 
 from databuild import associations, gvisys
-from ksg_dashboard.config import raw_dir
-from ksg_dashboard.validation import DataValidationError
+from ksg_dashboard.core.config import raw_dir
+from ksg_dashboard.core.validation import DataValidationError
 from tests.unit.test_build_gvisys import STATE_BY, write_workbook
 
 # A Bavarian district with one Verwaltungsgemeinschaft (three members), one verbandsfreie town

@@ -14,8 +14,8 @@ from databuild.curated import (
     known_municipalities,
     write_yaml,
 )
-from ksg_dashboard.config import REPO_ROOT, facts_dir, raw_dir
-from ksg_dashboard.validation import DataValidationError
+from ksg_dashboard.core.config import REPO_ROOT, facts_dir, raw_dir
+from ksg_dashboard.core.validation import DataValidationError
 
 COOPERATIONS = REPO_ROOT / "curated" / "cooperations.yaml"
 MEASURE_NOTES = REPO_ROOT / "curated" / "measure_notes.yaml"

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from databuild import gvisys, population
-from ksg_dashboard.config import raw_dir
-from ksg_dashboard.validation import DataValidationError
+from ksg_dashboard.core.config import raw_dir
+from ksg_dashboard.core.validation import DataValidationError
 
 # ---------------------------------------------------------------------------------------------
 # Synthetic workbook in the layout of the extracts (title, three header rows, table, footnotes)

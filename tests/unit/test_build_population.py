@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from databuild import population
-from ksg_dashboard.validation import DataValidationError
+from ksg_dashboard.core.validation import DataValidationError
 
 
 def parsed_row(ags: str, year: int, pop: int | None, **extra: object) -> dict:

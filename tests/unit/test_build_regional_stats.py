@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from databuild import regional_stats as rs
-from ksg_dashboard.config import raw_dir
-from ksg_dashboard.validation import DataValidationError
+from ksg_dashboard.core.config import raw_dir
+from ksg_dashboard.core.validation import DataValidationError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "regionalstatistik"
 MINI_AGE = FIXTURES / "12411-02-03-5_mini.csv"
@@ -521,7 +521,7 @@ def test_real_footnotes() -> None:
 
 
 def test_region_rows_of_the_committed_data_cover_germany_and_all_states():
-    from ksg_dashboard import datastore
+    from ksg_dashboard.data import datastore
 
     age = datastore.read_region_age_2015()
     migration = datastore.read_region_migration_2015()

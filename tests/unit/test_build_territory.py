@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from databuild import population, territory
-from ksg_dashboard.config import REPO_ROOT, raw_dir
+from ksg_dashboard.core.config import REPO_ROOT, raw_dir
 
 GVISYS = raw_dir() / "destatis-gv-isys"
 BBSR = raw_dir() / "bbsr-umstiegsschluessel" / "xm20_2010_2020.csv"

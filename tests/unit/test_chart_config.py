@@ -6,11 +6,11 @@ import ast
 
 import pytest
 
-from ksg_dashboard.charts import IMAGE_HEIGHT, IMAGE_WIDTH, image_config
-from ksg_dashboard.config import REPO_ROOT
+from ksg_dashboard.charts.figures import IMAGE_HEIGHT, IMAGE_WIDTH, image_config
+from ksg_dashboard.core.config import REPO_ROOT
 
 SOURCES = sorted(
-    [*(REPO_ROOT / "app_pages").glob("*.py"), *(REPO_ROOT / "ksg_dashboard").glob("*.py")]
+    [*(REPO_ROOT / "app_pages").glob("*.py"), *(REPO_ROOT / "ksg_dashboard").rglob("*.py")]
 )
 
 
@@ -22,7 +22,9 @@ def _plotly_calls():
         wrappers = {
             id(inner)
             for node in ast.walk(tree)
-            if isinstance(node, ast.FunctionDef) and node.name == "chart" and path.name == "ui.py"
+            if isinstance(node, ast.FunctionDef)
+            and node.name == "chart"
+            and path.name == "widgets.py"
             for inner in ast.walk(node)
         }
         for node in ast.walk(tree):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ksg_dashboard.chart_style import PRESENTER_MIN_PX, readable
+from ksg_dashboard.charts.presenter import PRESENTER_MIN_PX, readable
 
 
 def _sizes(node, in_font=False):

@@ -1,4 +1,4 @@
-"""The comparison model (ksg_dashboard.comparison) on the committed data: member values,
+"""The comparison model (ksg_dashboard.comparison.model) on the committed data: member values,
 reference rows, the 12 limit, link parsing; and the comparison downloads (CSV, xlsx)."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from ksg_dashboard import comparison as cmp
-from ksg_dashboard import datastore
-from ksg_dashboard.export import csv_with_header_lines, xlsx_bytes
+from ksg_dashboard.comparison import model as cmp
+from ksg_dashboard.core.export import csv_with_header_lines, xlsx_bytes
+from ksg_dashboard.data import datastore
 
 GROEDITZ = "14627050"  # Gröditz, Stadt (Landkreis Meißen, Sachsen)
 ELSTERWERDA = "12062124"  # Elsterwerda, Stadt (Elbe-Elster, Brandenburg)
@@ -197,7 +197,7 @@ def test_xlsx_has_table_and_quellen_sheet(frame):
 
 
 def test_charts_draw_one_line_per_member_and_germany(data):
-    from ksg_dashboard.comparison_charts import make_index_chart, make_small_multiples
+    from ksg_dashboard.comparison.charts import make_index_chart, make_small_multiples
 
     long = cmp.index_long(data, [GROEDITZ, ELSTERWERDA, "12062024"], base_year=2012)
     figure = make_index_chart(long, 2012)

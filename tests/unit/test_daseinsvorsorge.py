@@ -1,4 +1,4 @@
-"""Indicator formulas of ksg_dashboard.daseinsvorsorge against hand-computed values."""
+"""Indicator formulas of ksg_dashboard.demography.themes.model against hand-computed values."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pytest
 
 from databuild.age import AGE_GROUPS
 from databuild.regional_stats import MIGRATION_AGE_GROUPS
-from ksg_dashboard import daseinsvorsorge as dv
-from ksg_dashboard.config import REPO_ROOT
+from ksg_dashboard.core.config import REPO_ROOT
+from ksg_dashboard.demography.themes import model as dv
 
 GROEDITZ = "14627050"
 ELSTERWERDA = "12062124"

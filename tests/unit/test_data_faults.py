@@ -8,8 +8,8 @@ import shutil
 
 import pytest
 
-from ksg_dashboard.config import REPO_ROOT
-from ksg_dashboard.validation import DataValidationError
+from ksg_dashboard.core.config import REPO_ROOT
+from ksg_dashboard.core.validation import DataValidationError
 from tests.faults import MODES, READERS, break_file
 
 

@@ -1,4 +1,4 @@
-"""Invariants of the committed data in data/, read through ksg_dashboard.datastore."""
+"""Invariants of the committed data in data/, read through ksg_dashboard.data.datastore."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from ksg_dashboard import datastore
-from ksg_dashboard.config import REPO_ROOT
-from ksg_dashboard.validation import GERMANY_LAT, GERMANY_LON
+from ksg_dashboard.core.config import REPO_ROOT
+from ksg_dashboard.core.validation import GERMANY_LAT, GERMANY_LON
+from ksg_dashboard.data import datastore
 
 # The committed data, independent of KSG_DATA_DIR (other tests point that at temporary dirs).
 DATA = REPO_ROOT / "data"

@@ -1,4 +1,4 @@
-"""Tests for the data readers (ksg_dashboard.datastore) on broken files in a temporary data dir."""
+"""Tests for the data readers (ksg_dashboard.data.datastore) on broken files in a temp dir."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from ksg_dashboard import datastore
-from ksg_dashboard.validation import DataValidationError
+from ksg_dashboard.core.validation import DataValidationError
+from ksg_dashboard.data import datastore
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Indicator formulas of ksg_dashboard.demography against values computed by hand from data/."""
+"""Indicator formulas of ksg_dashboard.demography.model against hand-computed values."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ksg_dashboard import datastore
-from ksg_dashboard.config import FIRST_CENSUS_YEAR
-from ksg_dashboard.demography import (
+from ksg_dashboard.core.config import FIRST_CENSUS_YEAR
+from ksg_dashboard.data import datastore
+from ksg_dashboard.demography.model import (
     DEFAULT_INDICATOR,
     INDICATORS,
     add_indicators,

@@ -12,10 +12,11 @@ import pytest
 import shapely
 
 from databuild.webgeometry import encode_geometry, encode_ring
-from ksg_dashboard import datastore, maps, offline
-from ksg_dashboard.charts import BREAK_X, make_pyramid, make_time_chart
-from ksg_dashboard.config import REPO_ROOT
-from ksg_dashboard.demography import (
+from ksg_dashboard.charts.figures import BREAK_X, make_pyramid, make_time_chart
+from ksg_dashboard.core.config import REPO_ROOT
+from ksg_dashboard.core.selection import Selection
+from ksg_dashboard.data import datastore
+from ksg_dashboard.demography.model import (
     DIVERGING,
     INDICATORS,
     MISSING_COLOUR,
@@ -24,7 +25,7 @@ from ksg_dashboard.demography import (
     municipality_table,
     pyramid,
 )
-from ksg_dashboard.demography_views import (
+from ksg_dashboard.demography.views import (
     VIEWS,
     DemographyParams,
     comparison_long,
@@ -37,7 +38,8 @@ from ksg_dashboard.demography_views import (
     to_query,
     value_labels,
 )
-from ksg_dashboard.selection import Selection
+from ksg_dashboard.maps import builders as maps
+from ksg_dashboard.maps import offline
 
 GROEDITZ = "14627050"
 KURSTADTREGION = ["12062024", "12062128", "12062341", "12062500"]

@@ -11,11 +11,11 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from ksg_dashboard import datastore
-from ksg_dashboard import examples as ex
-from ksg_dashboard.config import REPO_ROOT
-from ksg_dashboard.examples_panels import card_markdown, md
-from ksg_dashboard.navigation import PAGES
+from ksg_dashboard.core.config import REPO_ROOT
+from ksg_dashboard.core.navigation import PAGES
+from ksg_dashboard.data import datastore
+from ksg_dashboard.examples import model as ex
+from ksg_dashboard.examples.panels import card_markdown, md
 
 DATA = REPO_ROOT / "data"
 # Keys renumbered by the Göttingen district reform (1 Nov 2016) -> their key in VG250 2016.

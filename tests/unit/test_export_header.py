@@ -9,9 +9,10 @@ import json
 import pandas as pd
 import pytest
 
-from ksg_dashboard import datastore, export, territory
-from ksg_dashboard.config import REPO_ROOT
-from ksg_dashboard.upload import parse_upload
+from ksg_dashboard.core import export, territory
+from ksg_dashboard.core.config import REPO_ROOT
+from ksg_dashboard.data import datastore
+from ksg_dashboard.upload.reader import parse_upload
 
 DATA = REPO_ROOT / "data"
 KEYS = ["14627050", "14627340", "14627240", "12062024", "12062124"]  # Region in Bewegung

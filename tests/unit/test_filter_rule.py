@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ksg_dashboard import datastore, indicators, overview, territory
-from ksg_dashboard.config import STATE_NAMES
-from ksg_dashboard.selection import (
+from ksg_dashboard.core import indicators, territory
+from ksg_dashboard.core.config import STATE_NAMES
+from ksg_dashboard.core.selection import (
     CUSTOM_ID,
     Selection,
     custom_cooperation,
@@ -21,6 +21,8 @@ from ksg_dashboard.selection import (
     state_key,
     to_query,
 )
+from ksg_dashboard.data import datastore
+from ksg_dashboard.overview import model as overview
 
 TEMPLIN = "mittelbereich-templin"
 # States small enough to keep a hypothesis example fast, plus Brandenburg and Saxony where
@@ -225,8 +227,8 @@ def same(one, other) -> bool:
 
 
 def test_themes_sum_the_union_once_brandenburg_plus_templin_is_brandenburg():
-    from ksg_dashboard import daseinsvorsorge as dv
-    from ksg_dashboard.daseinsvorsorge_panels import scope
+    from ksg_dashboard.demography.themes import model as dv
+    from ksg_dashboard.demography.themes.panels import scope
 
     names = register().set_index("ags")["name"].to_dict()
     both = Selection(states=("12",), regions=(TEMPLIN,))
@@ -245,7 +247,7 @@ def test_themes_sum_the_union_once_brandenburg_plus_templin_is_brandenburg():
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_theme_sums_depend_only_on_the_union(data):
-    from ksg_dashboard import daseinsvorsorge as dv
+    from ksg_dashboard.demography.themes import model as dv
 
     coops = cooperations()
     ids = data.draw(st.lists(st.sampled_from([c["id"] for c in coops]), min_size=1, max_size=3))

@@ -10,10 +10,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ksg_dashboard import demography_views, examples, programme, selection, text, tour, upload
-from ksg_dashboard.config import STATE_NAMES
-from ksg_dashboard.demography_views import DemographyParams
-from ksg_dashboard.upload import KEY_ALIASES, MAX_BYTES, parse_upload
+from ksg_dashboard.core import selection, text
+from ksg_dashboard.core.config import STATE_NAMES
+from ksg_dashboard.demography import views as demography_views
+from ksg_dashboard.demography.views import DemographyParams
+from ksg_dashboard.examples import model as examples
+from ksg_dashboard.programme import model as programme
+from ksg_dashboard.tour import model as tour
+from ksg_dashboard.upload import reader as upload
+from ksg_dashboard.upload.reader import KEY_ALIASES, MAX_BYTES, parse_upload
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -118,7 +123,7 @@ def test_thousands_of_values_give_one_note(values):
 
 @pytest.fixture(scope="module")
 def example_records():
-    from ksg_dashboard import datastore
+    from ksg_dashboard.data import datastore
 
     register = datastore.read_municipalities()
     return examples.build_examples(

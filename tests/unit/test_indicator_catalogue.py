@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ksg_dashboard.config import REPO_ROOT
-from ksg_dashboard.demography import INDICATORS
-from ksg_dashboard.indicator_catalogue import (
+from ksg_dashboard.core.config import REPO_ROOT
+from ksg_dashboard.core.indicator_catalogue import (
     BY_KEY,
     CATALOGUE,
     THEMES,
@@ -15,6 +14,7 @@ from ksg_dashboard.indicator_catalogue import (
     sources_used,
     theme_of,
 )
+from ksg_dashboard.demography.model import INDICATORS
 
 
 def test_every_indicator_of_the_demographics_page_is_documented_alike():

@@ -1,4 +1,4 @@
-"""Tests for the basic population indicators (ksg_dashboard.indicators)."""
+"""Tests for the basic population indicators (ksg_dashboard.core.indicators)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from ksg_dashboard import datastore, indicators
-from ksg_dashboard.config import REPO_ROOT
+from ksg_dashboard.core import indicators
+from ksg_dashboard.core.config import REPO_ROOT
+from ksg_dashboard.data import datastore
 
 DATA = REPO_ROOT / "data"
 GROEDITZ = "14627050"

@@ -10,7 +10,7 @@ import folium
 import pytest
 import streamlit_folium
 
-from ksg_dashboard import map_cache
+from ksg_dashboard.maps import render_cache as map_cache
 
 
 @dataclass(frozen=True)

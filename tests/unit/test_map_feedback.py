@@ -7,12 +7,17 @@ import re
 
 import pytest
 
-from ksg_dashboard import charts, map_cache, maps, overview, palette, tour_charts
-from ksg_dashboard.datastore import read_cooperations
-from ksg_dashboard.demography import INDICATORS
-from ksg_dashboard.loaders import load_overview_data, load_tour_data
-from ksg_dashboard.mapdata import region_colours
-from ksg_dashboard.selection import Selection, selected_ags
+from ksg_dashboard.app.cache import load_overview_data, load_tour_data
+from ksg_dashboard.charts import figures as charts
+from ksg_dashboard.core import palette
+from ksg_dashboard.core.selection import Selection, selected_ags
+from ksg_dashboard.data.datastore import read_cooperations
+from ksg_dashboard.demography.model import INDICATORS
+from ksg_dashboard.maps import builders as maps
+from ksg_dashboard.maps import render_cache as map_cache
+from ksg_dashboard.maps.layers import region_colours
+from ksg_dashboard.overview import model as overview
+from ksg_dashboard.tour import charts as tour_charts
 
 OKABE_ITO = {c.lower() for c in palette.OKABE_ITO}
 
@@ -212,7 +217,7 @@ def test_tour_map_uses_the_palette_and_explains_the_hatching():
 def test_migration_chart_colours_a_region_as_on_the_map():
     import pandas as pd
 
-    from ksg_dashboard.daseinsvorsorge_charts import make_migration_chart
+    from ksg_dashboard.demography.themes.charts import make_migration_chart
 
     frame = pd.DataFrame(
         {

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ksg_dashboard import numbers
-from ksg_dashboard.numbers import MINUS, count, number, percent, plural, table_text
+from ksg_dashboard.core import numbers
+from ksg_dashboard.core.numbers import MINUS, count, number, percent, plural, table_text
 
 PACKAGE = Path(__file__).resolve().parents[2] / "ksg_dashboard"
 
@@ -110,12 +110,12 @@ def test_no_module_formats_numbers_by_hand() -> None:
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if HAND_FORMATTING.search(line):
                 offenders.append(f"{path.relative_to(PACKAGE.parent)}:{lineno}: {line.strip()}")
-    assert not offenders, "format numbers with ksg_dashboard.numbers:\n" + "\n".join(offenders)
+    assert not offenders, "format numbers with ksg_dashboard.core.numbers:\n" + "\n".join(offenders)
 
 
 def test_tables_show_one_number_of_decimals_per_column() -> None:
     """st.dataframe shows 32.0 as "32" next to "27,3" unless the column's step fixes it."""
-    from ksg_dashboard.ui import number_columns
+    from ksg_dashboard.app.widgets import number_columns
 
     config = number_columns(pd.DataFrame({"a": [32.0, 27.3], "b": [1, 2], "c": ["x", "y"]}))
     assert set(config) == {"a", "b"}

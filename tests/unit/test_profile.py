@@ -15,9 +15,14 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from ksg_dashboard import associations, datastore, overview, profile, profile_pdf, territory
-from ksg_dashboard.config import REPO_ROOT
-from ksg_dashboard.selection import Selection, custom_cooperation, selected_ags
+from ksg_dashboard.associations import model as associations
+from ksg_dashboard.core import territory
+from ksg_dashboard.core.config import REPO_ROOT
+from ksg_dashboard.core.selection import Selection, custom_cooperation, selected_ags
+from ksg_dashboard.data import datastore
+from ksg_dashboard.overview import model as overview
+from ksg_dashboard.profile import model as profile
+from ksg_dashboard.profile import pdf as profile_pdf
 
 DATA = REPO_ROOT / "data"
 ARTIFACTS = REPO_ROOT / "tests" / "e2e" / "artifacts"

@@ -8,10 +8,11 @@ import pytest
 import yaml
 
 from databuild.programme import build_programme, count_items, write_programme
-from ksg_dashboard import datastore, programme
-from ksg_dashboard.config import REPO_ROOT
-from ksg_dashboard.programme_panels import container_class, highlight_css, item_markdown
-from ksg_dashboard.validation import DataValidationError
+from ksg_dashboard.core.config import REPO_ROOT
+from ksg_dashboard.core.validation import DataValidationError
+from ksg_dashboard.data import datastore
+from ksg_dashboard.programme import model as programme
+from ksg_dashboard.programme.panels import container_class, highlight_css, item_markdown
 
 CURATED = REPO_ROOT / "curated" / "programme.yaml"
 DATA = REPO_ROOT / "data"

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from ksg_dashboard.config import REPO_ROOT
+from ksg_dashboard.core.config import REPO_ROOT
 
 DATA = REPO_ROOT / "data"
 CURATED = REPO_ROOT / "curated"

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from databuild.rekey import rekey_counts
-from ksg_dashboard.validation import DataValidationError
+from ksg_dashboard.core.validation import DataValidationError
 
 CROSSWALK = pd.DataFrame(
     {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ksg_dashboard.selection import (
+from ksg_dashboard.core.selection import (
     Selection,
     municipality_labels,
     parse_query,

@@ -8,7 +8,7 @@ import io
 import segno
 from PIL import Image
 
-from ksg_dashboard import share
+from ksg_dashboard.core import share
 
 
 def test_configured_public_url_wins_over_the_server_address() -> None:

@@ -24,10 +24,11 @@ import pandas as pd
 import pytest
 
 from databuild import territory as build
-from ksg_dashboard import datastore, territory
-from ksg_dashboard.config import REPO_ROOT
-from ksg_dashboard.demography import INDICATORS, fixed_set_series, municipality_table
-from ksg_dashboard.demography_views import ranking
+from ksg_dashboard.core import territory
+from ksg_dashboard.core.config import REPO_ROOT
+from ksg_dashboard.data import datastore
+from ksg_dashboard.demography.model import INDICATORS, fixed_set_series, municipality_table
+from ksg_dashboard.demography.views import ranking
 
 DATA = REPO_ROOT / "data"
 GROEDITZ, NAUWALDE = "14627050", "14627160"

@@ -7,9 +7,10 @@ import json
 
 import pandas as pd
 
-from ksg_dashboard import datastore, territory
-from ksg_dashboard.config import REPO_ROOT
-from ksg_dashboard.export import csv_bytes, geojson_bytes, selection_table
+from ksg_dashboard.core import territory
+from ksg_dashboard.core.config import REPO_ROOT
+from ksg_dashboard.core.export import csv_bytes, geojson_bytes, selection_table
+from ksg_dashboard.data import datastore
 
 DATA = REPO_ROOT / "data"
 GROEDITZ = "14627050"

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from ksg_dashboard import export, text
-from ksg_dashboard.selection import bound_query, parse_query
+from ksg_dashboard.core import export, text
+from ksg_dashboard.core.selection import bound_query, parse_query
 
 HOSTILE = [
     "[Hier neu anmelden](http://evil.example/)",

@@ -12,16 +12,18 @@ import pytest
 import yaml
 
 from databuild.tour import build_tour, write_tour
-from ksg_dashboard import mapdata, tour, tour_charts
-from ksg_dashboard.config import REPO_ROOT
-from ksg_dashboard.datastore import (
+from ksg_dashboard.core.config import REPO_ROOT
+from ksg_dashboard.core.validation import DataValidationError
+from ksg_dashboard.data.datastore import (
     read_cooperations,
     read_municipalities,
     read_municipality_shapes,
     read_population,
     read_tour,
 )
-from ksg_dashboard.validation import DataValidationError
+from ksg_dashboard.maps import layers as mapdata
+from ksg_dashboard.tour import charts as tour_charts
+from ksg_dashboard.tour import model as tour
 
 CURATED = REPO_ROOT / "curated" / "tour.yaml"
 DATA = REPO_ROOT / "data" / "tour.yaml"

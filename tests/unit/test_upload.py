@@ -8,8 +8,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from ksg_dashboard import upload
-from ksg_dashboard.upload import MAX_BYTES, UploadResult, parse_upload
+from ksg_dashboard.upload import reader as upload
+from ksg_dashboard.upload.reader import MAX_BYTES, UploadResult, parse_upload
 
 KNOWN = {"14627050", "05970004", "12062024", "09773170"}
 XSS = "<img src=x onerror=alert(1)>"

@@ -7,7 +7,7 @@ import io
 
 import openpyxl
 
-from ksg_dashboard.upload import parse_upload
+from ksg_dashboard.upload.reader import parse_upload
 
 KNOWN = frozenset({"14627050", "12062024", "05970004"})
 

@@ -1,0 +1,412 @@
+"""Cached loaders the pages call: one read per server process, shared read-only across sessions."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from ksg_dashboard.associations import model as associations
+from ksg_dashboard.core import indicators, selection, territory
+from ksg_dashboard.data import datastore
+from ksg_dashboard.data.datastore import DetailLevel
+from ksg_dashboard.demography import model as demography
+from ksg_dashboard.demography import views as demography_views
+from ksg_dashboard.demography.themes import views as daseinsvorsorge_views
+from ksg_dashboard.maps import layers as mapdata
+from ksg_dashboard.overview import model as overview
+from ksg_dashboard.programme import model as programme
+from ksg_dashboard.tour import charts as tour_charts
+from ksg_dashboard.tour import model as tour
+
+# Large frames are shared without copying (cache_resource); callers must not mutate them.
+
+
+@st.cache_resource(show_spinner=False)
+def load_population() -> pd.DataFrame:
+    """Population per municipality and year."""
+    return datastore.read_population()
+
+
+@st.cache_resource(show_spinner=False)
+def load_population_2022() -> pd.DataFrame:
+    """Population per 2022 municipality and year, on the territory of 31.12.2022."""
+    return datastore.read_population_2022()
+
+
+def load_population_for(mode: str) -> pd.DataFrame:
+    """Population on the territory of 31.12.2022 (default) or as published ('jeweilig')."""
+    return load_population() if mode == territory.PUBLISHED else load_population_2022()
+
+
+@st.cache_resource(show_spinner=False)
+def load_crosswalk() -> pd.DataFrame:
+    """Every (year, AGS) with its 2022 successor(s)."""
+    return datastore.read_crosswalk()
+
+
+@st.cache_resource(show_spinner=False)
+def load_territorial_changes() -> pd.DataFrame:
+    """The register of territorial changes 2011–2022."""
+    return datastore.read_territorial_changes()
+
+
+@st.cache_resource(show_spinner=False)
+def load_change_events() -> pd.DataFrame:
+    """(ags22, year, kind, other) per territorial change."""
+    return territory.change_events(load_territorial_changes(), load_crosswalk())
+
+
+@st.cache_resource(show_spinner=False)
+def load_official_totals() -> pd.DataFrame:
+    """Official state and Germany totals (12411-0018)."""
+    return datastore.read_official_totals()
+
+
+@st.cache_resource(show_spinner=False)
+def load_municipalities() -> pd.DataFrame:
+    """Register of all municipalities 2010–2022 (latest name, keys, centre)."""
+    return datastore.read_municipalities()
+
+
+@st.cache_resource(show_spinner=False)
+def load_known_ags() -> frozenset[str]:
+    """Every AGS of the register, for checking URL values without scanning the frame per run."""
+    return frozenset(load_municipalities()["ags"])
+
+
+@st.cache_resource(show_spinner=False)
+def load_municipality_shapes(level: DetailLevel = "overview") -> gpd.GeoDataFrame:
+    """Municipality polygons at a level of detail."""
+    return datastore.read_municipality_shapes(level)
+
+
+@st.cache_resource(show_spinner=False)
+def load_districts() -> gpd.GeoDataFrame:
+    """District outlines."""
+    return datastore.read_districts()
+
+
+@st.cache_resource(show_spinner=False)
+def load_states() -> gpd.GeoDataFrame:
+    """State outlines."""
+    return datastore.read_states()
+
+
+@st.cache_resource(show_spinner=False)
+def load_district_age() -> pd.DataFrame:
+    """District age structure 2015–2020."""
+    return datastore.read_district_age()
+
+
+@st.cache_resource(show_spinner=False)
+def load_dependency_ratios() -> pd.DataFrame:
+    """Dependency ratios per district 2018."""
+    return datastore.read_dependency_ratios()
+
+
+@st.cache_resource(show_spinner=False)
+def load_successors() -> dict[str, str]:
+    """Historic AGS → 2022 successor."""
+    return territory.successor_map(load_municipalities())
+
+
+@st.cache_resource(show_spinner=False)
+def load_cooperations() -> list[dict]:
+    """The workshop's cooperations, members resolved to the 2022 territory."""
+    return territory.resolve_members(datastore.read_cooperations(), load_successors())
+
+
+@st.cache_resource(show_spinner=False)
+def load_measures() -> list[dict]:
+    """Programme measures (practice examples), members resolved to the 2022 territory."""
+    return territory.resolve_members(datastore.read_measures(), load_successors())
+
+
+@st.cache_resource(show_spinner=False)
+def load_sources() -> dict[str, dict]:
+    """Source and licence records by dataset id."""
+    return datastore.read_sources()
+
+
+@st.cache_resource(show_spinner=False)
+def load_latest_population() -> pd.DataFrame:
+    """Latest population value per AGS (ags, year, population)."""
+    return indicators.latest_population(load_population())
+
+
+@st.cache_resource(show_spinner=False)
+def load_municipality_labels() -> dict[str, str]:
+    """Search labels 'Name (AGS)' for the municipality picker."""
+    return selection.municipality_labels(load_municipalities())
+
+
+@st.cache_resource(show_spinner=False)
+def load_association_data() -> associations.AssociationData:
+    """Gemeindeverbände per year with their members."""
+    bodies, members = datastore.read_associations()
+    known = load_population()[["year", "ags"]]
+    return associations.AssociationData(bodies=bodies, members=members, known=known)
+
+
+@st.cache_resource(show_spinner=False)
+def load_association_outlines() -> gpd.GeoDataFrame:
+    """Outlines of the Gemeindeverbände."""
+    return datastore.read_association_outlines()
+
+
+@st.cache_resource(show_spinner=False)
+def load_overview_data(mode: str = territory.DEFAULT_MODE) -> overview.OverviewData:
+    """All frames the overview map and details panel use (population on the given territory)."""
+    return overview.OverviewData(
+        shapes=load_municipality_shapes("regional"),
+        shapes_overview=load_municipality_shapes("overview"),
+        states=load_states(),
+        districts=load_districts(),
+        register=load_municipalities(),
+        population=load_population_for(mode),
+        latest=load_latest_population(),
+        cooperations=load_cooperations(),
+        measures=load_measures(),
+    )
+
+
+@st.cache_resource(show_spinner=False)
+def load_web_layer() -> tuple[list[str], str]:
+    """Encoded Germany-wide municipality layer: AGS order and JSON payload."""
+    return datastore.read_web_layer()
+
+
+# One table is ~11,000 rows x ~15 columns (~2 MB); 32 (year, base year, mode) keys: ~60 MB.
+@st.cache_resource(show_spinner=False, max_entries=32)
+def load_municipality_table(
+    year: int, base_year: int, mode: str = territory.DEFAULT_MODE
+) -> pd.DataFrame:
+    """All municipalities of a year with every indicator (shared read-only); in the published
+    mode with a column `flag` for values that span a territorial change."""
+    table = demography.municipality_table(load_population_for(mode), year, base_year)
+    table["flag"] = table["flag_level"] = ""
+    if mode == territory.PUBLISHED:
+        events = load_change_events()
+        spans = territory.flags(events, table["ags"], year, base_year)
+        table["flag"] = table["ags"].map(spans).fillna("")
+        later = territory.flags(events, table["ags"], year, None)
+        table["flag_level"] = table["ags"].map(later).fillna("")
+    return table
+
+
+def load_overview_map(
+    regions: tuple[str, ...],
+    ags: str | None,
+    states: tuple[str, ...],
+    custom: tuple[str, ...],
+    online_tiles: bool,
+    associations_layer: bool = False,
+    presenter: bool = False,
+) -> tuple[folium.Map, list[tuple[str, str]]]:
+    """A new overview map for a selection and its legend (building takes ~0.4 s).
+
+    Not cached as an object: the pages cache the rendered output (`map_cache`, bounded in
+    bytes), which is all a repeated view needs; a folium map holds its GeoJSON as Python
+    objects, several times the size of the rendered text. Own lists stay cheap because
+    regions with more than overview.MAX_DRAWN_MEMBERS members are drawn as one outline.
+    """
+    data = load_overview_data()
+    cooperations = data.cooperations
+    if custom:
+        cooperations = [*cooperations, selection.custom_cooperation(custom)]
+    for region in regions:
+        key = selection.association_key_of(region)
+        record = associations.as_cooperation(load_association_data(), key) if key else None
+        if record:
+            cooperations = [*cooperations, record]
+    data = replace(data, cooperations=cooperations)
+    chosen = selection.Selection(regions=regions, ags=ags, states=states, custom=custom)
+    keys = selection.selected_ags(chosen, data.cooperations, data.register)
+    layer = None
+    if associations_layer:
+        layer = (load_association_outlines(), load_association_data().bodies)
+    return overview.build_view(
+        data, chosen, keys, online_tiles=online_tiles, associations=layer, presenter=presenter
+    )
+
+
+# Tables of a few dozen rows (at most the 300 AGS of an upload): 256 entries stay below ~10 MB.
+@st.cache_resource(show_spinner=False, max_entries=256)
+def load_member_table(ags: tuple[str, ...]) -> pd.DataFrame:
+    """Population table of a set of municipalities (shared read-only; ~40 ms to compute)."""
+    return overview.member_table(load_overview_data(), list(ags))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def load_area_jumps(ags: tuple[str, ...]) -> pd.DataFrame:
+    """Mergers/splits in the area series of these municipalities (shared read-only)."""
+    population = load_population()
+    return indicators.territorial_changes(population[population["ags"].isin(ags)])
+
+
+@st.cache_resource(show_spinner=False)
+def load_tour() -> tour.Tour:
+    """The tour (data/tour.yaml)."""
+    return datastore.read_tour()
+
+
+@st.cache_resource(show_spinner=False)
+def load_tour_data(mode: str = territory.DEFAULT_MODE) -> tour.TourData:
+    """The tour with its schedule, map layers and key figures (on the given territory)."""
+    the_tour = load_tour()
+    plan = tour.schedule(the_tour)
+    cooperations = load_cooperations()
+    toured = {s.cooperation for s in the_tour.stops}
+    shapes = load_municipality_shapes("regional")
+    latest = load_latest_population()
+    members = mapdata.region_members([c for c in cooperations if c["id"] in toured], shapes, latest)
+    bounds = tour_charts.route_bounds(plan, members)
+    context = mapdata.in_view(shapes, bounds)
+    context = context[~context["ags"].isin(set(members["ags"]))]
+    context = mapdata.with_population_label(context[["ags", "name", "geometry"]], latest)
+    population = load_population_for(mode)
+    figures = tour.municipality_figures(population, [s.ags for s in the_tour.stops])
+    return tour.TourData(
+        tour=the_tour,
+        plan=plan,
+        problems=tuple(tour.check_schedule(the_tour, plan)),
+        members=members,
+        outlines=mapdata.region_outlines(members),
+        context=context,
+        states=load_states(),
+        districts=mapdata.in_view(load_districts(), bounds),
+        colours=mapdata.region_colours(cooperations),
+        cooperation_names={c["id"]: c["short_name"] for c in cooperations},
+        figures=figures,
+        figures_after_change=tour.figures_after_change(population, figures),
+    )
+
+
+@st.cache_resource(show_spinner=False)
+def load_programme() -> dict:
+    """The workshop programme (days, items, guiding questions, theme tables)."""
+    return programme.read_programme()
+
+
+def overview_map(
+    selection_now: selection.Selection, online_tiles: bool, associations_layer: bool = False
+) -> tuple[folium.Map, list[tuple[str, str]]]:
+    """A new overview map for the selection and its legend (render it once; see `map_cache`);
+    labels are larger in presenter mode."""
+    return load_overview_map(
+        selection_now.regions,
+        selection_now.ags,
+        selection_now.states,
+        selection_now.custom,
+        online_tiles,
+        associations_layer,
+        selection_now.presenter,
+    )
+
+
+def load_germany_map(
+    indicator_key: str, year: int, base_year: int, mode: str = territory.DEFAULT_MODE
+) -> tuple[folium.Map, list]:
+    """A new Germany-wide municipality map for one indicator (building takes ~0.6 s)."""
+    layer_ags, layer_json = load_web_layer()
+    names = load_municipalities().set_index("ags")["name"].to_dict()
+    return demography_views.germany_map(
+        layer_ags,
+        layer_json,
+        load_states(),
+        load_municipality_table(year, base_year, mode),
+        names,
+        demography.INDICATORS[indicator_key],
+    )
+
+
+def germany_map(
+    indicator_key: str, year: int, base_year: int, mode: str = territory.DEFAULT_MODE
+) -> tuple[folium.Map, list]:
+    """A new Germany-wide map and its class breaks (render it once; see `map_cache`)."""
+    return load_germany_map(indicator_key, year, base_year, mode)
+
+
+# --- Daseinsvorsorge themes (regional statistics 2015, natural change 1995–2015) -------------
+
+
+@st.cache_resource(show_spinner=False)
+def load_municipal_age() -> pd.DataFrame:
+    """Population by sex and 17 age groups, 31.12.2015, per municipality of 31.12.2022."""
+    return datastore.read_age_2015_territory()
+
+
+@st.cache_resource(show_spinner=False)
+def load_migration() -> pd.DataFrame:
+    """Moves across the municipal border per sex and age group, 2015, per municipality of
+    31.12.2022 (moves between merged predecessors stay counted: they crossed a border then)."""
+    return datastore.read_migration_2015_territory()
+
+
+@st.cache_resource(show_spinner=False)
+def load_region_age() -> pd.DataFrame:
+    """The same age table for the states and Germany (keys "01"…"16", "DG")."""
+    return datastore.read_region_age_2015()
+
+
+@st.cache_resource(show_spinner=False)
+def load_region_migration() -> pd.DataFrame:
+    """The same migration table for the states and Germany."""
+    return datastore.read_region_migration_2015()
+
+
+@st.cache_resource(show_spinner=False)
+def load_regional_stats_notes() -> dict:
+    """Footnotes and territorial-status notes of the 2015 regional tables."""
+    return datastore.read_regional_stats_notes()
+
+
+@st.cache_resource(show_spinner=False)
+def load_natural_change() -> pd.DataFrame:
+    """Births, deaths and balance per district, state and Germany, 1995–2015."""
+    return datastore.read_natural_change()
+
+
+@st.cache_resource(show_spinner=False)
+def load_dv_table() -> pd.DataFrame:
+    """Every age and migration indicator per municipality (shared read-only)."""
+    return daseinsvorsorge_views.municipal_table(load_municipal_age(), load_migration())
+
+
+def dv_germany_map(key: str) -> tuple[folium.Map, list]:
+    """A new Germany-wide map of a 2015 indicator (render it once; see `map_cache`)."""
+    layer_ags, layer_json = load_web_layer()
+    names = load_municipalities().set_index("ags")["name"].to_dict()
+    return demography_views.germany_map(
+        layer_ags,
+        layer_json,
+        load_states(),
+        load_dv_table(),
+        names,
+        daseinsvorsorge_views.indicator(key),
+    )
+
+
+def district_map(key: str, year: int, focus: tuple[str, ...]) -> tuple[folium.Map, list]:
+    """A new district map of a natural-change indicator (render it once; see `map_cache`)."""
+    table = daseinsvorsorge_views.natural_table(load_natural_change(), year)
+    return daseinsvorsorge_views.district_map(load_districts(), load_states(), table, key, focus)
+
+
+def association_map(indicator_key: str, year: int, base_year: int) -> tuple[folium.Map, tuple]:
+    """A new Germany-wide map of the Gemeindeverbände for one indicator, with (class breaks,
+    year of the outlines) beside it (render it once; see `map_cache`)."""
+    data = load_association_data()
+    table = associations.indicator_table(data, load_population(), year, base_year)
+    fmap, breaks, shape_year = demography_views.association_map(
+        load_association_outlines(),
+        load_states(),
+        table,
+        demography.INDICATORS[indicator_key],
+        year,
+    )
+    return fmap, (breaks, shape_year)

@@ -1,0 +1,1 @@
+"""Gemeindeverbände: lookup and how a cooperation relates to them (model), and their panels."""

@@ -1,0 +1,1 @@
+"""The page 'Indikatoren & Quellen': one entry per indicator of the registry, the sources."""

@@ -1,0 +1,1 @@
+"""Shared plotly figures and the presenter style of every chart (no Streamlit)."""

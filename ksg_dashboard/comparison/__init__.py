@@ -1,0 +1,1 @@
+"""The comparison page (/vergleich): model, charts and Streamlit panels."""

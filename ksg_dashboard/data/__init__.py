@@ -1,0 +1,1 @@
+"""Checked readers of the committed files in data/ and their schemas (pure, no Streamlit)."""

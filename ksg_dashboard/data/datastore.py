@@ -1,0 +1,460 @@
+"""Readers for the prepared files in data/: checked on load, no Streamlit, no heavy processing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+import geopandas as gpd
+import pandas as pd
+import yaml
+from pandas.api.types import is_numeric_dtype
+
+from ksg_dashboard.core.config import data_dir
+from ksg_dashboard.core.validation import (
+    DataValidationError,
+    check_ags_format,
+    check_in_germany,
+    check_manifest_size,
+    check_non_negative,
+    check_unique,
+)
+from ksg_dashboard.data import schemas
+from ksg_dashboard.tour import model as tour
+
+DetailLevel = Literal["overview", "regional"]
+
+SHAPE_COLUMNS = {
+    "ags",
+    "ars",
+    "name",
+    "type",
+    "district_key",
+    "district_name",
+    "state_key",
+    "state_name",
+    "geometry",
+}
+REQUIRED_COLUMNS = {
+    "population.parquet": {"ags", "year", "name", "population", "male", "female", "census_based"},
+    "population_2022.parquet": {
+        "ags",
+        "year",
+        "name",
+        "population",
+        "male",
+        "female",
+        "census_based",
+        "estimated",
+    },
+    "crosswalk.parquet": {"year", "ags", "ags22", "pop_share", "area_share", "source"},
+    "official_totals.parquet": {"level", "key", "year", "population", "male", "female"},
+    "municipalities.parquet": {"ags", "name", "state_key", "district_key", "lon", "lat"},
+    "district_age.parquet": {"district_key", "year", "age_order", "sex", "population"},
+    "dependency_ratios.parquet": {"district_key", "youth_ratio", "old_age_ratio"},
+    "municipal_age_2015.parquet": {
+        "ags",
+        "level",
+        "sex",
+        "age_order",
+        "age_from",
+        "age_to",
+        "is_total",
+        "population",
+        "has_values",
+    },
+    "migration_2015.parquet": {
+        "ags",
+        "level",
+        "direction",
+        "sex",
+        "age_order",
+        "age_group",
+        "age_from",
+        "age_to",
+        "is_total",
+        "moves",
+    },
+    "age_2015_gebiet2022.parquet": {
+        "ags",
+        "sex",
+        "age_order",
+        "age_from",
+        "age_to",
+        "is_total",
+        "population",
+        "estimated",
+    },
+    "migration_2015_gebiet2022.parquet": {
+        "ags",
+        "direction",
+        "sex",
+        "age_order",
+        "age_group",
+        "is_total",
+        "moves",
+        "estimated",
+    },
+    "age_regions_2015.parquet": {
+        "ags",
+        "sex",
+        "age_order",
+        "age_from",
+        "age_to",
+        "is_total",
+        "population",
+    },
+    "migration_regions_2015.parquet": {
+        "ags",
+        "direction",
+        "sex",
+        "age_order",
+        "age_group",
+        "is_total",
+        "moves",
+    },
+    "natural_change.parquet": {"region_key", "level", "year", "births", "deaths", "balance"},
+    "municipalities_overview.parquet": SHAPE_COLUMNS,
+    "municipalities_regional.parquet": SHAPE_COLUMNS,
+    "districts.parquet": {"district_key", "name", "geometry"},
+    "states.parquet": {"state_key", "name", "geometry"},
+    "associations.parquet": {
+        "year",
+        "association_key",
+        "name",
+        "display_name",
+        "type_code",
+        "type",
+        "state_key",
+        "members",
+        "population",
+    },
+    "association_members.parquet": {"year", "association_key", "ags"},
+    "association_outlines.parquet": {"year", "level", "association_key", "missing", "geometry"},
+}
+
+
+# Columns that must hold numbers (a file with the right names but text values is broken too).
+NUMERIC_COLUMNS = {
+    "population.parquet": ("year", "population", "male", "female"),
+    "municipalities.parquet": ("lon", "lat"),
+    "district_age.parquet": ("year", "age_order", "population"),
+    "dependency_ratios.parquet": ("youth_ratio", "old_age_ratio"),
+}
+
+
+def _path(name: str, directory: Path | None = None) -> Path:
+    path = (directory or data_dir()) / name
+    if not path.exists():
+        raise DataValidationError(name, "Datei fehlt")
+    check_manifest_size(path)
+    return path
+
+
+def _check_columns(name: str, frame: pd.DataFrame) -> None:
+    missing = REQUIRED_COLUMNS[name] - set(frame.columns)
+    if missing:
+        raise DataValidationError(name, f"Spalten fehlen: {sorted(missing)}")
+    wrong = [c for c in NUMERIC_COLUMNS.get(name, ()) if not is_numeric_dtype(frame[c])]
+    if wrong:
+        raise DataValidationError(name, f"Spalten nicht numerisch: {wrong}")
+    if "geometry" in REQUIRED_COLUMNS[name] and not isinstance(frame, gpd.GeoDataFrame):
+        raise DataValidationError(name, "keine Geometrien")
+
+
+def _read_table(name: str, directory: Path | None = None) -> pd.DataFrame:
+    try:
+        frame = pd.read_parquet(_path(name, directory))
+    except DataValidationError:
+        raise
+    except Exception as error:  # pyarrow raises several types for corrupt files
+        raise DataValidationError(name, f"nicht lesbar ({type(error).__name__})") from error
+    _check_columns(name, frame)
+    return frame
+
+
+def _read_shapes(name: str, directory: Path | None = None) -> gpd.GeoDataFrame:
+    try:
+        frame = gpd.read_parquet(_path(name, directory))
+    except DataValidationError:
+        raise
+    except Exception as error:
+        raise DataValidationError(name, f"nicht lesbar ({type(error).__name__})") from error
+    _check_columns(name, frame)
+    return frame
+
+
+def read_population(directory: Path | None = None) -> pd.DataFrame:
+    """Population per municipality (ags) and year with the census-break flag."""
+    name = "population.parquet"
+    frame = _read_table(name, directory)
+    check_ags_format(name, frame["ags"])
+    check_unique(name, frame, ["ags", "year"])
+    check_non_negative(name, frame, ["population", "male", "female"])
+    return frame
+
+
+def read_population_2022(directory: Path | None = None) -> pd.DataFrame:
+    """Population per 2022 municipality and year 2010–2022, on the territory of 31.12.2022."""
+    name = "population_2022.parquet"
+    frame = _read_table(name, directory)
+    check_ags_format(name, frame["ags"])
+    check_unique(name, frame, ["ags", "year"])
+    check_non_negative(name, frame, ["population", "male", "female"])
+    return frame
+
+
+def read_crosswalk(directory: Path | None = None) -> pd.DataFrame:
+    """Every (year, AGS) 2010–2022 with its 2022 successor(s) and shares."""
+    name = "crosswalk.parquet"
+    frame = _read_table(name, directory)
+    check_ags_format(name, frame["ags"])
+    check_ags_format(name, frame["ags22"])
+    return frame
+
+
+def read_official_totals(directory: Path | None = None) -> pd.DataFrame:
+    """Official state and Germany totals from the district table 12411-0018."""
+    name = "official_totals.parquet"
+    frame = _read_table(name, directory)
+    check_non_negative(name, frame, ["population", "male", "female"])
+    return frame
+
+
+CHANGES_FILE = "territorial_changes.csv"
+CHANGE_COLUMNS = {"year", "old_ags", "old_name", "new_ags", "new_name", "kind", "source"}
+
+
+def read_territorial_changes(directory: Path | None = None) -> pd.DataFrame:
+    """The register of territorial changes 2011–2022 with evidence."""
+    try:
+        text_columns = ["old_ags", "new_ags", "old_name", "new_name", "kind", "source", "note"]
+        frame = pd.read_csv(_path(CHANGES_FILE, directory), dtype=dict.fromkeys(text_columns, str))
+        for column in set(text_columns) & set(frame.columns):
+            frame[column] = frame[column].fillna("")
+    except DataValidationError:
+        raise
+    except (OSError, ValueError) as error:
+        raise DataValidationError(CHANGES_FILE, f"nicht lesbar ({type(error).__name__})") from error
+    missing = CHANGE_COLUMNS - set(frame.columns)
+    if missing:
+        raise DataValidationError(CHANGES_FILE, f"Spalten fehlen: {sorted(missing)}")
+    return frame
+
+
+def read_municipalities(directory: Path | None = None) -> pd.DataFrame:
+    """Register of every AGS of 2010–2022 with latest name, keys and centre coordinates."""
+    name = "municipalities.parquet"
+    frame = _read_table(name, directory)
+    check_ags_format(name, frame["ags"])
+    check_unique(name, frame, ["ags"])
+    return frame
+
+
+def read_municipality_shapes(
+    level: DetailLevel = "overview", directory: Path | None = None
+) -> gpd.GeoDataFrame:
+    """Municipality polygons (VG250 2016, dissolved to the 2022 territory) at a level of detail."""
+    name = f"municipalities_{level}.parquet"
+    frame = _read_shapes(name, directory)
+    check_ags_format(name, frame["ags"])
+    return frame
+
+
+def read_districts(directory: Path | None = None) -> gpd.GeoDataFrame:
+    """District (Kreis) outlines."""
+    return _read_shapes("districts.parquet", directory)
+
+
+def read_states(directory: Path | None = None) -> gpd.GeoDataFrame:
+    """State (Land) outlines."""
+    return _read_shapes("states.parquet", directory)
+
+
+def read_district_age(directory: Path | None = None) -> pd.DataFrame:
+    """District age structure 2015–2020, 17 age groups × sex."""
+    name = "district_age.parquet"
+    frame = _read_table(name, directory)
+    check_non_negative(name, frame, ["population"])
+    return frame
+
+
+def read_dependency_ratios(directory: Path | None = None) -> pd.DataFrame:
+    """Youth and old-age dependency ratios per district, 2018."""
+    return _read_table("dependency_ratios.parquet", directory)
+
+
+AGE_KEYS = ["ags", "sex", "age_order"]
+MIGRATION_KEYS = ["ags", "direction", "sex", "age_order"]
+
+
+def _read_counts(
+    name: str, directory: Path | None, keys: list[str], value: str, municipal: bool = True
+) -> pd.DataFrame:
+    """A table of counts (age groups or moves): unique keys, no negative counts; `municipal`
+    tables are keyed by 8-digit AGS (the region tables by "DG" and the state keys)."""
+    frame = _read_table(name, directory)
+    if municipal:
+        check_ags_format(name, frame["ags"])
+    check_unique(name, frame, keys)
+    check_non_negative(name, frame, [value])
+    return frame
+
+
+def read_municipal_age_2015(directory: Path | None = None) -> pd.DataFrame:
+    """Population by sex and 17 age groups per municipality (AGS), 31.12.2015."""
+    return _read_counts("municipal_age_2015.parquet", directory, AGE_KEYS, "population")
+
+
+def read_migration_2015(directory: Path | None = None) -> pd.DataFrame:
+    """Moves in and out across the municipal border per AGS, sex and age group, 2015."""
+    return _read_counts("migration_2015.parquet", directory, MIGRATION_KEYS, "moves")
+
+
+def read_age_2015_territory(directory: Path | None = None) -> pd.DataFrame:
+    """The 2015 age table summed into the municipalities of 31.12.2022 (maps, cooperations)."""
+    return _read_counts("age_2015_gebiet2022.parquet", directory, AGE_KEYS, "population")
+
+
+def read_migration_2015_territory(directory: Path | None = None) -> pd.DataFrame:
+    """The 2015 migration table summed into the municipalities of 31.12.2022."""
+    return _read_counts("migration_2015_gebiet2022.parquet", directory, MIGRATION_KEYS, "moves")
+
+
+def read_region_age_2015(directory: Path | None = None) -> pd.DataFrame:
+    """The age table's rows for Germany (ags "DG") and the states (ags "01"…"16"), 2015."""
+    return _read_counts("age_regions_2015.parquet", directory, AGE_KEYS, "population", False)
+
+
+def read_region_migration_2015(directory: Path | None = None) -> pd.DataFrame:
+    """The migration table's rows for Germany ("DG") and the states, 2015."""
+    return _read_counts("migration_regions_2015.parquet", directory, MIGRATION_KEYS, "moves", False)
+
+
+def read_natural_change(directory: Path | None = None) -> pd.DataFrame:
+    """Births, deaths and natural balance per district, state and Germany, 1995–2015."""
+    name = "natural_change.parquet"
+    frame = _read_table(name, directory)
+    check_unique(name, frame, ["region_key", "year"])
+    check_non_negative(name, frame, ["births", "deaths"])
+    return frame
+
+
+def read_regional_stats_notes(directory: Path | None = None) -> dict:
+    """Footnotes (territorial status etc.) and check results of the 2015 regional tables."""
+    name = "regional_stats_notes.json"
+    try:
+        record = json.loads(_path(name, directory).read_text(encoding="utf-8"))
+    except DataValidationError:
+        raise
+    except (OSError, ValueError) as error:
+        raise DataValidationError(name, f"kein gültiges JSON ({type(error).__name__})") from error
+    if not isinstance(record, dict) or not isinstance(record.get("footnotes"), list):
+        raise DataValidationError(name, "erwartet ein Objekt mit einer Liste footnotes")
+    return record
+
+
+def read_associations(directory: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Gemeindeverbände per year and their members (year, association_key, ags)."""
+    bodies = _read_table("associations.parquet", directory)
+    check_unique("associations.parquet", bodies, ["year", "association_key"])
+    members = _read_table("association_members.parquet", directory)
+    name = "association_members.parquet"
+    check_ags_format(name, members["ags"])
+    check_unique(name, members, ["year", "ags"])
+    known = set(zip(bodies["year"], bodies["association_key"], strict=True))
+    pairs = set(zip(members["year"], members["association_key"], strict=True))
+    if not pairs <= known:
+        raise DataValidationError(name, "Mitglieder eines unbekannten Gemeindeverbands")
+    return bodies, members
+
+
+def read_association_outlines(directory: Path | None = None) -> gpd.GeoDataFrame:
+    """Dissolved outlines of the Gemeindeverbände (years 2016 and 2022, two levels of detail)."""
+    return _read_shapes("association_outlines.parquet", directory)
+
+
+def _read_yaml_records(name: str, directory: Path | None = None) -> list[dict]:
+    try:
+        records = yaml.safe_load(_path(name, directory).read_text(encoding="utf-8"))
+    except DataValidationError:
+        raise
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as error:
+        raise DataValidationError(name, f"kein gültiges YAML ({type(error).__name__})") from error
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise DataValidationError(name, "erwartet eine Liste von Einträgen")
+    for record in records:
+        if not record.get("id"):
+            raise DataValidationError(name, "Eintrag ohne id")
+    return records
+
+
+def read_cooperations(directory: Path | None = None) -> list[dict]:
+    """The workshop's cooperations with members, sources and uncertainty notes."""
+    name = "cooperations.yaml"
+    return schemas.check_cooperations(name, _read_yaml_records(name, directory))
+
+
+def read_measures(directory: Path | None = None) -> list[dict]:
+    """Programme measures (practice examples) with members, themes and sources."""
+    name = "measures.yaml"
+    return schemas.check_measures(name, _read_yaml_records(name, directory))
+
+
+def read_sources(directory: Path | None = None) -> dict[str, dict]:
+    """Source and licence records keyed by dataset id."""
+    name = "sources.json"
+    try:
+        records = json.loads(_path(name, directory).read_text(encoding="utf-8"))
+    except DataValidationError:
+        raise
+    except (OSError, ValueError) as error:
+        raise DataValidationError(name, f"kein gültiges JSON ({type(error).__name__})") from error
+    if not isinstance(records, dict):
+        raise DataValidationError(name, "erwartet ein Objekt")
+    return schemas.check_sources(name, records)
+
+
+def read_web_layer(directory: Path | None = None) -> tuple[list[str], str]:
+    """AGS order and the JSON text [precision, geometry] of the encoded Germany-wide layer."""
+    name = "municipalities_web.json"
+    try:
+        layer = json.loads(_path(name, directory).read_text(encoding="utf-8"))
+        ags, geometry, precision = layer["ags"], layer["geometry"], layer["precision"]
+    except DataValidationError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise DataValidationError(name, f"nicht lesbar ({type(error).__name__})") from error
+    if len(ags) != len(geometry):
+        raise DataValidationError(name, "AGS und Geometrien passen nicht zusammen")
+    check_ags_format(name, ags)
+    # [precision, geometry] without object braces, and "{" inside the encoded strings written
+    # as a JSON escape: folium/branca re-parse map scripts as Jinja templates, where "{{",
+    # "{%" and "{#" would be read as template syntax.
+    payload = json.dumps([precision, geometry], separators=(",", ":")).replace("{", "\\u007b")
+    return ags, payload
+
+
+TOUR_FILE = "tour.yaml"
+
+
+def read_tour(directory: Path | None = None) -> tour.Tour:
+    """The tour with resolved coordinates; raises DataValidationError if missing or malformed."""
+    path = _path(TOUR_FILE, directory)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        result = tour.tour_from_dict(data)
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as error:
+        raise DataValidationError(
+            TOUR_FILE, f"kein gültiges YAML ({type(error).__name__})"
+        ) from error
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise DataValidationError(
+            TOUR_FILE, f"unvollständig ({type(error).__name__}: {error})"
+        ) from error
+    if len(result.stops) < 2:
+        raise DataValidationError(TOUR_FILE, "weniger als zwei Halte")
+    check_ags_format(TOUR_FILE, [s.ags for s in result.stops])
+    check_in_germany(TOUR_FILE, [s.lon for s in result.stops], [s.lat for s in result.stops])
+    return result

@@ -1,0 +1,3 @@
+"""The demographics page: indicators and aggregates (model), what it shows (views), and the
+Daseinsvorsorge themes.
+"""

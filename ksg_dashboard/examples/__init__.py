@@ -1,0 +1,1 @@
+"""The examples page: records, filter and map (model), charts, Streamlit panels."""

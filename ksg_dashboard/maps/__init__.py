@@ -1,0 +1,3 @@
+"""Maps without internet: folium builders, layer frames, the encoded Germany-wide layer, rendered-
+map cache.
+"""

@@ -1,0 +1,1 @@
+"""The overview page: the map and details of a selection (model) and its Streamlit panels."""

@@ -1,0 +1,600 @@
+"""Streamlit panels shared by pages: headline figures and the selection details panel."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from ksg_dashboard.app import sidebar as filters
+from ksg_dashboard.app import widgets as ui
+from ksg_dashboard.app.cache import (
+    load_area_jumps,
+    load_change_events,
+    load_cooperations,
+    load_member_table,
+    load_migration,
+    load_municipal_age,
+    load_municipalities,
+    load_overview_data,
+    load_population,
+    load_region_age,
+    load_region_migration,
+    load_territorial_changes,
+)
+from ksg_dashboard.app.widgets import format_float, format_int, sources_caption
+from ksg_dashboard.associations import panels as association_panels
+from ksg_dashboard.charts.figures import make_pyramid
+from ksg_dashboard.core import numbers, territory
+from ksg_dashboard.core.config import DEFAULT_BASE_YEAR, STATE_NAMES
+from ksg_dashboard.core.export import (
+    csv_bytes,
+    download_header,
+    geojson_bytes,
+    selection_table,
+    source_line,
+)
+from ksg_dashboard.core.indicators import Headline, territorial_changes
+from ksg_dashboard.core.selection import CUSTOM_ID, Selection, selection_from_click
+from ksg_dashboard.core.text import plain
+from ksg_dashboard.core.validation import DataValidationError
+from ksg_dashboard.demography.model import age_shares, pyramid
+from ksg_dashboard.demography.themes import panels as daseinsvorsorge_panels
+from ksg_dashboard.demography.views import AGE_YEARS, district_names
+from ksg_dashboard.overview import model as overview
+from ksg_dashboard.overview.model import (
+    OverviewData,
+    cooperation_by_id,
+    member_table,
+    regions_of,
+)
+from ksg_dashboard.profile import model as profile
+from ksg_dashboard.profile.pdf import error_pdf, render_pdf
+
+
+def scope_label(selection: Selection, data: OverviewData) -> str:
+    """What the figures refer to, in words (the overview map names the same on its container)."""
+    return overview.scope_label(data, selection)
+
+
+def headline_line(figures: Headline) -> str:
+    """The key figures as one line of text (presenter mode)."""
+    parts = [
+        numbers.count(figures.municipalities, "Gemeinde", "Gemeinden"),
+        f"{format_int(figures.population)} Einw. ({figures.year})",
+        f"{format_float(figures.area_km2, 0)} km²",
+    ]
+    if figures.change_pct is not None:
+        percent = format_float(figures.change_pct, 1, signed=True)
+        marker = " (inkl. Gebietsänderung)" if figures.territorial_changes else ""
+        parts.append(f"{percent} % seit {figures.base_year}{marker}")
+    return " · ".join(parts)
+
+
+def headline_metrics(
+    figures: Headline,
+    selection: Selection,
+    data: OverviewData,
+    mode: str = territory.DEFAULT_MODE,
+) -> None:
+    """Four key figures with their reference date and territory (one line in presenter mode)."""
+    scope = html.escape(scope_label(selection, data))
+    if selection.presenter:
+        st.html(
+            f'<div style="font-size:1.45rem;font-weight:700">{scope}</div>'
+            f'<div style="font-size:1.05rem">{html.escape(headline_line(figures))}</div>'
+        )
+        return
+    st.markdown(f"**{scope}** · Stand 31.12.{figures.year} · {territory.MODES[mode]}")
+    # On phones the four cards would stack and push the map off the screen: one line instead.
+    st.html(f'<div class="ksg-compact-headline">{html.escape(headline_line(figures))}</div>')
+    cols = st.container(key="ksg-metrics").columns(4)
+    cols[0].metric("Gemeinden", format_int(figures.municipalities))
+    cols[1].metric(f"Einwohner {figures.year}", format_int(figures.population))
+    cols[2].metric("Fläche", f"{format_float(figures.area_km2, 0)} km²")
+    # The true minus sign; the arrow is set explicitly (Streamlit would look for a "-").
+    change = figures.change_pct
+    delta = None if change is None else numbers.percent(change, signed=True)
+    arrow = "off" if not change else ("down" if change < 0 else "up")
+    cols[3].metric(
+        f"Veränderung seit {figures.base_year}",
+        format_int(figures.change_abs, signed=True),
+        delta=delta,
+        delta_color="off",
+        delta_arrow=arrow,
+    )
+    if figures.territorial_changes:
+        names = data.register.set_index("ags")["name"]
+        changes = ", ".join(f"{names.get(a, a)} {y}" for a, y in figures.territorial_changes)
+        if mode == territory.PUBLISHED:
+            st.caption(
+                f"{territory.FLAG} Gebietsänderung im Zeitraum ({changes}): die Veränderung seit "
+                f"{figures.base_year} enthält eingemeindete Einwohner und ist kein reiner "
+                "Bevölkerungstrend. Vergleichbar: Gebietsstand 31.12.2022 (Seitenleiste)."
+            )
+        else:
+            st.caption(
+                f"Flächenänderung im Zeitraum ({changes}) ohne bekannte Einwohnerzahl der "
+                "Fläche (Grenzänderung oder Neuvermessung): nicht umgerechnet."
+            )
+    st.caption(territory.caption(mode))
+    if figures.missing:
+        st.caption(
+            f"Für {numbers.municipality_count(len(figures.missing))} fehlen Werte in "
+            f"{figures.base_year} oder "
+            f"{figures.year} (z. B. Gebietsänderung): Summen und Veränderung nicht berechnet."
+        )
+
+
+def _sources_list(sources: list[dict]) -> str:
+    items = []
+    for source in sources:
+        title = html.escape(source.get("title") or "")
+        url = source.get("url")
+        items.append(
+            f'<li><a href="{html.escape(url)}" target="_blank" rel="noopener">{title}</a></li>'
+            if url
+            else f"<li>{title}</li>"
+        )
+    return "<ul>" + "".join(items) + "</ul>"
+
+
+def _member_table(data: OverviewData, ags: list[str]) -> pd.DataFrame:
+    """member_table, cached per set of AGS when `data` holds the process-wide frames."""
+    if data.population is load_population() and data.register is load_municipalities():
+        return load_member_table(tuple(ags))
+    return member_table(data, ags)
+
+
+def territorial_notes(population: pd.DataFrame, register: pd.DataFrame, ags: list[str]) -> None:
+    """Captions for mergers/splits found in the selected municipalities' area series."""
+    if population is load_population():
+        changes = load_area_jumps(tuple(ags))  # the process-wide frame: cached
+    else:
+        changes = territorial_changes(population[population["ags"].isin(ags)])
+    names = register.set_index("ags")["name"]
+    for row in changes.itertuples():
+        st.caption(
+            f"Gebietsänderung {names.get(row.ags, row.ags)} {row.year}: Fläche "
+            f"{format_float(row.area_before)} → {format_float(row.area_after)} km², Einwohner "
+            f"{format_int(row.population_before)} → {format_int(row.population_after)}."
+        )
+
+
+def _link_params(params: dict[str, str], presenter: bool) -> dict[str, str]:
+    return {**params, "praesentation": "1"} if presenter else params
+
+
+def _territory_notes(data: OverviewData, ags: list[str]) -> None:
+    """Territorial changes of the municipalities from the change register (area jumps of the
+    published series if the register cannot be read)."""
+    changes = ui.load_or_default(load_territorial_changes, None)
+    events = ui.load_or_default(load_change_events, None)
+    if changes is None or events is None:
+        territorial_notes(data.population, data.register, ags)
+        return
+    change_notes(changes, events, data.register, ags, filters.territory_mode(), limit=6)
+
+
+def cooperation_details(data: OverviewData, cooperation: dict, presenter: bool = False) -> None:
+    """Name, programme year, members with population, projects, sources, uncertainty."""
+    st.subheader(cooperation["short_name"])
+    st.caption(f"{cooperation['kind']} · {cooperation['name']}")
+    year = cooperation.get("programme_year")
+    st.markdown(f"**Im Programm seit:** {year if year else 'unbekannt'}")
+    if cooperation.get("programme_year_note") and not presenter:
+        st.caption(cooperation["programme_year_note"])
+    table = _member_table(data, cooperation["member_ags"])
+    ui.table(table.drop(columns=["AGS"]) if presenter else table)
+    daseinsvorsorge_panels.key_figures(
+        cooperation["member_ags"], _link_params({"region": cooperation["id"]}, presenter)
+    )
+    _territory_notes(data, cooperation["member_ags"])
+    if cooperation["id"] != CUSTOM_ID:
+        names = data.register.set_index("ags")["name"].to_dict()
+        association_panels.relation_section(cooperation["member_ags"], names)
+    st.markdown(cooperation.get("summary", ""))
+    projects = cooperation.get("key_projects") or []
+    if projects:
+        st.markdown("**Schlüsselprojekte**")
+        st.markdown("\n".join(f"- {p['text']}" for p in projects))
+    if cooperation.get("uncertain"):
+        st.html(
+            '<div class="ksg-uncertain"><b>Unsicher:</b> '
+            f"{html.escape(cooperation['uncertain'])}</div>"
+        )
+    st.html("<b>Quellen</b>" + _sources_list(cooperation.get("sources") or []))
+
+
+def association_details(data: OverviewData, body: dict, presenter: bool = False) -> None:
+    """A Gemeindeverband: type, members with population, workshop cooperations it touches."""
+    st.subheader(body["short_name"])
+    st.caption(
+        f"{body['kind']} · Schlüssel {body['association_key']} · Mitglieder zum "
+        f"31.12.{body['association_year']}"
+    )
+    table = member_table(data, body["member_ags"])
+    ui.table(table.drop(columns=["AGS"]) if presenter else table)
+    territorial_notes(data.population, data.register, body["member_ags"])
+    members = set(body["member_ags"])
+    touching = [c["short_name"] for c in data.cooperations if members & set(c["member_ags"])]
+    touching = [c for c in touching if c != body["short_name"]]
+    if touching:
+        st.markdown("**Kooperationen der Werkstatt mit Mitgliedern hier:** " + ", ".join(touching))
+    sources_caption(filters.load_sources_or_empty(), ["associations"])
+
+
+def municipality_details(data: OverviewData, ags: str) -> None:
+    """Official name, keys, population development and cooperation membership."""
+    register = data.register.set_index("ags")
+    if ags not in register.index:
+        st.info("Für diese Gemeinde liegen keine Daten vor.")
+        return
+    row = register.loc[ags]
+    st.subheader(str(row["name"]))
+    st.caption(
+        f"AGS {ags} · {row['type'] or 'Gemeinde'} · {row['district_name']} · {row['state_name']}"
+    )
+    ui.table(_member_table(data, [ags]).drop(columns=["Gemeinde"]))
+    daseinsvorsorge_panels.key_figures([ags], {"ags": ags})
+    _territory_notes(data, [ags])
+    association_panels.membership_line(ags)
+    memberships = regions_of(data, ags)
+    if memberships:
+        st.markdown("**Kooperation:** " + ", ".join(c["short_name"] for c in memberships))
+    measures = [m for m in data.measures if ags in m["member_ags"]]
+    if measures:
+        st.markdown("**Praxisbeispiel:** " + ", ".join(m["name"] for m in measures))
+
+
+def selection_details(
+    data: OverviewData, selection: Selection, ags: list[str], file_names: dict[str, str]
+) -> None:
+    """The details panel beside the overview map: one section per active part of the
+    selection (cooperations, states, municipality), as the sidebar chips show them."""
+    for region in selection.regions:
+        cooperation = cooperation_by_id(data, region)
+        if cooperation and region == CUSTOM_ID:
+            custom_details(data, cooperation, file_names)
+        elif cooperation and cooperation.get("association_key"):
+            association_details(data, cooperation, selection.presenter)
+        elif cooperation:
+            cooperation_details(data, cooperation, selection.presenter)
+        if cooperation and len(selection.regions) == 1:
+            member_picker(data, cooperation, selection)
+    if selection.states:
+        st.subheader(", ".join(STATE_NAMES[s] for s in selection.states))
+        register = data.register[data.register["last_year"] == data.register["last_year"].max()]
+        in_states = register[register["state_key"].isin(selection.states)]
+        outside = int(territory.is_unincorporated(in_states["type"]).sum())
+        st.markdown(
+            f"{numbers.municipality_count(len(in_states) - outside)} (Gebietsstand "
+            "31.12.2022)"
+            + (
+                f", dazu {numbers.count(outside, 'gemeindefreies Gebiet', 'gemeindefreie Gebiete')}"
+                if outside
+                else ""
+            )
+        )
+    if selection.ags:
+        municipality_details(data, selection.ags)
+    if not selection.is_empty:
+        return
+    st.subheader("Kooperationen der Werkstatt")
+    st.caption("Zum Auswählen anklicken – in der Karte oder hier:")
+    for cooperation in data.cooperations:
+        if st.button(cooperation["short_name"], key=f"overview.pick.{cooperation['id']}"):
+            filters.request_selection(
+                Selection(regions=(cooperation["id"],), presenter=selection.presenter)
+            )
+
+
+MAX_PICKER_MEMBERS = 300
+
+
+def member_picker(data: OverviewData, cooperation: dict, selection: Selection) -> None:
+    """A searchable select of the members: the keyboard way to what a click on the map does."""
+    names = data.register.set_index("ags")["name"].to_dict()
+    members = list(dict.fromkeys(cooperation["member_ags"]))
+    if len(members) > MAX_PICKER_MEMBERS:  # a large own list: the sidebar search does this
+        return
+    picked = st.selectbox(
+        "Gemeinde wählen",
+        options=members,
+        format_func=lambda a: f"{names.get(a, a)} ({a})",
+        index=None,
+        key=f"overview.member.{cooperation['id']}",
+        placeholder="Name eingeben oder aus der Liste wählen …",
+        help="Wie ein Klick auf die Gemeinde in der Karte",
+    )
+    new = selection_from_click({"ags": picked}, selection) if picked else selection
+    if new != selection:
+        filters.request_selection(new)
+
+
+def district_age_section(
+    district_age: pd.DataFrame,
+    ratios: pd.DataFrame,
+    district_keys: list[str],
+    presenter: bool,
+    sources: dict,
+) -> None:
+    """Age pyramid, shares under 18 / 65+ and dependency ratios for the selection's districts."""
+    st.subheader("Altersstruktur der Kreise")
+    st.caption(
+        "Altersangaben gibt es in der amtlichen Statistik nicht je Gemeinde; gezeigt werden die "
+        "Werte der Landkreise/kreisfreien Städte, in denen die ausgewählten Gemeinden liegen."
+    )
+    if not district_keys:
+        st.info("Bitte eine Kooperation, ein Land oder eine Gemeinde wählen.", icon="ℹ️")
+        return
+    names = district_names(district_age, district_keys)
+    year = st.select_slider(
+        "Stichtag 31.12.",
+        options=list(range(AGE_YEARS[0], AGE_YEARS[1] + 1)),
+        value=AGE_YEARS[1],
+        key="demografie.altersjahr",
+    )
+    frame = pyramid(district_age, district_keys, year)
+    if frame.empty or frame["population"].isna().all():
+        st.info(
+            f"Für {', '.join(names)} gibt es zum 31.12.{year} keine Altersangaben "
+            "(z. B. Kreis erst nach einer Gebietsreform gebildet oder unbewohntes Gebiet).",
+            icon="ℹ️",
+        )
+        return
+    shares = age_shares(frame)
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown(f"**{', '.join(names)}** · 31.12.{year}")
+        ui.chart(
+            make_pyramid(frame, large=presenter),
+            presenter=presenter,
+            config=ui.chart_config(f"altersaufbau_kreise_{year}"),
+            key="demografie.pyramid",
+        )
+        sources_caption(sources, ["district_age"])
+    with right:
+        st.metric("Anteil unter 18 Jahren", f"{format_float(shares['unter_18'])} %")
+        st.metric("Anteil 65 Jahre und älter", f"{format_float(shares['ab_65'])} %")
+        rows = ratios[ratios["district_key"].isin(district_keys)]
+        if not rows.empty:
+            table = rows[["district_name", "youth_ratio", "old_age_ratio"]].rename(
+                # Short headers for the room: the full column names would not fit at 1280 px.
+                columns={
+                    "district_name": "Kreis",
+                    "youth_ratio": "Jugend" if presenter else "Jugendquotient",
+                    "old_age_ratio": "Alten" if presenter else "Altenquotient",
+                }
+            )
+            st.markdown("**Jugend- und Altenquotient 2018** (je Kreis)")
+            ui.table(table, presenter=presenter)
+            st.caption(
+                "Personen unter 20 bzw. ab 65 Jahren je 100 Personen von 20 bis unter 65 Jahren "
+                "(aus den Altersgruppen nachgerechnet; die Quelle nennt die Definition nicht)."
+            )
+            sources_caption(sources, ["dependency_ratios"])
+
+
+def custom_details(data: OverviewData, cooperation: dict, file_names: dict[str, str]) -> None:
+    """The planner's own list: members with population and the names given in the file."""
+    st.subheader("Eigene Auswahl")
+    ui.plain_caption(cooperation["name"])  # carries the uploaded file's name
+    table = _member_table(data, cooperation["member_ags"]).copy()  # the cached one is shared
+    if file_names:
+        table.insert(1, "Name in Datei", table["AGS"].map(file_names).fillna(""))
+    # st.table renders cells as Markdown: names from uploaded files go through plain().
+    shown = (
+        table.head(50)
+        .astype(object)
+        .map(lambda v: "" if pd.isna(v) else plain(v, 80) if isinstance(v, str) else v)
+    )
+    for column in shown.columns[shown.columns.str.startswith(("Einw.", "±"))]:
+        shown[column] = [
+            format_float(v, 1) if column.startswith("±") and v != "" else format_int(v or None)
+            for v in shown[column]
+        ]
+    st.table(shown)
+    if len(table) > 50:
+        st.caption(f"… und {len(table) - 50} weitere (vollständig im Download).")
+
+
+def download_buttons(
+    data: OverviewData,
+    ags: list[str],
+    mode: str = territory.DEFAULT_MODE,
+    sources: dict | None = None,
+    file_names: dict[str, str] | None = None,
+) -> None:
+    """CSV and GeoJSON of the selected municipalities (naming territory, source and licence,
+    with the names an uploaded list gave, neutralised like every cell), generated only when
+    clicked."""
+    if not ags:
+        return
+    metadata = download_metadata(mode, sources or {})
+    source = source_line(sources or {}, ["population", "boundaries"])
+    year = int(data.population["year"].max())
+    reference = f"Einwohner und Fläche 31.12.{year}, Einwohner 31.12.{DEFAULT_BASE_YEAR}"
+    datasets = population_datasets(mode)
+    header = download_header(sources or {}, datasets, territory.MODES[mode], reference)
+    shapes_header = download_header(
+        sources or {}, [*datasets, "boundaries"], territory.MODES[mode], reference
+    )
+    table = partial(
+        selection_table,
+        data.population,
+        data.register,
+        ags,
+        metadata=metadata,
+        file_names=file_names or None,
+    )
+    left, right = st.columns(2)
+    left.download_button(
+        "CSV",
+        data=lambda: csv_bytes(table(), source, header),
+        file_name="ksg_auswahl.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="download.csv",
+        icon="⬇️",
+    )
+    right.download_button(
+        "GeoJSON",
+        data=lambda: geojson_bytes(data.shapes, table(), metadata, source, shapes_header),
+        file_name="ksg_auswahl.geojson",
+        mime="application/geo+json",
+        on_click="ignore",
+        key="download.geojson",
+        icon="⬇️",
+    )
+
+
+def profile_download(
+    selection: Selection,
+    ags: list[str],
+    mode: str,
+    sources: dict,
+    url_path: str,
+    key: str,
+    page_params: dict[str, str] | None = None,
+) -> None:
+    """The Regionsprofil (PDF) of the selection, generated only when clicked: Streamlit runs
+    the callable on the download request, not on every rerun, so the page loads no extra
+    frames (the overview's polygons, the 2015 tables) until someone asks for a profile. Age
+    and migration are left out, with a note in the PDF, if their files cannot be read."""
+    if not ags:
+        st.caption("Regionsprofil (PDF): zuerst eine Region, ein Land oder eine Gemeinde wählen.")
+        return
+    cooperations = filters.session_cooperations(ui.load_quietly(load_cooperations, []))
+    register = ui.load_quietly(load_municipalities, None)
+    if register is None:
+        return
+    link = filters.permalink_url(url_path, page_params)
+    title, _, _ = profile.title_of(selection, register, cooperations)
+
+    def pdf() -> bytes:
+        try:
+            data = replace(load_overview_data(mode), cooperations=cooperations)
+        except DataValidationError as error:
+            return error_pdf(
+                f"Die Datendatei {error.file} ist fehlerhaft oder fehlt ({error.problem}). "
+                "Bitte die Daten mit „make data“ neu erzeugen."
+            )
+        frames = {
+            name: ui.load_quietly(loader, None)
+            for name, loader in (
+                ("age", load_municipal_age),
+                ("migration", load_migration),
+                ("region_age", load_region_age),
+                ("region_migration", load_region_migration),
+            )
+        }
+        model = profile.build_profile(
+            data, selection, list(ags), sources, mode, permalink=link, **frames
+        )
+        return render_pdf(model)
+
+    st.download_button(
+        "Regionsprofil (PDF)",
+        data=pdf,
+        file_name=profile.file_name(title),
+        mime="application/pdf",
+        on_click="ignore",
+        key=key,
+        icon="📄",
+        help="Zwei Seiten A4 zum Ausdrucken: Karte, Kennzahlen mit Stichtag, Entwicklung, Alter "
+        "und Wanderung 2015, Gemeinden, Quellen und Lizenzen, Link als QR-Code. Wird beim "
+        "Klicken erstellt (etwa 1–3 s).",
+    )
+
+
+# --- territorial status ------------------------------------------------------------------------
+
+
+def chart_notes(long: pd.DataFrame) -> list[str]:
+    """Captions for the marked points of a time chart (official totals, territorial changes)."""
+    if "note" not in long.columns:
+        return []
+    noted = long[long["note"].fillna("") != ""]
+    texts = []
+    for note, rows in noted.groupby("note", sort=False):
+        series = ", ".join(dict.fromkeys(rows["series"]))
+        years = ", ".join(str(int(y)) for y in sorted(set(rows["year"])))
+        texts.append(f"◇ {series} {years}: {note}.")
+    return texts
+
+
+def map_caption(label: str, year: int, mode: str) -> str:
+    """What the municipality map shows and which territory."""
+    if mode == territory.PUBLISHED:
+        return (
+            f"{label}, Stand 31.12.{year}, jeweiliger Gebietsstand auf den Grenzen vom "
+            "31.12.2022: grau sind Gemeinden, die es im gewählten Jahr unter ihrem heutigen "
+            "Schlüssel noch nicht gab, oder ohne Wert; gestrichelt umrandet (⚑ im Tooltip) "
+            "sind Werte, die eine Gebietsänderung überspannen."
+        )
+    return (
+        f"{label}, Stand 31.12.{year}, Gebietsstand 31.12.2022 (Grenzen VG250 2016, "
+        "seitdem fusionierte Gemeinden zusammengefasst); grau: ohne veröffentlichten Wert."
+    )
+
+
+def population_datasets(mode: str) -> list[str]:
+    """Datasets behind population figures on the chosen territory."""
+    return ["population"] + (["crosswalk"] if mode != territory.PUBLISHED else [])
+
+
+def csv_with_metadata(table: pd.DataFrame, mode: str, sources: dict, reference: str = "") -> bytes:
+    """The table as CSV with columns naming territory, source and licence, and the same as
+    '# …' header lines."""
+    header = download_header(sources, population_datasets(mode), territory.MODES[mode], reference)
+    return csv_bytes(table.assign(**download_metadata(mode, sources)), header=header)
+
+
+def download_metadata(mode: str, sources: dict) -> dict[str, str]:
+    """Territory, source and licence of population downloads."""
+    population = sources.get("population", {})
+    crosswalk = sources.get("crosswalk", {})
+    attribution = population.get("attribution", "Statistisches Bundesamt (Destatis), GV-ISys")
+    if mode != territory.PUBLISHED and crosswalk.get("attribution"):
+        attribution += "; Gebietsstand: " + crosswalk["attribution"]
+    licence = population.get("licence", "")
+    return territory.metadata_columns(mode, attribution, licence)
+
+
+def change_notes(
+    changes: pd.DataFrame | None,
+    events: pd.DataFrame | None,
+    register: pd.DataFrame,
+    ags: list[str],
+    mode: str,
+    limit: int = 12,
+) -> None:
+    """Captions for the territorial changes of the selected municipalities, from the register."""
+    if changes is None or events is None or not ags:
+        return
+    rows = events[events["ags22"].isin(set(ags))]
+    names = register.set_index("ags")["name"]
+    lines = []
+    for (key, year), group in rows.groupby(["ags22", "year"]):
+        kinds = ", ".join(sorted({territory.CHANGE_KINDS.get(k, k) for k in group["kind"]}))
+        others = ", ".join(sorted({str(o) for o in group["other"] if o}))
+        what = f"{names.get(key, key)} {int(year)}: {kinds}" + (f" ({others})" if others else "")
+        if mode == territory.PUBLISHED:
+            lines.append(f"⚑ Gebietsänderung {what}; Werte über {int(year)} hinweg markiert.")
+        elif set(group["kind"]) == {"boundary_shift"}:
+            lines.append(
+                f"Gebietsänderung {what}: Einwohnerzahl der Fläche unbekannt, nicht umgerechnet."
+            )
+        else:
+            lines.append(
+                f"Gebietsänderung {what}: Werte vor {int(year)} auf den Gebietsstand "
+                "31.12.2022 umgerechnet."
+            )
+    for line in lines[:limit]:
+        st.caption(line)
+    if len(lines) > limit:
+        st.caption(f"… und {len(lines) - limit} weitere Gebietsänderungen.")

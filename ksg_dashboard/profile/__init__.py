@@ -1,0 +1,1 @@
+"""The Regionsprofil: view model and PDF."""

@@ -1,0 +1,1 @@
+"""The workshop programme page: items and links (model) and its Streamlit panels."""

@@ -1,0 +1,1 @@
+"""A planner's own municipality list: reading CSV/Excel uploads (pure)."""
