@@ -18,9 +18,10 @@ import yaml
 
 from databuild.curated_yaml import read_yaml
 from ksg_dashboard.core import config
+from ksg_dashboard.core.clock import minutes_of_day
 from ksg_dashboard.core.config import STATE_NAMES
 from ksg_dashboard.core.validation import DataValidationError
-from ksg_dashboard.programme.model import TIME_RE, page_paths, parse_ref
+from ksg_dashboard.programme.model import page_paths, parse_ref
 
 log = logging.getLogger("databuild.programme")
 
@@ -35,11 +36,6 @@ HEADER = (
 
 def _text(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
-
-
-def _minutes(value: Any) -> int | None:
-    match = TIME_RE.match(value) if isinstance(value, str) else None
-    return int(match.group(1)) * 60 + int(match.group(2)) if match else None
 
 
 def _check_refs(
@@ -94,7 +90,7 @@ def _check_item(
 
 def _with_end_times(day_items: list[dict], where: str, problems: list[str]) -> list[dict]:
     """Check that start times ascend and give each item an end: its own or the next start."""
-    starts = [_minutes(i.get("time")) for i in day_items]
+    starts = [minutes_of_day(i.get("time")) for i in day_items]
     for item, start in zip(day_items, starts, strict=True):
         if start is None:
             problems.append(f"{where} {item.get('id')}: time {item.get('time')!r} is not HH:MM")
@@ -107,7 +103,7 @@ def _with_end_times(day_items: list[dict], where: str, problems: list[str]) -> l
         end = item.get("end")
         derived = False
         if end is not None:
-            end_minutes = _minutes(end)
+            end_minutes = minutes_of_day(end)
             if end_minutes is None or (start is not None and end_minutes <= start):
                 problems.append(f"{where} {item.get('id')}: end {end!r} invalid")
         elif following is not None:

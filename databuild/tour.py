@@ -10,6 +10,7 @@ import pandas as pd
 
 from databuild.curated import write_yaml
 from databuild.curated_yaml import read_yaml
+from ksg_dashboard.core.clock import parse_clock, parse_date
 from ksg_dashboard.core.validation import AGS_PATTERN, DataValidationError, check_in_germany
 from ksg_dashboard.tour.model import (
     COORDINATE_CENTRE,
@@ -17,8 +18,6 @@ from ksg_dashboard.tour.model import (
     HOST_AGS,
     STOP_KINDS,
     check_schedule,
-    parse_clock,
-    parse_date,
     schedule,
     tour_from_dict,
 )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import time
 from urllib.parse import urlencode
 
 import yaml
@@ -17,7 +16,6 @@ from ksg_dashboard.core.validation import DataValidationError, check_manifest_si
 from ksg_dashboard.data.schemas import check_programme
 
 REF_RE = re.compile(r"^(region|land|seite):([a-z0-9-]+)$")
-TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 PAGE_LABELS = {
     "tour": "Zur Rundfahrt",
     "beispiele": "Zu den Beispielen aus der Programmumsetzung",
@@ -134,13 +132,6 @@ def step_item(programme: Mapping, item_id: str | None, step: int) -> str | None:
         return ids[0] if step > 0 and ids else None
     target = ids.index(item_id) + step
     return ids[target] if 0 <= target < len(ids) else None
-
-
-def _clock(value: str) -> time:
-    match = TIME_RE.match(value)
-    if not match:
-        raise ValueError(f"invalid time {value!r}")
-    return time(int(match.group(1)), int(match.group(2)))
 
 
 def time_label(item: Mapping) -> str:

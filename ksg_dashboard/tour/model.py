@@ -13,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ksg_dashboard.core import numbers
+from ksg_dashboard.core.clock import parse_clock, parse_date
 from ksg_dashboard.core.indicators import Headline, headline
 from ksg_dashboard.core.text import cut
 
@@ -69,21 +70,6 @@ class Tour:
     def end_at(self) -> pd.Timestamp:
         """Latest arrival back at the host town (programme: 17:00)."""
         return pd.Timestamp(dt.datetime.combine(self.date, self.end))
-
-
-def parse_clock(value: object) -> dt.time:
-    """'HH:MM' as a time; raises ValueError otherwise (YAML reads unquoted 14:00 as 840)."""
-    if not isinstance(value, str) or not re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
-        raise ValueError(f"time {value!r} is not a quoted 'HH:MM'")
-    hours, minutes = (int(part) for part in value.strip().split(":"))
-    return dt.time(hours, minutes)
-
-
-def parse_date(value: object) -> dt.date:
-    """'YYYY-MM-DD' (or a YAML date) as a date; raises ValueError otherwise."""
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))
 
 
 def tour_from_dict(data: Mapping) -> Tour:
