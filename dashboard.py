@@ -5,6 +5,7 @@ import logging
 import streamlit as st
 
 from ksg_dashboard.app import sidebar as filters
+from ksg_dashboard.app import url_state
 from ksg_dashboard.app import widgets as ui
 from ksg_dashboard.app.cache import load_cooperations, load_municipalities
 from ksg_dashboard.core.navigation import PAGES, foreign_params
@@ -45,7 +46,7 @@ navigation = st.navigation(pages, position="top" if presenter else "sidebar")
 selection = filters.sidebar(cooperations, register, cooperations_error)
 if not selection.presenter:
     ui.image_format_control()
-filters.drop_params(foreign_params(navigation.url_path))
+url_state.drop(foreign_params(navigation.url_path))
 ui.apply_styles(selection.presenter)
 navigation.run()
 if selection.presenter and st.button("Präsentationsmodus beenden", key="presenter.exit"):

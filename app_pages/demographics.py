@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ksg_dashboard.app import sidebar as filters
+from ksg_dashboard.app import url_state
 from ksg_dashboard.app import view_tools as share_panels
 from ksg_dashboard.app import widgets as ui
 from ksg_dashboard.app.cache import (
@@ -92,7 +93,7 @@ if not selection.presenter:
     st.title("Demografische Entwicklung")
 filters.show_notes()
 if not selection.presenter:
-    view_params = {k: v for k, v in filters.page_query().items() if k in PARAM_KEYS}
+    view_params = {k: v for k, v in url_state.page_query().items() if k in PARAM_KEYS}
     panels.profile_download(
         selection, ags, mode, sources, "demografie", "demografie.profile", view_params
     )
@@ -112,7 +113,7 @@ if theme != daseinsvorsorge_panels.DEFAULT_THEME:
     share_panels.view_tools("demografie")
     st.stop()
 
-parsed = demography_views.parse_params(filters.page_query())
+parsed = demography_views.parse_params(url_state.page_query())
 if "demografie.indikator" not in st.session_state:
     for note in parsed.notes:
         ui.note(note)
@@ -149,7 +150,7 @@ if body is not None:
         + ("" if when == year else f" (zum 31.12.{year} gab es den Gemeindeverband nicht)")
         + "; Werte als Summe dieser Gemeinden über alle Jahre."
     )
-filters.write_page_params(PARAM_KEYS, demography_views.to_query(params))
+url_state.write(PARAM_KEYS, demography_views.to_query(params))
 indicator = INDICATORS[indicator_key]
 
 note = demography.change_note(year, base_year)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ksg_dashboard.app import sidebar as filters
+from ksg_dashboard.app import url_state
 from ksg_dashboard.app import view_tools as share_panels
 from ksg_dashboard.app import widgets as ui
 from ksg_dashboard.app.cache import load_sources
@@ -10,7 +11,7 @@ from ksg_dashboard.catalogue import panels as indicator_panels
 
 presenter = filters.current_selection().presenter
 sources = ui.load_or_default(load_sources, {})
-requested, note = indicator_panels.requested_entry(filters.page_query())
+requested, note = indicator_panels.requested_entry(url_state.page_query())
 
 if not presenter:
     st.title("Indikatoren & Quellen")

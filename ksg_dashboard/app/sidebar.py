@@ -7,8 +7,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from ksg_dashboard.app import browser_js
-from ksg_dashboard.app import widgets as ui
+from ksg_dashboard.app import browser_js, url_state
 from ksg_dashboard.app.cache import (
     load_association_data,
     load_known_ags,
@@ -27,7 +26,6 @@ from ksg_dashboard.core.selection import (
     Selection,
     association_key_of,
     association_region,
-    bound_query,
     custom_cooperation,
     parse_query,
     permalink,
@@ -69,18 +67,11 @@ def _association_data() -> associations.AssociationData | None:
         return None
 
 
-def query_lists() -> dict[str, list[str]]:
-    """Current query parameters with all values of repeated keys, bounded (see bound_query)."""
-    return bound_query({key: st.query_params.get_all(key) for key in st.query_params})[0]
-
-
 def init_from_url(cooperations: list[dict], register: pd.DataFrame | None) -> None:
     """On a session's first run, read the selection from the URL (bad values become notes)."""
     if KEY_SELECTION in st.session_state:
         return
-    params, bound_notes = bound_query(
-        {key: st.query_params.get_all(key) for key in st.query_params}
-    )
+    params, bound_notes = url_state.query_lists_with_notes()
     bodies = _association_data()
     parsed = parse_query(
         params,
@@ -92,7 +83,7 @@ def init_from_url(cooperations: list[dict], register: pd.DataFrame | None) -> No
     selection, notes = parsed.selection, bound_notes + list(parsed.notes)
     if register is not None:
         selection, notes = _resolve_old_keys(selection, register, notes)
-    mode, note = territory.parse_mode(st.query_params.get(territory.PARAM))
+    mode, note = territory.parse_mode(url_state.value(territory.PARAM))
     st.session_state[KEY_TERRITORY] = mode
     st.session_state[KEY_SELECTION] = selection
     st.session_state[KEY_NOTES] = notes + ([note] if note else [])
@@ -142,11 +133,8 @@ def _territory_from_widget() -> None:
 def sync_territory_url() -> None:
     """`gebiet=jeweilig` in the URL; the default (2022) is left out so old links stay short."""
     mode = territory_mode()
-    if mode == territory.DEFAULT_MODE:
-        if territory.PARAM in st.query_params:
-            del st.query_params[territory.PARAM]
-    elif st.query_params.get(territory.PARAM) != mode:
-        st.query_params[territory.PARAM] = mode
+    wanted = {} if mode == territory.DEFAULT_MODE else {territory.PARAM: mode}
+    url_state.write((territory.PARAM,), wanted)
 
 
 def current_selection() -> Selection:
@@ -271,13 +259,7 @@ def _into_widgets(selection: Selection) -> None:
 
 def sync_url(selection: Selection) -> None:
     """Mirror the selection into the URL, leaving page-specific parameters alone."""
-    wanted = to_query(selection)
-    for key in FILTER_PARAMS:
-        if key in wanted:
-            if st.query_params.get(key) != wanted[key] or len(st.query_params.get_all(key)) > 1:
-                st.query_params[key] = wanted[key]
-        elif key in st.query_params:
-            del st.query_params[key]
+    url_state.write(FILTER_PARAMS, to_query(selection))
 
 
 def active_parts(selection: Selection, names: dict[str, str], labels: dict[str, str]) -> list[str]:
@@ -423,8 +405,7 @@ def sidebar(
 
 def show_notes() -> None:
     """Friendly notes about URL values that were ignored (shown once per session start)."""
-    for note in st.session_state.get(KEY_NOTES, []):
-        ui.note(note)
+    url_state.show_notes(KEY_NOTES)
 
 
 def permalink_url(url_path: str, page_params: dict[str, str] | None = None) -> str:
@@ -436,24 +417,3 @@ def permalink_url(url_path: str, page_params: dict[str, str] | None = None) -> s
     if territory_mode() != territory.DEFAULT_MODE:
         params[territory.PARAM] = territory_mode()
     return permalink(base or "http://localhost:8501", url_path, params)
-
-
-def drop_params(keys: set[str]) -> None:
-    """Remove query parameters that belong to other pages (left over from navigation)."""
-    for key in keys & set(st.query_params):
-        del st.query_params[key]
-
-
-def page_query() -> dict[str, str]:
-    """The current query parameters, last value per key (bounded, see bound_query)."""
-    return {key: values[-1] for key, values in query_lists().items() if values}
-
-
-def write_page_params(keys: tuple[str, ...], wanted: dict[str, str]) -> None:
-    """Mirror a page's own parameters into the URL (keys not in `wanted` are removed)."""
-    for key in keys:
-        if key in wanted:
-            if st.query_params.get(key) != wanted[key]:
-                st.query_params[key] = wanted[key]
-        elif key in st.query_params:
-            del st.query_params[key]

@@ -7,7 +7,7 @@ import html
 
 import streamlit as st
 
-from ksg_dashboard.app import browser_js
+from ksg_dashboard.app import browser_js, url_state
 from ksg_dashboard.app import sidebar as filters
 from ksg_dashboard.app import widgets as ui
 from ksg_dashboard.app.cache import load_cooperations
@@ -42,7 +42,7 @@ header[data-testid="stHeader"] { padding-right: 300px; }
 
 def current_page_params() -> dict[str, list[str]]:
     """The query parameters of this view, as the page has just written them."""
-    return filters.query_lists()
+    return url_state.query_lists()
 
 
 def _set_region() -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from ksg_dashboard.app import cache as loaders
 from ksg_dashboard.app import sidebar as filters
+from ksg_dashboard.app import url_state
 from ksg_dashboard.app import widgets as ui
 from ksg_dashboard.comparison import model as cmp
 from ksg_dashboard.comparison.charts import (
@@ -109,7 +110,7 @@ def init_from_url() -> None:
     """On the page's first run in a session, read `vergleich=` (bounded, old keys resolved)."""
     if KEY_MEMBERS in st.session_state:
         return
-    values = query_values(filters.query_lists(), cmp.PARAM)
+    values = query_values(url_state.query_lists(), cmp.PARAM)
     labels = load_labels()
     parsed = cmp.parse_members(values, labels, load_data().register, labels)
     st.session_state[KEY_MEMBERS] = parsed.ags
@@ -193,7 +194,7 @@ def selector(cooperations: list[dict], curated: list[dict], register: pd.DataFra
     )
     for note in st.session_state.get(KEY_NOTES, []):
         ui.note(note)
-    filters.write_page_params((cmp.PARAM,), cmp.to_query(members()))
+    url_state.write((cmp.PARAM,), cmp.to_query(members()))
 
 
 def empty_state(curated: list[dict]) -> None:

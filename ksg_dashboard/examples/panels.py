@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from ksg_dashboard.app import sidebar as filters
+from ksg_dashboard.app import url_state
 from ksg_dashboard.app import widgets as ui
 from ksg_dashboard.app.widgets import format_float, format_int
 from ksg_dashboard.core.config import STATE_NAMES
@@ -76,7 +77,7 @@ def init_state(examples: Sequence[Example], themes: Sequence[str]) -> None:
     if KEY_STATE in st.session_state:
         return
     # The state is the sidebar's (`land`, old links' `bundesland` included): read there.
-    params = {k: v for k, v in filters.query_lists().items() if k != "bundesland"}
+    params = {k: v for k, v in url_state.query_lists().items() if k != "bundesland"}
     parsed = parse_params(params, themes, [e.id for e in examples], all_states(examples))
     st.session_state[KEY_STATE] = PageState(parsed.filter, parsed.selected)
     st.session_state[KEY_NOTES] = parsed.notes
@@ -142,13 +143,7 @@ def _into_widgets(flt: ExampleFilter) -> None:
 
 def sync_url(state: PageState) -> None:
     """Write the page state into the URL (only this page's parameters)."""
-    wanted = to_params(state.filter, state.selected)
-    for key in EXAMPLE_PARAMS:
-        if key in wanted:
-            if st.query_params.get(key) != wanted[key] or len(st.query_params.get_all(key)) > 1:
-                st.query_params[key] = wanted[key]
-        elif key in st.query_params:
-            del st.query_params[key]
+    url_state.write(EXAMPLE_PARAMS, to_params(state.filter, state.selected))
 
 
 def page_header(title: str, note: str, short_note: str, presenter: bool) -> None:
@@ -166,8 +161,7 @@ def page_header(title: str, note: str, short_note: str, presenter: bool) -> None
 
 def show_notes() -> None:
     """Notes about URL values that were ignored."""
-    for note in st.session_state.get(KEY_NOTES, []):
-        ui.note(note)
+    url_state.show_notes(KEY_NOTES)
 
 
 def states_without_examples(chosen: Sequence[str], with_examples: Sequence[str]) -> None:

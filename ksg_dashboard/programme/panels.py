@@ -8,8 +8,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from ksg_dashboard.app import sidebar as filters
-from ksg_dashboard.app import widgets as ui
+from ksg_dashboard.app import url_state
 from ksg_dashboard.examples.panels import md
 from ksg_dashboard.programme import model as programme
 
@@ -57,7 +56,7 @@ def init_state(item_ids: list[str]) -> None:
     """On the page's first run in a session, read the 'now' item from the URL (`punkt`)."""
     if KEY_STATE in st.session_state:
         return
-    params = filters.query_lists()
+    params = url_state.query_lists()
     point, notes = programme.parse_point(params, item_ids)
     st.session_state[KEY_STATE] = point
     st.session_state[KEY_NOTES] = notes
@@ -74,17 +73,12 @@ def _from_chooser() -> None:
 
 def sync_url(point: str | None) -> None:
     """Write the 'now' item into the URL (parameter `punkt`)."""
-    if point:
-        if st.query_params.get("punkt") != point:
-            st.query_params["punkt"] = point
-    elif "punkt" in st.query_params:
-        del st.query_params["punkt"]
+    url_state.write(("punkt",), {"punkt": point} if point else {})
 
 
 def show_notes() -> None:
     """Notes about ignored URL values."""
-    for note in st.session_state.get(KEY_NOTES, []):
-        ui.note(note)
+    url_state.show_notes(KEY_NOTES)
 
 
 def item_option(item: Mapping) -> str:

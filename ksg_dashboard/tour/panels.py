@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 
 import streamlit as st
 
-from ksg_dashboard.app import widgets as ui
+from ksg_dashboard.app import url_state
 from ksg_dashboard.app.widgets import format_float, format_int
 from ksg_dashboard.core import numbers
 from ksg_dashboard.core.indicators import Headline
@@ -29,7 +29,7 @@ def init_stop_from_url(n_stops: int) -> None:
     The parameter this page wrote itself, or its absence after visiting another page, keeps
     the session's stop.
     """
-    value = st.query_params.get(PARAM)
+    value = url_state.value(PARAM)
     first_visit = KEY_STOP not in st.session_state
     if not first_visit and (value is None or value == st.session_state.get(KEY_URL)):
         return
@@ -54,18 +54,12 @@ def sync_url(index: int | None) -> None:
     """Mirror the highlighted stop into the URL (`stopp=<n>`, 1-based; absent for the route)."""
     value = tour.stop_param(index)
     st.session_state[KEY_URL] = value
-    if value is None:
-        if PARAM in st.query_params:
-            del st.query_params[PARAM]
-    elif st.query_params.get(PARAM) != value:
-        st.query_params[PARAM] = value
+    url_state.write((PARAM,), {} if value is None else {PARAM: value})
 
 
 def show_note() -> None:
     """A friendly note about an ignored `stopp` value."""
-    note = st.session_state.get(KEY_NOTE)
-    if note:
-        ui.note(note)
+    url_state.show_notes(KEY_NOTE)
 
 
 def step_buttons(index: int | None, n_stops: int) -> None:

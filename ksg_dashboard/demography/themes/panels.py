@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from ksg_dashboard.app import cache as loaders
-from ksg_dashboard.app import sidebar as filters
+from ksg_dashboard.app import url_state
 from ksg_dashboard.app import widgets as ui
 from ksg_dashboard.charts.figures import make_pyramid
 from ksg_dashboard.core import export, numbers, palette, territory
@@ -92,7 +92,7 @@ def theme_from_url(query: Mapping[str, str]) -> tuple[str, list[str]]:
 def init_theme() -> str:
     """On the page's first run, take the theme from the URL; afterwards from the widget."""
     if KEY_THEME not in st.session_state:
-        theme, notes = theme_from_url(filters.page_query())
+        theme, notes = theme_from_url(url_state.page_query())
         st.session_state[KEY_THEME] = theme
         st.session_state[KEY_NOTES] = notes
     return st.session_state[KEY_THEME] or DEFAULT_THEME
@@ -102,9 +102,7 @@ def _theme_changed() -> None:
     """A new theme starts with its default indicator (the URL's indicator belongs to the old)."""
     theme = st.session_state.get(KEY_THEME) or DEFAULT_THEME
     st.session_state[KEY_THEME] = theme
-    for key in ("indikator", "jahr", "basis", "ansicht"):
-        if key in st.query_params:
-            del st.query_params[key]
+    url_state.drop(("indikator", "jahr", "basis", "ansicht"))
     st.session_state.pop("demografie.indikator", None)
 
 
@@ -129,7 +127,7 @@ def _indicator_control(theme: str, column) -> str:
     key = f"demografie.{theme}.indikator"
     keys = [d.key for d in in_theme(theme)]
     if key not in st.session_state:
-        wanted = filters.page_query().get("indikator")
+        wanted = url_state.page_query().get("indikator")
         st.session_state[key] = wanted if wanted in keys else DEFAULT_INDICATOR[theme]
     return column.selectbox("Indikator", keys, format_func=lambda k: BY_KEY[k].title, key=key)
 
@@ -137,7 +135,7 @@ def _indicator_control(theme: str, column) -> str:
 def _view_control(column, labels: Mapping[str, str]) -> str:
     key = "demografie.dv.ansicht"
     if key not in st.session_state:
-        wanted = filters.page_query().get("ansicht")
+        wanted = url_state.page_query().get("ansicht")
         st.session_state[key] = wanted if wanted in labels else "auswahl"
     return column.radio("Karte", list(labels), format_func=labels.get, key=key, horizontal=True)
 
@@ -150,7 +148,7 @@ def _sync_url(theme: str, indicator: str, view: str, year: int | None = None) ->
         wanted["ansicht"] = view
     if year is not None and year != RATE_YEARS[1]:
         wanted["jahr"] = str(year)
-    filters.write_page_params((THEME_PARAM, "indikator", "jahr", "basis", "ansicht"), wanted)
+    url_state.write((THEME_PARAM, "indikator", "jahr", "basis", "ansicht"), wanted)
 
 
 def status_notes(scope_: Scope, table: str) -> None:
@@ -401,7 +399,7 @@ def natural_theme(
     first = RATE_YEARS[0] if rate else 1995
     year_key = "demografie.dv.jahr"
     if year_key not in st.session_state:
-        wanted = filters.page_query().get("jahr") or ""
+        wanted = url_state.page_query().get("jahr") or ""
         st.session_state[year_key] = (
             int(wanted) if wanted.isdigit() and first <= int(wanted) <= 2015 else 2015
         )
