@@ -28,8 +28,8 @@ from playwright.async_api import BrowserContext, async_playwright
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from bench import profile as profile_bench
-from bench import stats
-from bench.server import (
+from harness import stats
+from harness.server import (
     CHROMIUM,
     CHROMIUM_ARGS,
     DEFAULT_APP,

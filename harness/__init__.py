@@ -1,1 +1,3 @@
-"""Shared load-test and cluster infrastructure: protocol load generator, nginx config."""
+"""Server and browser helpers shared by tests/e2e, bench/ and deploy/: the local Streamlit
+server and Chromium settings (server), the protocol load generator, warm-up, bytes on the wire,
+and the statistics they report (stats)."""

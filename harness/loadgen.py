@@ -30,15 +30,7 @@ from urllib.parse import urlsplit
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
-from bench import stats
-from bench.server import (
-    LOCAL_HOSTS,
-    REPO_ROOT,
-    page_url,
-    process_tree_cpu_seconds,
-    process_tree_rss,
-    running_server,
-)
+from harness import stats
 from harness.protocol import (
     PAGE_INTERACTIONS,
     STREAM_PATH,
@@ -47,6 +39,14 @@ from harness.protocol import (
     SessionReader,
     rerun_message,
     subprotocols,
+)
+from harness.server import (
+    LOCAL_HOSTS,
+    REPO_ROOT,
+    page_url,
+    process_tree_cpu_seconds,
+    process_tree_rss,
+    running_server,
 )
 
 REPLICA_HEADER = "x-ksg-replica"

@@ -21,7 +21,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.server import (
+from deploy.cluster import DEFAULT_RUN_DIR
+from harness.loadgen import require_loopback
+from harness.server import (
     CHROMIUM,
     CHROMIUM_ARGS,
     FOLIUM_IFRAME,
@@ -30,8 +32,6 @@ from bench.server import (
     VIEWPORT,
     page_url,
 )
-from deploy.cluster import DEFAULT_RUN_DIR
-from harness.loadgen import require_loopback
 
 LINE = re.compile(
     r'"(?P<request>[^"]*)" (?P<status>\d+) bytes=(?P<bytes>\d+) '

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import FrameLocator, Page
 
-from bench.server import APP_DONE, FOLIUM_IFRAME, READY_JS, is_external, page_url
+from harness.server import APP_DONE, FOLIUM_IFRAME, READY_JS, is_external, page_url
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 TIMEOUT_MS = 60_000

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright, Route, sync_playwright
 
-from bench.server import (
+from harness.server import (
     CHROMIUM,
     CHROMIUM_ARGS,
     DEFAULT_APP,

@@ -13,7 +13,7 @@ import json
 import pytest
 from playwright.sync_api import Page
 
-from bench.server import REPO_ROOT
+from harness.server import REPO_ROOT
 from ksg_dashboard.core import navigation
 from tests.e2e.browser import open_page, wait_until_rendered
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from bench.server import StreamlitServer
+from harness.server import StreamlitServer
 from tests.e2e.browser import (
     TIMEOUT_MS,
     external_requests,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page
 
-from bench.server import DEFAULT_APP, StreamlitServer, start_server
+from harness.server import DEFAULT_APP, StreamlitServer, start_server
 from tests.e2e.browser import (
     ARTIFACTS,
     external_requests,

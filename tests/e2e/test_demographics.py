@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Frame, Locator, Page, expect
 
-from bench.server import APP_DONE, FOLIUM_IFRAME, READY_JS, StreamlitServer
+from harness.server import APP_DONE, FOLIUM_IFRAME, READY_JS, StreamlitServer
 from tests.e2e.browser import (
     TIMEOUT_MS,
     external_requests,

@@ -12,7 +12,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from playwright.sync_api import Page
 
-from bench.server import StreamlitServer
+from harness.server import StreamlitServer
 from ksg_dashboard.core.navigation import PAGES, PageSpec
 from tests.e2e.browser import external_requests, open_page, wait_until_rendered
 from tests.e2e.test_planner import upload

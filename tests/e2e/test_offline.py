@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from bench.server import StreamlitServer
+from harness.server import StreamlitServer
 from ksg_dashboard.core.navigation import PAGES, PageSpec
 from tests.e2e.browser import external_requests, open_page, save_screenshot, wait_until_rendered
 

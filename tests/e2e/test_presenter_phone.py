@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from bench.server import StreamlitServer
+from harness.server import StreamlitServer
 from ksg_dashboard.charts.presenter import PRESENTER_MIN_PX
 from ksg_dashboard.core import share
 from ksg_dashboard.core.navigation import PAGES

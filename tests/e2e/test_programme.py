@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from bench.server import StreamlitServer
+from harness.server import StreamlitServer
 from tests.e2e.browser import (
     collapse_sidebar,
     external_requests,

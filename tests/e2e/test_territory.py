@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
-from bench.server import StreamlitServer
+from harness.server import StreamlitServer
 from ksg_dashboard.core.config import REPO_ROOT
 from ksg_dashboard.data import datastore
 from tests.e2e.browser import open_page, save_screenshot

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
-from bench.server import StreamlitServer
+from harness.server import StreamlitServer
 from ksg_dashboard.data.datastore import read_tour
 from tests.e2e.browser import (
     external_requests,

@@ -9,10 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bench.server import free_port
 from deploy import cluster
 from harness import loadgen
 from harness.protocol import PAGE_INTERACTIONS
+from harness.server import free_port
 
 pytestmark = pytest.mark.skipif(
     not shutil.which("nginx"), reason="nginx is not installed (run `make nginx`)"

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from bench.stats import (
+from harness.stats import (
     format_bytes,
     format_ratio,
     format_seconds,
