@@ -16,10 +16,8 @@ from ksg_dashboard.data.datastore import DetailLevel
 from ksg_dashboard.demography import model as demography
 from ksg_dashboard.demography import views as demography_views
 from ksg_dashboard.demography.themes import views as daseinsvorsorge_views
-from ksg_dashboard.maps import layers as mapdata
 from ksg_dashboard.overview import model as overview
 from ksg_dashboard.programme import model as programme
-from ksg_dashboard.tour import charts as tour_charts
 from ksg_dashboard.tour import model as tour
 
 # Large frames are shared without copying (cache_resource); callers must not mutate them.
@@ -257,32 +255,14 @@ def load_tour() -> tour.Tour:
 @st.cache_resource(show_spinner=False)
 def load_tour_data(mode: str = territory.DEFAULT_MODE) -> tour.TourData:
     """The tour with its schedule, map layers and key figures (on the given territory)."""
-    the_tour = load_tour()
-    plan = tour.schedule(the_tour)
-    cooperations = load_cooperations()
-    toured = {s.cooperation for s in the_tour.stops}
-    shapes = load_municipality_shapes("regional")
-    latest = load_latest_population()
-    members = mapdata.region_members([c for c in cooperations if c["id"] in toured], shapes, latest)
-    bounds = tour_charts.route_bounds(plan, members)
-    context = mapdata.in_view(shapes, bounds)
-    context = context[~context["ags"].isin(set(members["ags"]))]
-    context = mapdata.with_population_label(context[["ags", "name", "geometry"]], latest)
-    population = load_population_for(mode)
-    figures = tour.municipality_figures(population, [s.ags for s in the_tour.stops])
-    return tour.TourData(
-        tour=the_tour,
-        plan=plan,
-        problems=tuple(tour.check_schedule(the_tour, plan)),
-        members=members,
-        outlines=mapdata.region_outlines(members),
-        context=context,
-        states=load_states(),
-        districts=mapdata.in_view(load_districts(), bounds),
-        colours=mapdata.region_colours(cooperations),
-        cooperation_names={c["id"]: c["short_name"] for c in cooperations},
-        figures=figures,
-        figures_after_change=tour.figures_after_change(population, figures),
+    return tour.build_tour_data(
+        load_tour(),
+        load_cooperations(),
+        load_municipality_shapes("regional"),
+        load_latest_population(),
+        load_population_for(mode),
+        load_states(),
+        load_districts(),
     )
 
 

@@ -594,20 +594,6 @@ def map_bounds(
     return _points_bounds(examples) or GERMANY_BOUNDS
 
 
-def add_host_label(fmap: folium.Map, lat: float, lon: float, label: str) -> None:
-    """The host town's name beside its position (a non-interactive DivIcon, so the example
-    marker at the same place stays visible and clickable)."""
-    icon = folium.DivIcon(
-        html=(
-            '<div style="font-size:12px;font-weight:700;color:#1d2630;white-space:nowrap;'
-            f'text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff">★ {html.escape(label)}</div>'
-        ),
-        icon_size=(170, 16),
-        icon_anchor=(-12, 8),
-    )
-    folium.Marker((lat, lon), icon=icon, interactive=False).add_to(fmap)
-
-
 def build_examples_map(
     examples: Sequence[Example],
     colours: Mapping[str, str],
@@ -639,7 +625,7 @@ def build_examples_map(
             control=False,
         ).add_to(fmap)
     if host is not None:
-        add_host_label(fmap, *host)
+        maps.add_host(fmap, *host, compact=True)
     for example in examples:
         if example.lat is None or example.lon is None:
             continue

@@ -9,9 +9,11 @@ import folium
 import geopandas as gpd
 import pandas as pd
 from branca.element import MacroElement
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from ksg_dashboard.core import palette
+from ksg_dashboard.maps import offline
 from ksg_dashboard.maps.layers import GERMANY_BOUNDS, HOST_COLOUR, MEASURE_COLOUR
 from ksg_dashboard.maps.offline import leaflet_image_path
 
@@ -513,19 +515,34 @@ def add_selected_states(fmap: folium.Map, frame: gpd.GeoDataFrame) -> None:
     ).add_to(fmap)
 
 
-def add_host(fmap: folium.Map, lat: float, lon: float, label: str) -> None:
+def add_host(
+    fmap: folium.Map, lat: float, lon: float, label: str, *, compact: bool = False
+) -> None:
     """The host town as a labelled star (DivIcon: needs no icon fonts from a CDN).
 
     Not interactive: the star and its label lie over neighbouring members (Elsterwerda,
     Röderaue) and must let clicks through to them; the label says what the star is, and the
-    legend repeats it.
+    legend repeats it. `compact`: a small star and the name beside a marker that already
+    stands at the place (the examples map), so that marker stays visible and clickable.
     """
+    shadow = "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff"
+    if compact:
+        icon = folium.DivIcon(
+            html=(
+                '<div style="font-size:12px;font-weight:700;color:#1d2630;white-space:nowrap;'
+                f'{shadow}">★ {html.escape(label)}</div>'
+            ),
+            icon_size=(170, 16),
+            icon_anchor=(-12, 8),
+        )
+        folium.Marker((lat, lon), icon=icon, interactive=False).add_to(fmap)
+        return
     icon = folium.DivIcon(
         html=(
             f'<div class="ksg-host" style="color:{HOST_COLOUR};font-size:26px;line-height:26px;'
             f'width:26px;text-shadow:0 0 3px #fff,0 0 3px #fff">★'
             f'<span class="ksg-host-label" style="font-size:13px;color:#1d2630;font-weight:600;'
-            f'line-height:18px;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff">'
+            f'line-height:18px;{shadow}">'
             f"{html.escape(label)}</span></div>"
         ),
         icon_size=(26, 26),
@@ -541,11 +558,12 @@ ENCODED_LAYER_JS = (Path(__file__).parent / "js" / "encoded_layer.js").read_text
 FLAG_OUTLINE = "#111111"  # outline of polygons whose value spans a territorial change
 
 
-class EncodedChoropleth(MacroElement):
+class EncodedChoropleth(JSCSSMixin, MacroElement):
     """All municipalities of Germany from encoded polylines, drawn on one canvas.
 
     A GeoJSON layer of 11,000 polygons is about 10 MB; the encoded rings are under 1 MB and
-    the canvas renderer draws them in a fraction of the time of SVG paths.
+    the canvas renderer draws them in a fraction of the time of SVG paths. The rings are
+    decoded in the browser by @mapbox/polyline, served from the app (js/encoded_layer.js).
     """
 
     _template = Template(
@@ -568,6 +586,7 @@ class EncodedChoropleth(MacroElement):
     ) -> None:
         super().__init__()
         self._name = "EncodedChoropleth"
+        self.default_js = [("mapbox_polyline", offline.polyline_url())]
         # 1 = value spans a territorial change: drawn with a dark dashed outline.
         self.flagged = flagged
         self.js = ENCODED_LAYER_JS

@@ -12,7 +12,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ksg_dashboard.maps import builders as maps
-from ksg_dashboard.maps.layers import bounds_of
 from ksg_dashboard.overview.model import HATCH_LEGEND
 from ksg_dashboard.tour.model import (
     ROUTE_COLOUR,
@@ -20,6 +19,7 @@ from ksg_dashboard.tour.model import (
     Tour,
     clock_label,
     format_km,
+    route_bounds,
     screen_angle_deg,
     time_label,
     total_distance_km,
@@ -99,19 +99,6 @@ def stop_bounds(plan: pd.DataFrame, index: int) -> tuple[tuple[float, float], tu
     """The view around one stop: ((south, west), (north, east))."""
     lat, lon = float(plan["lat"].iloc[index]), float(plan["lon"].iloc[index])
     return (lat - STOP_VIEW_LAT, lon - STOP_VIEW_LON), (lat + STOP_VIEW_LAT, lon + STOP_VIEW_LON)
-
-
-def route_bounds(
-    plan: pd.DataFrame, members: gpd.GeoDataFrame
-) -> tuple[tuple[float, float], tuple[float, float]]:
-    """A view that shows every stop and both cooperation areas."""
-    south, west = plan["lat"].min(), plan["lon"].min()
-    north, east = plan["lat"].max(), plan["lon"].max()
-    area = bounds_of(members, margin=0.03)
-    if area is not None:
-        (s, w), (n, e) = area
-        south, west, north, east = min(south, s), min(west, w), max(north, n), max(east, e)
-    return (south, west), (north, east)
 
 
 def legend_items(

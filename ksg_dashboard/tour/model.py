@@ -16,6 +16,8 @@ from ksg_dashboard.core import numbers
 from ksg_dashboard.core.clock import parse_clock, parse_date
 from ksg_dashboard.core.indicators import Headline, headline
 from ksg_dashboard.core.text import cut
+from ksg_dashboard.maps import layers
+from ksg_dashboard.maps.layers import bounds_of
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 HOST_AGS = "14627050"  # Gröditz: the tour starts and ends here
@@ -363,3 +365,50 @@ class TourData:
     cooperation_names: dict[str, str]  # cooperation id -> short name
     figures: dict[str, Headline]  # AGS -> key figures of each stop's municipality
     figures_after_change: dict[str, Headline]  # AGS -> change since its last territorial change
+
+
+def route_bounds(
+    plan: pd.DataFrame, members: gpd.GeoDataFrame
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """A view that shows every stop and both cooperation areas."""
+    south, west = plan["lat"].min(), plan["lon"].min()
+    north, east = plan["lat"].max(), plan["lon"].max()
+    area = bounds_of(members, margin=0.03)
+    if area is not None:
+        (s, w), (n, e) = area
+        south, west, north, east = min(south, s), min(west, w), max(north, n), max(east, e)
+    return (south, west), (north, east)
+
+
+def build_tour_data(
+    the_tour: Tour,
+    cooperations: Sequence[Mapping],
+    shapes: gpd.GeoDataFrame,
+    latest: pd.DataFrame,
+    population: pd.DataFrame,
+    states: gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame,
+) -> TourData:
+    """The tour page's view model: schedule, map layers around the route and key figures."""
+    plan = schedule(the_tour)
+    toured = {s.cooperation for s in the_tour.stops}
+    members = layers.region_members([c for c in cooperations if c["id"] in toured], shapes, latest)
+    bounds = route_bounds(plan, members)
+    context = layers.in_view(shapes, bounds)
+    context = context[~context["ags"].isin(set(members["ags"]))]
+    context = layers.with_population_label(context[["ags", "name", "geometry"]], latest)
+    figures = municipality_figures(population, [s.ags for s in the_tour.stops])
+    return TourData(
+        tour=the_tour,
+        plan=plan,
+        problems=tuple(check_schedule(the_tour, plan)),
+        members=members,
+        outlines=layers.region_outlines(members),
+        context=context,
+        states=states,
+        districts=layers.in_view(districts, bounds),
+        colours=layers.region_colours(cooperations),
+        cooperation_names={c["id"]: c["short_name"] for c in cooperations},
+        figures=figures,
+        figures_after_change=figures_after_change(population, figures),
+    )
