@@ -8,6 +8,8 @@ LEAFLET_VERSION := 1.9.4
 LEAFLET_DIR := static/vendor/leaflet
 AXE_VERSION := 4.14.1
 AXE_DIR := static/vendor/axe-core
+POLYLINE_VERSION := 1.2.1
+POLYLINE_DIR := static/vendor/polyline
 
 .PHONY: run test data bench lint format install install-dev assets chromium nginx poppler cluster \
 	cluster-stop cluster-status loadgen bench-cluster clean
@@ -27,13 +29,19 @@ install-dev: $(VENV)/.dev assets
 
 # Leaflet is fetched from the npm registry at install time (never committed) and served by
 # Streamlit's static file serving, so maps work without any CDN.
-assets: $(LEAFLET_DIR)/leaflet.js $(AXE_DIR)/axe.min.js
+assets: $(LEAFLET_DIR)/leaflet.js $(AXE_DIR)/axe.min.js $(POLYLINE_DIR)/polyline.js
 $(LEAFLET_DIR)/leaflet.js:
-	bash scripts/fetch_leaflet.sh $(LEAFLET_VERSION) $(LEAFLET_DIR)
+	bash scripts/fetch_npm.sh leaflet $(LEAFLET_VERSION) $(LEAFLET_DIR) \
+		dist/leaflet.js dist/leaflet.css dist/images
+
+# @mapbox/polyline decodes the Germany-wide layer (encoded polylines) in the map frame.
+$(POLYLINE_DIR)/polyline.js:
+	bash scripts/fetch_npm.sh @mapbox/polyline $(POLYLINE_VERSION) $(POLYLINE_DIR) \
+		src/polyline.js LICENSE
 
 # axe-core (accessibility checks injected by the browser tests), from the npm registry as well.
 $(AXE_DIR)/axe.min.js:
-	bash scripts/fetch_axe.sh $(AXE_VERSION) $(AXE_DIR)
+	bash scripts/fetch_npm.sh axe-core $(AXE_VERSION) $(AXE_DIR) axe.min.js LICENSE
 
 # Debian's chromium for the browser tests (installed only when missing and when run as root).
 chromium:

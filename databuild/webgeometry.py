@@ -3,32 +3,17 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import polyline
 import shapely
 
 # 1e-3° ≈ 70–110 m: far below what one screen pixel covers in a Germany-wide view.
 PRECISION = 3
 
 
-def _encode_number(value: int) -> str:
-    """One signed integer in Google's encoded-polyline alphabet."""
-    value = ~(value << 1) if value < 0 else value << 1
-    chunks = []
-    while value >= 0x20:
-        chunks.append(chr((0x20 | (value & 0x1F)) + 63))
-        value >>= 5
-    chunks.append(chr(value + 63))
-    return "".join(chunks)
-
-
 def encode_ring(coords: list[tuple[float, float]], precision: int = PRECISION) -> str:
-    """Encoded polyline of a ring as (lat, lon) deltas; the closing vertex is dropped."""
-    factor = 10**precision
-    points = [(round(lat * factor), round(lon * factor)) for lon, lat in coords[:-1]]
-    out, last_lat, last_lon = [], 0, 0
-    for lat, lon in points:
-        out.append(_encode_number(lat - last_lat) + _encode_number(lon - last_lon))
-        last_lat, last_lon = lat, lon
-    return "".join(out)
+    """Encoded polyline (Google's format, the `polyline` library) of a ring given as (lon, lat)
+    pairs; the closing vertex is dropped (the decoder closes polygons itself)."""
+    return polyline.encode([(lat, lon) for lon, lat in coords[:-1]], precision)
 
 
 def encode_geometry(geometry) -> list[list[str]]:

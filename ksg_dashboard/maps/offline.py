@@ -4,14 +4,28 @@ from __future__ import annotations
 
 import folium
 
-LEAFLET_STATIC_PATH = "app/static/vendor/leaflet"
+VENDOR_STATIC_PATH = "app/static/vendor"
+LEAFLET_STATIC_PATH = f"{VENDOR_STATIC_PATH}/leaflet"
 _configured = {"base_url_path": ""}
+
+
+def vendor_url(path: str, base_url_path: str | None = None) -> str:
+    """Local URL of a file fetched from npm into static/vendor (see `make assets`)."""
+    base = _configured["base_url_path"] if base_url_path is None else base_url_path
+    return "/" + "/".join(p for p in (base.strip("/"), VENDOR_STATIC_PATH, path) if p)
 
 
 def leaflet_urls(base_url_path: str = "") -> tuple[str, str]:
     """Local URLs of leaflet.js and leaflet.css under Streamlit's static serving."""
-    prefix = "/" + "/".join(p for p in (base_url_path.strip("/"), LEAFLET_STATIC_PATH) if p)
-    return f"{prefix}/leaflet.js", f"{prefix}/leaflet.css"
+    return (
+        vendor_url("leaflet/leaflet.js", base_url_path),
+        vendor_url("leaflet/leaflet.css", base_url_path),
+    )
+
+
+def polyline_url() -> str:
+    """Local URL of @mapbox/polyline, the decoder of the encoded Germany-wide layer."""
+    return vendor_url("polyline/polyline.js")
 
 
 def use_local_leaflet(base_url_path: str = "") -> None:

@@ -8,6 +8,7 @@ import re
 import folium
 import numpy as np
 import pandas as pd
+import polyline
 import pytest
 import shapely
 
@@ -377,8 +378,10 @@ def test_germany_map_is_offline_and_colours_every_municipality(
     external = re.findall(r"<(?:script|link)\b[^>]*(?:src|href)=\"https?://[^\"]*\"", html)
     assert external == []
     assert "https://" not in html
-    assert re.findall(r"<script[^>]*\bsrc=\"([^\"]+)\"", html) == [
-        "/app/static/vendor/leaflet/leaflet.js"
+    # Only the app's own copies: Leaflet and the polyline decoder (both fetched from npm).
+    assert sorted(re.findall(r"<script[^>]*\bsrc=\"([^\"]+)\"", html)) == [
+        "/app/static/vendor/leaflet/leaflet.js",
+        "/app/static/vendor/polyline/polyline.js",
     ]
 
     (layer,) = encoded_choropleths(fmap)
@@ -431,31 +434,9 @@ def test_districts_of() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# encoded polylines (databuild.webgeometry) and a Python twin of js/encoded_layer.js
+# encoded polylines (databuild.webgeometry), decoded with the `polyline` library as the browser
+# decodes them with @mapbox/polyline (maps/js/encoded_layer.js)
 # ---------------------------------------------------------------------------------------------
-
-
-def decode(text: str, factor: float) -> list[tuple[float, float]]:
-    """(lat, lon) points of an encoded polyline, as ksg_dashboard/js/encoded_layer.js decodes."""
-    points, index, lat, lon = [], 0, 0, 0
-
-    def number() -> int:
-        nonlocal index
-        result, shift = 0, 0
-        while True:
-            byte = ord(text[index]) - 63
-            index += 1
-            result |= (byte & 0x1F) << shift
-            shift += 5
-            if byte < 0x20:
-                break
-        return ~(result >> 1) if result & 1 else result >> 1
-
-    while index < len(text):
-        lat += number()
-        lon += number()
-        points.append((lat / factor, lon / factor))
-    return points
 
 
 def test_encode_ring_matches_googles_reference_example() -> None:
@@ -464,12 +445,12 @@ def test_encode_ring_matches_googles_reference_example() -> None:
     encoded = encode_ring(ring, precision=5)
     assert encoded == "_p~iF~ps|U_ulLnnqC_mqNvxq`@"
     expected = [(38.5, -120.2), (40.7, -120.95), (43.252, -126.453)]
-    np.testing.assert_allclose(decode(encoded, 1e5), expected, atol=1e-9)
+    np.testing.assert_allclose(polyline.decode(encoded, 5), expected, atol=1e-9)
 
 
 def test_encode_decode_round_trip_with_negative_and_large_steps() -> None:
     ring = [(13.4, 52.5), (-0.001, -33.9), (179.999, 0.0), (5.0005, 47.0004), (13.4, 52.5)]
-    points = decode(encode_ring(ring), 1e3)
+    points = polyline.decode(encode_ring(ring), 3)
     assert len(points) == len(ring) - 1  # the closing vertex is dropped
     for (lon, lat), (dlat, dlon) in zip(ring[:-1], points, strict=True):
         assert abs(dlat - lat) <= 5e-4 + 1e-12
@@ -484,7 +465,7 @@ def web_layer() -> dict:
 def test_groeditz_polygon_decodes_to_its_shape(web_layer: dict) -> None:
     shapes = datastore.read_municipality_shapes("overview").set_index("ags")
     geometry = shapes.loc[GROEDITZ, "geometry"]
-    factor = 10 ** web_layer["precision"]
+    precision = web_layer["precision"]
     encoded = web_layer["geometry"][web_layer["ags"].index(GROEDITZ)]
     polygons = list(shapely.get_parts(geometry))
     assert len(encoded) == len(polygons)
@@ -492,7 +473,7 @@ def test_groeditz_polygon_decodes_to_its_shape(web_layer: dict) -> None:
         originals = [polygon.exterior, *polygon.interiors]
         assert len(rings) == len(originals)
         for text, ring in zip(rings, originals, strict=True):
-            points = decode(text, factor)
+            points = polyline.decode(text, precision)
             coords = list(ring.coords)[:-1]
             assert len(points) == len(coords) >= 3
             for (lat, lon), (x, y) in zip(points, coords, strict=True):
@@ -502,12 +483,12 @@ def test_groeditz_polygon_decodes_to_its_shape(web_layer: dict) -> None:
 
 
 def test_every_encoded_municipality_lies_in_germany(web_layer: dict) -> None:
-    factor = 10 ** web_layer["precision"]
+    precision = web_layer["precision"]
     assert len(web_layer["ags"]) == len(web_layer["geometry"]) == 10_990
     for ags, polygons in zip(web_layer["ags"], web_layer["geometry"], strict=True):
         assert polygons, ags
         for rings in polygons:
-            outer = decode(rings[0], factor)
+            outer = polyline.decode(rings[0], precision)
             assert len(outer) >= 3, ags
             lats, lons = zip(*outer, strict=True)
             assert min(lats) >= 47.2 and max(lats) <= 55.1, ags
