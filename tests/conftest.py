@@ -1,6 +1,14 @@
-"""Shared test fixtures: repository paths and a clean Streamlit cache per test."""
+"""Shared test fixtures: repository paths and Streamlit caches that behave like one server.
+
+A server process reads data/ once and keeps it (st.cache_resource); the tests do the same, so
+the committed data is read once per test run instead of once per test. A test that points the
+app at other files (any KSG_* environment variable differs) or patches anything (uses
+`monkeypatch`) starts and ends with empty caches, so nothing it built leaks into other tests.
+"""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 import streamlit as st
@@ -11,10 +19,36 @@ from ksg_dashboard.maps import render_cache as map_cache
 APP_FILE = str(REPO_ROOT / "dashboard.py")
 
 
-@pytest.fixture(autouse=True)
-def _clear_streamlit_caches():
-    """Each test starts with empty Streamlit caches (a test may point KSG_DATA_DIR elsewhere)."""
+def _ksg_environment() -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("KSG_")))
+
+
+BASELINE_ENVIRONMENT = _ksg_environment()
+
+
+def clear_caches() -> None:
+    """Empty every cache of the app (Streamlit's and the rendered maps)."""
     st.cache_data.clear()
     st.cache_resource.clear()
     map_cache.CACHE.clear()  # rendered maps are cached outside Streamlit's caches
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """Record the KSG_* environment the test body ran with (after its fixtures set it up)."""
+    seen = {_ksg_environment()}
     yield
+    seen.add(_ksg_environment())
+    item.ksg_environments = seen
+
+
+@pytest.fixture(autouse=True)
+def _streamlit_caches(request: pytest.FixtureRequest):
+    """Warm caches for tests on the committed data; empty ones around tests that change it."""
+    isolated = "monkeypatch" in request.fixturenames
+    if isolated:
+        clear_caches()
+    yield
+    seen = getattr(request.node, "ksg_environments", set())
+    if isolated or any(env != BASELINE_ENVIRONMENT for env in seen):
+        clear_caches()
