@@ -7,14 +7,11 @@ from ksg_dashboard.app import url_state
 from ksg_dashboard.app import view_tools as share_panels
 from ksg_dashboard.app import widgets as ui
 from ksg_dashboard.app.cache import (
-    association_map,
-    germany_map,
     load_change_events,
     load_cooperations,
     load_dependency_ratios,
     load_district_age,
     load_municipalities,
-    load_municipality_shapes,
     load_municipality_table,
     load_official_totals,
     load_population_for,
@@ -22,62 +19,19 @@ from ksg_dashboard.app.cache import (
     load_states,
     load_territorial_changes,
 )
-from ksg_dashboard.charts.figures import make_time_chart
-from ksg_dashboard.core import numbers, territory
-from ksg_dashboard.core.config import FIRST_YEAR, LAST_YEAR
 from ksg_dashboard.core.navigation import PAGES
-from ksg_dashboard.core.selection import Selection, selected_ags
+from ksg_dashboard.core.selection import selected_ags
 from ksg_dashboard.demography import model as demography
+from ksg_dashboard.demography import panels as population_panels
 from ksg_dashboard.demography import views as demography_views
 from ksg_dashboard.demography.model import INDICATORS
 from ksg_dashboard.demography.themes import panels as daseinsvorsorge_panels
-from ksg_dashboard.maps import render_cache as map_cache
-from ksg_dashboard.maps.layers import region_colours
 from ksg_dashboard.overview import panels
 
 PARAM_KEYS = next(p.params for p in PAGES if p.url_path == "demografie")
-YEARS = list(range(FIRST_YEAR, LAST_YEAR + 1))
-
-
-# Per-process caches of what this page computes from the shared frames (arguments with a
-# leading underscore are not hashed: they are the process-wide frames, the same every run).
-# Entries are small (a line chart, a ranking of the selection), so counts bound their size.
-@st.cache_resource(show_spinner=False)
-def _names(_register) -> dict[str, str]:
-    return _register.set_index("ags")["name"].to_dict()
-
-
-@st.cache_resource(show_spinner=False, max_entries=128)
-def _time_chart(_population, _cooperations, _names, _totals, _events, key: tuple, large: bool):
-    (regions, ags_key, states_key, custom), _, indicator_key, base_year, _mode = key
-    chosen = Selection(regions=regions, ags=ags_key, states=states_key, custom=custom)
-    long = demography_views.comparison_long(
-        _population,
-        chosen,
-        _cooperations,
-        _names,
-        indicator_key,
-        base_year,
-        official_totals=_totals,
-        events=_events,
-    )
-    colours = region_colours(_cooperations)
-    by_label = {c["short_name"]: colours[c["id"]] for c in _cooperations if c["id"] in regions}
-    chart = make_time_chart(
-        long, INDICATORS[indicator_key], base_year, large=large, region_colours=by_label
-    )
-    return chart, long
-
-
-@st.cache_resource(show_spinner=False, max_entries=128)
-def _ranking(_table, _names, key: tuple):
-    _, _, ags_key, indicator_key, _mode = key
-    return demography_views.ranking(_table, list(ags_key), INDICATORS[indicator_key], _names)
-
 
 selection = filters.current_selection()
 mode = filters.territory_mode()
-published = mode == territory.PUBLISHED
 population = ui.load_or_stop(lambda: load_population_for(mode))
 totals = ui.load_or_default(load_official_totals, None)
 events = ui.load_or_default(load_change_events, None)
@@ -86,7 +40,7 @@ curated_cooperations = ui.load_quietly(load_cooperations, [])
 cooperations = filters.session_cooperations(curated_cooperations)
 states = ui.load_or_stop(load_states)
 sources = ui.load_or_stop(load_sources)
-names = _names(register)
+names = population_panels.municipality_names(register)
 ags = selected_ags(selection, cooperations, register)
 
 if not selection.presenter:
@@ -113,167 +67,27 @@ if theme != daseinsvorsorge_panels.DEFAULT_THEME:
     share_panels.view_tools("demografie")
     st.stop()
 
-parsed = demography_views.parse_params(url_state.page_query())
-if "demografie.indikator" not in st.session_state:
-    for note in parsed.notes:
-        ui.note(note)
-    st.session_state["demografie.indikator"] = parsed.params.indicator
-    st.session_state["demografie.jahr"] = parsed.params.year
-    st.session_state["demografie.basis"] = parsed.params.base_year
-    st.session_state["demografie.ansicht"] = parsed.params.view
-
-controls = st.columns([3, 1, 1, 2])
-indicator_key = controls[0].selectbox(
-    "Indikator",
-    list(INDICATORS),
-    format_func=lambda k: f"{INDICATORS[k].label} ({INDICATORS[k].unit})".replace(" ()", ""),
-    key="demografie.indikator",
-)
-year = controls[1].selectbox("Jahr", YEARS, key="demografie.jahr")
-base_year = controls[2].selectbox("Basisjahr", YEARS, key="demografie.basis")
-view = controls[3].radio(
-    "Karte",
-    list(demography_views.VIEWS),
-    format_func=demography_views.VIEWS.get,
-    key="demografie.ansicht",
-    horizontal=True,
-)
-params = demography_views.DemographyParams(indicator_key, year, base_year, view)
+params = population_panels.controls(demography_views.parse_params(url_state.page_query()))
 # A selected Gemeindeverband counts with its members of the chosen year.
-cooperations = filters.session_cooperations(curated_cooperations, year)
+cooperations = filters.session_cooperations(curated_cooperations, params.year)
 ags = selected_ags(selection, cooperations, register)
-body = next((c for c in cooperations if c.get("association_key")), None)
-if body is not None:
-    when = body["association_year"]
-    st.caption(
-        f"{body['name']}: Mitglieder zum 31.12.{when}"
-        + ("" if when == year else f" (zum 31.12.{year} gab es den Gemeindeverband nicht)")
-        + "; Werte als Summe dieser Gemeinden über alle Jahre."
-    )
+population_panels.association_caption(cooperations, params.year)
 url_state.write(PARAM_KEYS, demography_views.to_query(params))
-indicator = INDICATORS[indicator_key]
+indicator = INDICATORS[params.indicator]
 
-note = demography.change_note(year, base_year)
+note = demography.change_note(params.year, params.base_year)
 if note and indicator.key in {"veraenderung", "veraenderung_pct", "index"}:
     st.warning(note, icon="⚠️")
 
 chart_column, map_column = st.columns(2, gap="medium")
 with chart_column:
-    chosen = (selection.regions, selection.ags, selection.states, selection.custom)
-    labels = tuple((c["id"], c.get("short_name"), c.get("name")) for c in cooperations)
-    figure, long = _time_chart(
-        population,
-        cooperations,
-        names,
-        totals,
-        events if published else None,
-        (chosen, labels, indicator.key, base_year, mode),
-        selection.presenter,
-    )
-    ui.chart(
-        figure,
-        presenter=selection.presenter,
-        config=ui.chart_config(f"{indicator.key}_zeitreihe"),
-        key="demografie.chart",
-    )
-    st.caption(territory.caption(mode))
-    notes = panels.chart_notes(long)
-    for text in notes:
-        st.caption(text)
-    if long["value"].isna().any():
-        st.caption(
-            "Lücken: Reihen ohne Werte aller Mitglieder werden nicht summiert"
-            + (
-                "; im jeweiligen Gebietsstand gibt es neue Gemeindeschlüssel erst ab ihrem "
-                "Entstehungsjahr."
-                if published
-                else "."
-            )
-        )
-    ui.sources_caption(
-        sources, ["population", "crosswalk"] + (["official_totals"] if totals is not None else [])
-    )
-
-table = load_municipality_table(year, base_year, mode)
+    population_panels.time_chart_section(
+        population, cooperations, names, totals, events, selection, indicator, params.base_year,
+        mode, sources,
+    )  # fmt: skip
+table = load_municipality_table(params.year, params.base_year, mode)
 with map_column:
-    map_key = ("demografie", view, indicator.key, year, base_year, mode, tuple(ags))
-    if view == "deutschland" or len(ags) > demography_views.MAX_SELECTION_MAP:
-        if view != "deutschland":
-            st.caption(
-                f"Die Auswahl umfasst {numbers.count(len(ags), 'Gemeinde', 'Gemeinden')}; "
-                "gezeigt wird die "
-                "Karte aller Gemeinden (schneller als eine Karte der Auswahl)."
-            )
-        germany_key = ("demografie", "deutschland", indicator.key, year, base_year, mode)
-        rendered = ui.load_or_stop(
-            lambda: map_cache.rendered_with_progress(
-                germany_key, lambda: germany_map(indicator.key, year, base_year, mode)
-            )
-        )
-    elif view == "verbaende":
-        rendered = ui.load_or_stop(
-            lambda: map_cache.rendered_with_progress(
-                ("demografie", "verbaende", indicator.key, year, base_year),
-                lambda: association_map(indicator.key, year, base_year),
-            )
-        )
-    elif ags:
-        rendered = map_cache.rendered_with_progress(
-            map_key,
-            lambda: demography_views.selection_map(
-                ui.load_or_stop(lambda: load_municipality_shapes("regional")),
-                states,
-                table,
-                ags,
-                indicator,
-            ),
-        )
-    else:
-        rendered = None
-        st.info(
-            "Für die Karte eine Kooperation, ein Land oder eine Gemeinde wählen – "
-            "oder „Deutschland (alle Gemeinden)“.",
-            icon="🗺️",
-        )
-    if rendered is not None:
-        map_cache.show(rendered, key="demografie.map", height=420)
-        breaks, shape_year = rendered.extra if view == "verbaende" else (rendered.extra, None)
-        ui.legend(demography_views.legend_items(breaks, indicator))
-        if view == "verbaende":
-            st.caption(
-                f"{indicator.label} der Gemeindeverbände (Summe der Mitglieder), Stand "
-                f"31.12.{year}; Umrisse zum 31.12.{shape_year} aus den Gemeindeflächen 2016. "
-                "Verbandsfreie Gemeinden sind nicht eingefärbt; grau: kein Wert für alle "
-                "Mitglieder."
-            )
-        else:
-            st.caption(panels.map_caption(indicator.label, year, mode))
-        ui.sources_caption(
-            sources,
-            ["boundaries", "population", "crosswalk"]
-            + (["associations"] if view == "verbaende" else []),
-        )
-
-st.subheader("Gemeinden im Vergleich")
-shown = _ranking(table, names, (year, base_year, tuple(ags), indicator.key, mode))
-ui.table(shown, max_height=420)
-st.caption(territory.caption(mode))
-left_out = demography_views.unincorporated_count(table, ags)
-if left_out:
-    st.caption(
-        f"Nicht aufgeführt: "
-        f"{numbers.count(left_out, 'gemeindefreies Gebiet', 'gemeindefreie Gebiete')} "
-        "(meist unbewohnte Forste und Seen; "
-        "sie sind keine Gemeinden)."
-    )
-st.download_button(
-    "CSV herunterladen",
-    panels.csv_with_metadata(shown, mode, sources, f"31.12.{year}, Basisjahr {base_year}"),
-    file_name=f"ksg_{indicator.key}_{year}_gebiet_{mode}.csv",
-    mime="text/csv",
-    key="demografie.csv",
-)
-ui.sources_caption(sources, ["population", "crosswalk"])
-
+    population_panels.map_section(params, mode, ags, states, table, sources)
+population_panels.ranking_section(table, names, params, mode, ags, sources)
 panels.change_notes(ui.load_or_default(load_territorial_changes, None), events, register, ags, mode)
 share_panels.view_tools("demografie")

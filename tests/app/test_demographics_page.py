@@ -219,7 +219,10 @@ def test_germany_view_draws_the_local_canvas_layer() -> None:
     assert not at.exception, at.exception
     assert at.radio(key=KEYS["view"]).value == "deutschland"
     (args,) = folium_args(at)
-    assert args["js_links"] == ["/app/static/vendor/leaflet/leaflet.js"]
+    assert args["js_links"] == [  # the app's own copies (npm), never a CDN
+        "/app/static/vendor/leaflet/leaflet.js",
+        "/app/static/vendor/polyline/polyline.js",
+    ]
     assert args["css_links"] == ["/app/static/vendor/leaflet/leaflet.css"]
     assert all(link.startswith("/app/static/") for link in args["js_links"] + args["css_links"])
     assert "https://" not in args["script"] and "http://" not in args["script"]
