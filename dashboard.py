@@ -4,12 +4,13 @@ import logging
 
 import streamlit as st
 
-from ksg_dashboard import filters, offline, ui
+from ksg_dashboard import filters, memory, offline, ui
 from ksg_dashboard.loaders import load_cooperations, load_municipalities
 from ksg_dashboard.navigation import PAGES, foreign_params
 from ksg_dashboard.validation import DataValidationError
 
 logging.basicConfig(level=logging.INFO)
+memory.start_trimmer()  # once per process: freed heap pages go back to the OS
 
 st.set_page_config(
     page_title="KSG-Transferwerkstatt Gröditz 2019",

@@ -11,6 +11,7 @@ import streamlit as st
 
 from ksg_dashboard import (
     associations,
+    daseinsvorsorge,
     daseinsvorsorge_views,
     datastore,
     demography,
@@ -338,17 +339,39 @@ def germany_map(
 # --- Daseinsvorsorge themes (regional statistics 2015, natural change 1995–2015) -------------
 
 
+# Columns of the two 2015 tables that no page reads: a footnote text and a level repeated on
+# each of ~600,000 / ~460,000 rows (~49 MB of the ~163 MB the two frames hold in memory).
+_UNREAD_2015_COLUMNS = ("territorial_note", "level")
+
+
 @st.cache_resource(show_spinner=False)
 def load_municipal_age() -> pd.DataFrame:
     """Population by sex and 17 age groups, 31.12.2015, per municipality of 31.12.2022."""
-    return datastore.read_age_2015_territory()
+    frame = datastore.read_age_2015_territory()
+    return frame.drop(columns=list(_UNREAD_2015_COLUMNS), errors="ignore")
 
 
 @st.cache_resource(show_spinner=False)
 def load_migration() -> pd.DataFrame:
     """Moves across the municipal border per sex and age group, 2015, per municipality of
     31.12.2022 (moves between merged predecessors stay counted: they crossed a border then)."""
-    return datastore.read_migration_2015_territory()
+    frame = datastore.read_migration_2015_territory()
+    return frame.drop(columns=list(_UNREAD_2015_COLUMNS), errors="ignore")
+
+
+# A few hundred bytes of values per entry (the key: at most the 300 AGS of an own list, ~20 kB),
+# so 256 entries stay below ~6 MB. Each miss filters the two 2015 tables (~0.3 s of CPU and
+# ~100 MB of short-lived copies): the overview showed these figures on every run.
+@st.cache_resource(show_spinner=False, max_entries=256)
+def load_key_figure_values(ags: tuple[str, ...]) -> dict:
+    """Age and migration key figures (2015) of a set of municipalities (shared read-only)."""
+    age, migration = load_municipal_age(), load_migration()
+    return {
+        **daseinsvorsorge_views.age_values(daseinsvorsorge.age_profile(age, ags)),
+        **daseinsvorsorge_views.migration_values(
+            daseinsvorsorge.migration_profile(migration, age, ags)
+        ),
+    }
 
 
 @st.cache_resource(show_spinner=False)
