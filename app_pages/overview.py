@@ -4,9 +4,10 @@ from dataclasses import replace
 
 import streamlit as st
 
-from ksg_dashboard import filters, map_cache, overview, panels, share_panels, ui
+from ksg_dashboard import filters, map_cache, panels, share_panels, ui
 from ksg_dashboard.config import LAST_YEAR
 from ksg_dashboard.loaders import (
+    load_headline,
     load_overview_data,
     load_sources,
     overview_map,
@@ -54,7 +55,8 @@ with heading:
         "Gröditz. Karte: erst eine Kooperation anklicken, dann eine Gemeinde.</p>"
     )
     filters.show_notes()
-    panels.headline_metrics(overview.headline_for(data, selection, ags), selection, data, mode)
+    figures = load_headline(mode, tuple(ags), selection.is_empty, selection)  # cached
+    panels.headline_metrics(figures, selection, data, mode)
 with map_column:
     with map_slot:
         clicked = map_cache.show(

@@ -241,16 +241,28 @@ def load_overview_map(
 
 # Tables of a few dozen rows (at most the 300 AGS of an upload): 256 entries stay below ~10 MB.
 @st.cache_resource(show_spinner=False, max_entries=256)
-def load_member_table(ags: tuple[str, ...]) -> pd.DataFrame:
+def load_member_table(ags: tuple[str, ...], mode: str = territory.DEFAULT_MODE) -> pd.DataFrame:
     """Population table of a set of municipalities (shared read-only; ~40 ms to compute)."""
-    return overview.member_table(load_overview_data(), list(ags))
+    return overview.member_table(load_overview_data(mode), list(ags))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def load_area_jumps(ags: tuple[str, ...]) -> pd.DataFrame:
+def load_area_jumps(ags: tuple[str, ...], mode: str = territory.PUBLISHED) -> pd.DataFrame:
     """Mergers/splits in the area series of these municipalities (shared read-only)."""
-    population = load_population()
+    population = load_population_for(mode)
     return indicators.territorial_changes(population[population["ags"].isin(ags)])
+
+
+# A Headline is a few numbers (Streamlit keys the entry by a hash of the arguments, not by
+# the tuple itself): 256 entries stay well below 1 MB. A miss costs ~0.1 s (filters of the
+# 145,000-row population table), which every overview run paid before.
+@st.cache_resource(show_spinner=False, max_entries=256)
+def load_headline(
+    mode: str, ags: tuple[str, ...], everything: bool, _selection: selection.Selection
+) -> indicators.Headline:
+    """`overview.headline_for` on the process-wide frames of `mode`; it reads only the
+    population and `_selection.is_empty` (= `everything`, part of the key; `_selection` is not)."""
+    return overview.headline_for(load_overview_data(mode), _selection, list(ags))
 
 
 @st.cache_resource(show_spinner=False)

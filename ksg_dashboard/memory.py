@@ -1,18 +1,23 @@
-"""Give freed heap memory back to the operating system (glibc's `malloc_trim`).
+"""Give the memory of closed sessions back: collect cyclic garbage, then return freed heap
+pages to the operating system (glibc's `malloc_trim`).
 
-A page run allocates tens of MB of short-lived frames and protobuf messages in its script
-thread; after the run glibc keeps the freed pages in its arenas, so the process's resident
-memory stays at its peak. A daemon thread calls `malloc_trim(0)` every
-KSG_MALLOC_TRIM_SECONDS (default 20 s, 0 = off), which costs a few milliseconds. On other C
-libraries (musl, macOS) it does nothing.
+The app turns off Streamlit's full `gc.collect(2)` after every script run (`runner.postScriptGC
+= false`, it cost a third of the CPU under load), so the reference cycles a closed session leaves
+(session, script runner, widget states, ~2–3 MB each) waited for Python's rare full collection;
+and glibc keeps freed pages in its arenas, so the resident memory stayed at its peak. A daemon
+thread does both every KSG_MALLOC_TRIM_SECONDS (default 20 s, 0 = off). On other C libraries
+(musl, macOS) only the collection runs.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
+import logging
 import os
 import threading
+import time
 
 DEFAULT_SECONDS = 20.0
 _lock = threading.Lock()
@@ -40,6 +45,16 @@ def trim() -> bool:
     return True
 
 
+def collect_and_trim() -> float:
+    """A full garbage collection, then `trim()`; returns the seconds it took."""
+    start = time.perf_counter()
+    gc.collect()
+    trim()
+    seconds = time.perf_counter() - start
+    logging.getLogger(__name__).debug("gc + malloc_trim: %.3f s", seconds)
+    return seconds
+
+
 def interval_from_env() -> float:
     """Seconds between trims from KSG_MALLOC_TRIM_SECONDS (0 or less: off)."""
     try:
@@ -49,10 +64,11 @@ def interval_from_env() -> float:
 
 
 def start_trimmer(every: float | None = None) -> bool:
-    """Start the trimming thread once per process (later calls do nothing); True if it runs."""
+    """Start the collecting/trimming thread once per process (later calls do nothing);
+    True if it runs."""
     global _thread
     seconds = interval_from_env() if every is None else every
-    if seconds <= 0 or _TRIM is None:
+    if seconds <= 0:
         return False
     with _lock:
         if _thread is None:
@@ -60,7 +76,7 @@ def start_trimmer(every: float | None = None) -> bool:
 
             def loop() -> None:
                 while not stop.wait(seconds):
-                    trim()
+                    collect_and_trim()
 
             _thread = threading.Thread(target=loop, name="ksg-malloc-trim", daemon=True)
             _thread.start()

@@ -41,6 +41,7 @@ from ksg_dashboard.loaders import (
     load_municipalities,
     load_overview_data,
     load_population,
+    load_population_for,
     load_region_age,
     load_region_migration,
     load_territorial_changes,
@@ -147,15 +148,19 @@ def _sources_list(sources: list[dict]) -> str:
 
 def _member_table(data: OverviewData, ags: list[str]) -> pd.DataFrame:
     """member_table, cached per set of AGS when `data` holds the process-wide frames."""
-    if data.population is load_population() and data.register is load_municipalities():
-        return load_member_table(tuple(ags))
+    if data.register is load_municipalities():
+        for mode in (territory.PUBLISHED, territory.DEFAULT_MODE):  # published: always loaded
+            if data.population is load_population_for(mode):
+                return load_member_table(tuple(ags), mode)
     return member_table(data, ags)
 
 
 def territorial_notes(population: pd.DataFrame, register: pd.DataFrame, ags: list[str]) -> None:
     """Captions for mergers/splits found in the selected municipalities' area series."""
-    if population is load_population():
-        changes = load_area_jumps(tuple(ags))  # the process-wide frame: cached
+    published = population is load_population()
+    if published or population is load_population_for(territory.DEFAULT_MODE):
+        mode = territory.PUBLISHED if published else territory.DEFAULT_MODE
+        changes = load_area_jumps(tuple(ags), mode)  # a process-wide frame: cached
     else:
         changes = territorial_changes(population[population["ags"].isin(ags)])
     names = register.set_index("ags")["name"]

@@ -22,6 +22,28 @@ def test_trim_calls_malloc_trim() -> None:
     assert memory.trim() is True
 
 
+def test_collect_and_trim_frees_reference_cycles() -> None:
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    was_enabled = gc.isenabled()
+    gc.disable()  # only the explicit collection may free the cycle
+    try:
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        probe = weakref.ref(a)
+        del a, b
+        assert probe() is not None
+        assert memory.collect_and_trim() >= 0
+        assert probe() is None
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def test_trimmer_off_with_zero_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KSG_MALLOC_TRIM_SECONDS", "0")
     assert memory.interval_from_env() == 0
