@@ -144,6 +144,13 @@ def load_latest_population() -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False)
+def load_municipality_names() -> dict[str, str]:
+    """Name per AGS from the register (shared read-only; ~50 ms to build, the overview's
+    details panel needed it twice per run)."""
+    return load_municipalities().set_index("ags")["name"].to_dict()
+
+
+@st.cache_resource(show_spinner=False)
 def load_municipality_labels() -> dict[str, str]:
     """Search labels 'Name (AGS)' for the municipality picker."""
     return selection.municipality_labels(load_municipalities())

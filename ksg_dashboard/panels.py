@@ -39,6 +39,7 @@ from ksg_dashboard.loaders import (
     load_migration,
     load_municipal_age,
     load_municipalities,
+    load_municipality_names,
     load_overview_data,
     load_population,
     load_population_for,
@@ -146,6 +147,13 @@ def _sources_list(sources: list[dict]) -> str:
     return "<ul>" + "".join(items) + "</ul>"
 
 
+def _names(data: OverviewData) -> dict[str, str]:
+    """Name per AGS of the register (cached when `data` holds the process-wide register)."""
+    if data.register is load_municipalities():
+        return load_municipality_names()
+    return data.register.set_index("ags")["name"].to_dict()
+
+
 def _member_table(data: OverviewData, ags: list[str]) -> pd.DataFrame:
     """member_table, cached per set of AGS when `data` holds the process-wide frames."""
     if data.register is load_municipalities():
@@ -202,7 +210,7 @@ def cooperation_details(data: OverviewData, cooperation: dict, presenter: bool =
     )
     _territory_notes(data, cooperation["member_ags"])
     if cooperation["id"] != CUSTOM_ID:
-        names = data.register.set_index("ags")["name"].to_dict()
+        names = _names(data)
         association_panels.relation_section(cooperation["member_ags"], names)
     st.markdown(cooperation.get("summary", ""))
     projects = cooperation.get("key_projects") or []
@@ -305,7 +313,7 @@ MAX_PICKER_MEMBERS = 300
 
 def member_picker(data: OverviewData, cooperation: dict, selection: Selection) -> None:
     """A searchable select of the members: the keyboard way to what a click on the map does."""
-    names = data.register.set_index("ags")["name"].to_dict()
+    names = _names(data)
     members = list(dict.fromkeys(cooperation["member_ags"]))
     if len(members) > MAX_PICKER_MEMBERS:  # a large own list: the sidebar search does this
         return
