@@ -504,9 +504,10 @@ async def search_capacity(
 ) -> tuple[int, list[dict[str, Any]]]:
     """Largest round size with 0 errors and p95 ≤ factor × `single`, and the rounds it ran.
 
-    `measure(n)` runs one round of n sessions and returns its row. Sizes double from 1 until a
-    round fails (or `limit`), then bisect between the last clean size and the first failing
-    one; at most `tries` rounds. Assumes p95 grows with n (it does when renders are serial).
+    `measure(n)` runs one round of n sessions and returns its row. One session is the
+    reference (held by definition); sizes double from 2 until a round fails (or `limit`), then
+    bisect between the last clean size and the first failing one; at most `tries` rounds.
+    Assumes p95 grows with n (it does when renders are serial).
     """
     rows: list[dict[str, Any]] = []
 
@@ -515,7 +516,7 @@ async def search_capacity(
         rows.append(row)
         return row["errors"] == 0 and row["p95_s"] <= factor * single
 
-    good, bad, n = 0, None, 1
+    good, bad, n = 1, None, 2
     while n <= limit and len(rows) < tries:
         if not await holds(n):
             bad = n
