@@ -86,3 +86,17 @@ def test_key_figure_values_equal_the_uncached_computation() -> None:
     assert values == expected
     assert values["altenquotient"] is not None and values["zuzuege"] > 0
     assert loaders.load_key_figure_values(GROEDITZ_ROEDERAUE) is values  # cached
+
+
+def test_member_table_cache_answers_each_territory_with_its_own_table() -> None:
+    from ksg_dashboard import overview, panels, territory
+
+    p22 = loaders.load_population_2022()
+    merged = p22[(p22["year"] == p22["year"].max()) & (p22["n_predecessors"] > 1)]["ags"]
+    ags = [GROEDITZ_ROEDERAUE[0], *merged.head(3)]
+    tables = {}
+    for mode in (territory.DEFAULT_MODE, territory.PUBLISHED):
+        data = loaders.load_overview_data(mode)
+        tables[mode] = panels._member_table(data, ags)
+        assert tables[mode].equals(overview.member_table(data, ags))
+    assert not tables[territory.DEFAULT_MODE].equals(tables[territory.PUBLISHED])
