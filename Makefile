@@ -12,7 +12,7 @@ POLYLINE_VERSION := 1.2.1
 POLYLINE_DIR := static/vendor/polyline
 
 .PHONY: run test data bench lint format install install-dev assets chromium nginx poppler cluster \
-	cluster-stop cluster-status loadgen bench-cluster clean
+	cluster-stop cluster-status loadgen loadgen-capacity loadgen-memory bench-cluster clean
 
 $(VENV)/.runtime: requirements.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -82,6 +82,15 @@ cluster-status:
 # Protocol-level load test of one app process (no browsers): the 1/10/25/50/100 curve.
 loadgen: install-dev
 	$(PY) -m harness.loadgen --start --warmup --curve 1,10,25,50,100 --json bench/loadgen.json
+
+# Sessions one process holds at p95 ≤ 3× the single-session time (doubling, then bisection).
+loadgen-capacity: install-dev
+	$(PY) -m harness.loadgen --start --warmup --capacity --json bench/loadgen-capacity.json
+
+# Resident memory idle, after warm-up and after 10 rounds of 50 sessions (all closed).
+loadgen-memory: install-dev
+	$(PY) -m harness.loadgen --start --warmup --curve 50 --rounds 10 --env MALLOC_ARENA_MAX=2 \
+		--json bench/loadgen-memory.json
 
 # The shipped deployment under load: 200 sessions through nginx, a replica killed mid-run,
 # 100 overview visits at once, bytes on the wire in Chromium (results in bench/cluster.json).

@@ -4,8 +4,8 @@ import logging
 
 import streamlit as st
 
+from ksg_dashboard.app import memory, url_state
 from ksg_dashboard.app import sidebar as filters
-from ksg_dashboard.app import url_state
 from ksg_dashboard.app import widgets as ui
 from ksg_dashboard.app.cache import load_cooperations, load_municipalities
 from ksg_dashboard.core.navigation import PAGES, foreign_params
@@ -13,6 +13,7 @@ from ksg_dashboard.core.validation import DataValidationError
 from ksg_dashboard.maps import offline
 
 logging.basicConfig(level=logging.INFO)
+memory.start_trimmer()  # once per process: freed heap pages go back to the OS
 
 st.set_page_config(
     page_title="KSG-Transferwerkstatt Gröditz 2019",

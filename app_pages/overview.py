@@ -8,6 +8,7 @@ from ksg_dashboard.app import sidebar as filters
 from ksg_dashboard.app import view_tools as share_panels
 from ksg_dashboard.app import widgets as ui
 from ksg_dashboard.app.cache import (
+    load_headline,
     load_overview_data,
     load_sources,
     overview_map,
@@ -16,7 +17,6 @@ from ksg_dashboard.core.config import LAST_YEAR
 from ksg_dashboard.core.selection import selected_ags, selection_from_click
 from ksg_dashboard.maps import render_cache as map_cache
 from ksg_dashboard.maps.layers import association_legend
-from ksg_dashboard.overview import model as overview
 from ksg_dashboard.overview import panels
 
 selection = filters.current_selection()
@@ -59,7 +59,8 @@ with heading:
         "Gröditz. Karte: erst eine Kooperation anklicken, dann eine Gemeinde.</p>"
     )
     filters.show_notes()
-    panels.headline_metrics(overview.headline_for(data, selection, ags), selection, data, mode)
+    figures = load_headline(mode, tuple(ags), selection.is_empty, selection)  # cached
+    panels.headline_metrics(figures, selection, data, mode)
 with map_column:
     with map_slot:
         clicked = map_cache.show(

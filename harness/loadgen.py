@@ -499,6 +499,38 @@ def capacity(curve: list[dict[str, Any]], single: float, factor: float = 3.0) ->
     return held
 
 
+async def search_capacity(
+    measure: Any, single: float, factor: float = 3.0, limit: int = 64, tries: int = 12
+) -> tuple[int, list[dict[str, Any]]]:
+    """Largest round size with 0 errors and p95 ≤ factor × `single`, and the rounds it ran.
+
+    `measure(n)` runs one round of n sessions and returns its row. One session is the
+    reference (held by definition); sizes double from 2 until a round fails (or `limit`), then
+    bisect between the last clean size and the first failing one; at most `tries` rounds.
+    Assumes p95 grows with n (it does when renders are serial).
+    """
+    rows: list[dict[str, Any]] = []
+
+    async def holds(n: int) -> bool:
+        row = await measure(n)
+        rows.append(row)
+        return row["errors"] == 0 and row["p95_s"] <= factor * single
+
+    good, bad, n = 1, None, 2
+    while n <= limit and len(rows) < tries:
+        if not await holds(n):
+            bad = n
+            break
+        good, n = n, n * 2
+    while bad is not None and bad - good > 1 and len(rows) < tries:
+        middle = (good + bad) // 2
+        if await holds(middle):
+            good = middle
+        else:
+            bad = middle
+    return good, rows
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m harness.loadgen",
@@ -535,6 +567,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-html", action="store_true", help="skip the HTML GET")
     parser.add_argument(
         "--warmup", action="store_true", help="visit every page and view once before measuring"
+    )
+    parser.add_argument(
+        "--capacity",
+        action="store_true",
+        help="search the sessions held at p95 ≤ 3× the single-session time (median of 3 "
+        "single sessions), instead of the curve",
     )
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for --start")
@@ -582,6 +620,12 @@ async def _main(args: argparse.Namespace, base_url: str, pids: list[int]) -> dic
     if args.cpu_renders and probe:
         out["cpu_per_render"] = await cpu_per_render(target, probe, args.cpu_renders)
         log(f"cpu per render: {out['cpu_per_render']}")
+    if args.capacity:
+        out["capacity"] = await _capacity(target, probe, args)
+        out["curve"] = []
+        out["rss_end_mb"] = probe.rss() / 1e6 if probe else None
+        out["machine"]["loadavg_end"] = os.getloadavg()
+        return out
     curve = []
     sizes = [int(s) for s in args.curve.split(",") if s.strip()]
     for round_no in range(args.rounds):
@@ -611,6 +655,25 @@ async def _main(args: argparse.Namespace, base_url: str, pids: list[int]) -> dic
     out["rss_end_mb"] = probe.rss() / 1e6 if probe else None
     out["machine"]["loadavg_end"] = os.getloadavg()
     return out
+
+
+async def _capacity(target: Target, probe: Probe | None, args: argparse.Namespace) -> dict:
+    """The single-session time (median p95 of 3 rounds of 1) and the capacity search."""
+    singles = []
+    for _ in range(3):
+        row, _ = await run_round(1, target, probe, hold=False)
+        singles.append(row["p95_s"])
+        log("single: " + format_round(row))
+    single = stats.percentile(sorted(singles), 50)
+
+    async def measure(n: int) -> dict[str, Any]:
+        row, _ = await run_round(n, target, probe, hold=not args.no_hold, max_errors=0)
+        log(f"capacity ≤ {3 * single:.2f} s? " + format_round(row))
+        return row
+
+    held, rows = await search_capacity(measure, single, 3.0, limit=MAX_SESSIONS)
+    log(f"sessions held at p95 ≤ 3 × {single:.2f} s: {held}")
+    return {"single_s": single, "singles_s": singles, "factor": 3.0, "held": held, "rounds": rows}
 
 
 def _killer(pid: int, after: float):

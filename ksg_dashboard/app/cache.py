@@ -15,6 +15,7 @@ from ksg_dashboard.data import datastore
 from ksg_dashboard.data.datastore import DetailLevel
 from ksg_dashboard.demography import model as demography
 from ksg_dashboard.demography import views as demography_views
+from ksg_dashboard.demography.themes import model as daseinsvorsorge
 from ksg_dashboard.demography.themes import views as daseinsvorsorge_views
 from ksg_dashboard.overview import model as overview
 from ksg_dashboard.programme import model as programme
@@ -137,6 +138,13 @@ def load_latest_population() -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False)
+def load_municipality_names() -> dict[str, str]:
+    """Name per AGS from the register (shared read-only; ~50 ms to build, the overview's
+    details panel needed it twice per run)."""
+    return load_municipalities().set_index("ags")["name"].to_dict()
+
+
+@st.cache_resource(show_spinner=False)
 def load_municipality_labels() -> dict[str, str]:
     """Search labels 'Name (AGS)' for the municipality picker."""
     return selection.municipality_labels(load_municipalities())
@@ -234,16 +242,28 @@ def load_overview_map(
 
 # Tables of a few dozen rows (at most the 300 AGS of an upload): 256 entries stay below ~10 MB.
 @st.cache_resource(show_spinner=False, max_entries=256)
-def load_member_table(ags: tuple[str, ...]) -> pd.DataFrame:
+def load_member_table(ags: tuple[str, ...], mode: str = territory.DEFAULT_MODE) -> pd.DataFrame:
     """Population table of a set of municipalities (shared read-only; ~40 ms to compute)."""
-    return overview.member_table(load_overview_data(), list(ags))
+    return overview.member_table(load_overview_data(mode), list(ags))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def load_area_jumps(ags: tuple[str, ...]) -> pd.DataFrame:
+def load_area_jumps(ags: tuple[str, ...], mode: str = territory.PUBLISHED) -> pd.DataFrame:
     """Mergers/splits in the area series of these municipalities (shared read-only)."""
-    population = load_population()
+    population = load_population_for(mode)
     return indicators.territorial_changes(population[population["ags"].isin(ags)])
+
+
+# A Headline is a few numbers (Streamlit keys the entry by a hash of the arguments, not by
+# the tuple itself): 256 entries stay well below 1 MB. A miss costs ~0.1 s (filters of the
+# 145,000-row population table), which every overview run paid before.
+@st.cache_resource(show_spinner=False, max_entries=256)
+def load_headline(
+    mode: str, ags: tuple[str, ...], everything: bool, _selection: selection.Selection
+) -> indicators.Headline:
+    """`overview.headline_for` on the process-wide frames of `mode`; it reads only the
+    population and `_selection.is_empty` (= `everything`, part of the key; `_selection` is not)."""
+    return overview.headline_for(load_overview_data(mode), _selection, list(ags))
 
 
 @st.cache_resource(show_spinner=False)
@@ -314,17 +334,39 @@ def germany_map(
 # --- Daseinsvorsorge themes (regional statistics 2015, natural change 1995–2015) -------------
 
 
+# Columns of the two 2015 tables that no page reads: a footnote text and a level repeated on
+# each of ~600,000 / ~460,000 rows (~49 MB of the ~163 MB the two frames hold in memory).
+_UNREAD_2015_COLUMNS = ("territorial_note", "level")
+
+
 @st.cache_resource(show_spinner=False)
 def load_municipal_age() -> pd.DataFrame:
     """Population by sex and 17 age groups, 31.12.2015, per municipality of 31.12.2022."""
-    return datastore.read_age_2015_territory()
+    frame = datastore.read_age_2015_territory()
+    return frame.drop(columns=list(_UNREAD_2015_COLUMNS), errors="ignore")
 
 
 @st.cache_resource(show_spinner=False)
 def load_migration() -> pd.DataFrame:
     """Moves across the municipal border per sex and age group, 2015, per municipality of
     31.12.2022 (moves between merged predecessors stay counted: they crossed a border then)."""
-    return datastore.read_migration_2015_territory()
+    frame = datastore.read_migration_2015_territory()
+    return frame.drop(columns=list(_UNREAD_2015_COLUMNS), errors="ignore")
+
+
+# A few hundred bytes of values per entry (the key: at most the 300 AGS of an own list, ~20 kB),
+# so 256 entries stay below ~6 MB. Each miss filters the two 2015 tables (~0.3 s of CPU and
+# ~100 MB of short-lived copies): the overview showed these figures on every run.
+@st.cache_resource(show_spinner=False, max_entries=256)
+def load_key_figure_values(ags: tuple[str, ...]) -> dict:
+    """Age and migration key figures (2015) of a set of municipalities (shared read-only)."""
+    age, migration = load_municipal_age(), load_migration()
+    return {
+        **daseinsvorsorge_views.age_values(daseinsvorsorge.age_profile(age, ags)),
+        **daseinsvorsorge_views.migration_values(
+            daseinsvorsorge.migration_profile(migration, age, ags)
+        ),
+    }
 
 
 @st.cache_resource(show_spinner=False)

@@ -19,8 +19,10 @@ from ksg_dashboard.app.cache import (
     load_migration,
     load_municipal_age,
     load_municipalities,
+    load_municipality_names,
     load_overview_data,
     load_population,
+    load_population_for,
     load_region_age,
     load_region_migration,
     load_territorial_changes,
@@ -142,17 +144,28 @@ def _sources_list(sources: list[dict]) -> str:
     return "<ul>" + "".join(items) + "</ul>"
 
 
+def _names(data: OverviewData) -> dict[str, str]:
+    """Name per AGS of the register (cached when `data` holds the process-wide register)."""
+    if data.register is load_municipalities():
+        return load_municipality_names()
+    return data.register.set_index("ags")["name"].to_dict()
+
+
 def _member_table(data: OverviewData, ags: list[str]) -> pd.DataFrame:
     """member_table, cached per set of AGS when `data` holds the process-wide frames."""
-    if data.population is load_population() and data.register is load_municipalities():
-        return load_member_table(tuple(ags))
+    if data.register is load_municipalities():
+        for mode in (territory.PUBLISHED, territory.DEFAULT_MODE):  # published: always loaded
+            if data.population is load_population_for(mode):
+                return load_member_table(tuple(ags), mode)
     return member_table(data, ags)
 
 
 def territorial_notes(population: pd.DataFrame, register: pd.DataFrame, ags: list[str]) -> None:
     """Captions for mergers/splits found in the selected municipalities' area series."""
-    if population is load_population():
-        changes = load_area_jumps(tuple(ags))  # the process-wide frame: cached
+    published = population is load_population()
+    if published or population is load_population_for(territory.DEFAULT_MODE):
+        mode = territory.PUBLISHED if published else territory.DEFAULT_MODE
+        changes = load_area_jumps(tuple(ags), mode)  # a process-wide frame: cached
     else:
         changes = territorial_changes(population[population["ags"].isin(ags)])
     names = register.set_index("ags")["name"]
@@ -194,7 +207,7 @@ def cooperation_details(data: OverviewData, cooperation: dict, presenter: bool =
     )
     _territory_notes(data, cooperation["member_ags"])
     if cooperation["id"] != CUSTOM_ID:
-        names = data.register.set_index("ags")["name"].to_dict()
+        names = _names(data)
         association_panels.relation_section(cooperation["member_ags"], names)
     st.markdown(cooperation.get("summary", ""))
     projects = cooperation.get("key_projects") or []
@@ -297,7 +310,7 @@ MAX_PICKER_MEMBERS = 300
 
 def member_picker(data: OverviewData, cooperation: dict, selection: Selection) -> None:
     """A searchable select of the members: the keyboard way to what a click on the map does."""
-    names = data.register.set_index("ags")["name"].to_dict()
+    names = _names(data)
     members = list(dict.fromkeys(cooperation["member_ags"]))
     if len(members) > MAX_PICKER_MEMBERS:  # a large own list: the sidebar search does this
         return

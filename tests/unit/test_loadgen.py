@@ -174,6 +174,45 @@ def test_capacity_is_the_largest_clean_round_within_the_factor():
     assert loadgen.capacity(curve, 0.1) == 0
 
 
+def _serial_server(per_session: float, errors_from: int = 10**9):
+    """A fake round: p95 = n × per_session (serial renders), errors from `errors_from` on."""
+    asked: list[int] = []
+
+    async def measure(n: int) -> dict:
+        asked.append(n)
+        return {"sessions": n, "errors": int(n >= errors_from), "p95_s": n * per_session}
+
+    return measure, asked
+
+
+def test_capacity_search_doubles_then_bisects():
+    import asyncio
+
+    measure, asked = _serial_server(0.1)
+    held, rows = asyncio.run(loadgen.search_capacity(measure, single=0.1, factor=3.0))
+    assert held == 3  # 3 × 0.1 s ≤ 0.3 s, 4 sessions take 0.4 s
+    assert asked == [2, 4, 3]
+    assert [r["sessions"] for r in rows] == asked
+
+    measure, asked = _serial_server(0.1)
+    held, _ = asyncio.run(loadgen.search_capacity(measure, single=0.1, factor=20.0))
+    assert held == 20 and asked == [2, 4, 8, 16, 32, 24, 20, 22, 21]
+
+
+def test_capacity_search_stops_at_errors_and_bounds():
+    import asyncio
+
+    measure, asked = _serial_server(0.01, errors_from=5)
+    held, _ = asyncio.run(loadgen.search_capacity(measure, single=1.0, factor=3.0))
+    assert held == 4 and asked == [2, 4, 8, 6, 5]
+    measure, asked = _serial_server(0.001)
+    held, _ = asyncio.run(loadgen.search_capacity(measure, 1.0, 3.0, limit=16))
+    assert held == 16 and asked == [2, 4, 8, 16]
+    measure, asked = _serial_server(0.1)
+    held, rows = asyncio.run(loadgen.search_capacity(measure, 0.1, 20.0, tries=3))
+    assert held == 8 and len(rows) == 3
+
+
 def test_wire_bytes_attributes_log_lines_by_their_start():
     from harness.wire_bytes import bytes_between, parse_log
 

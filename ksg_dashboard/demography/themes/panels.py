@@ -508,15 +508,10 @@ def key_figures(ags: Sequence[str], link_params: Mapping[str, str] | None = None
     if not ags:
         return
     try:
-        age = loaders.load_municipal_age()
-        migration = loaders.load_migration()
+        values = loaders.load_key_figure_values(tuple(ags))
     except DataValidationError:  # a missing/broken file only removes this block
         st.caption("Kennzahlen 2015 zu Alter und Wanderung: Daten nicht verfügbar.")
         return
-    values = {
-        **views.age_values(dv.age_profile(age, ags)),
-        **views.migration_values(dv.migration_profile(migration, age, ags)),
-    }
     items = views.key_figure_items(values)
     params = {"bereich": "altersstruktur", **(link_params or {})}
     query = "&".join(f"{k}={v}" for k, v in params.items())

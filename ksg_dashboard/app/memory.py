@@ -1,0 +1,83 @@
+"""Give the memory of closed sessions back: collect cyclic garbage, then return freed heap
+pages to the operating system (glibc's `malloc_trim`).
+
+The app turns off Streamlit's full `gc.collect(2)` after every script run (`runner.postScriptGC
+= false`, it cost a third of the CPU under load), so the reference cycles a closed session leaves
+(session, script runner, widget states, ~2–3 MB each) waited for Python's rare full collection;
+and glibc keeps freed pages in its arenas, so the resident memory stayed at its peak. A daemon
+thread does both every KSG_MALLOC_TRIM_SECONDS (default 20 s, 0 = off). On other C libraries
+(musl, macOS) only the collection runs.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+import logging
+import os
+import threading
+import time
+
+DEFAULT_SECONDS = 20.0
+_lock = threading.Lock()
+_thread: threading.Thread | None = None
+
+
+def _malloc_trim():
+    name = ctypes.util.find_library("c")
+    if not name:
+        return None
+    try:
+        return ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_TRIM = _malloc_trim()
+
+
+def trim() -> bool:
+    """Return freed heap pages to the OS now; False where glibc's malloc_trim is missing."""
+    if _TRIM is None:
+        return False
+    _TRIM(0)
+    return True
+
+
+def collect_and_trim() -> float:
+    """A full garbage collection, then `trim()`; returns the seconds it took."""
+    start = time.perf_counter()
+    gc.collect()
+    trim()
+    seconds = time.perf_counter() - start
+    logging.getLogger(__name__).debug("gc + malloc_trim: %.3f s", seconds)
+    return seconds
+
+
+def interval_from_env() -> float:
+    """Seconds between trims from KSG_MALLOC_TRIM_SECONDS (0 or less: off)."""
+    try:
+        return float(os.environ.get("KSG_MALLOC_TRIM_SECONDS", DEFAULT_SECONDS))
+    except ValueError:
+        return DEFAULT_SECONDS
+
+
+def start_trimmer(every: float | None = None) -> bool:
+    """Start the collecting/trimming thread once per process (later calls do nothing);
+    True if it runs."""
+    global _thread
+    seconds = interval_from_env() if every is None else every
+    if seconds <= 0:
+        return False
+    with _lock:
+        if _thread is None:
+            stop = threading.Event()
+
+            def loop() -> None:
+                while not stop.wait(seconds):
+                    collect_and_trim()
+
+            _thread = threading.Thread(target=loop, name="ksg-malloc-trim", daemon=True)
+            _thread.start()
+    return True

@@ -1,0 +1,106 @@
+"""Memory helpers: glibc trimming and the compact, cached 2015 tables behind the key figures."""
+
+from __future__ import annotations
+
+import ctypes.util
+
+import pytest
+
+from ksg_dashboard.app import cache as loaders
+from ksg_dashboard.app import memory
+from ksg_dashboard.data import datastore
+from ksg_dashboard.demography.themes import model as dv
+from ksg_dashboard.demography.themes import views
+
+GROEDITZ_ROEDERAUE = ("14627050", "14627240")  # Gröditz, Röderaue
+
+glibc = pytest.mark.skipif(
+    ctypes.util.find_library("c") is None or memory._TRIM is None, reason="no glibc malloc_trim"
+)
+
+
+@glibc
+def test_trim_calls_malloc_trim() -> None:
+    assert memory.trim() is True
+
+
+def test_collect_and_trim_frees_reference_cycles() -> None:
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    was_enabled = gc.isenabled()
+    gc.disable()  # only the explicit collection may free the cycle
+    try:
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        probe = weakref.ref(a)
+        del a, b
+        assert probe() is not None
+        assert memory.collect_and_trim() >= 0
+        assert probe() is None
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def test_trimmer_off_with_zero_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KSG_MALLOC_TRIM_SECONDS", "0")
+    assert memory.interval_from_env() == 0
+    assert memory.start_trimmer() is False
+
+
+def test_interval_falls_back_on_garbage(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KSG_MALLOC_TRIM_SECONDS", "soon")
+    assert memory.interval_from_env() == memory.DEFAULT_SECONDS
+
+
+@glibc
+def test_trimmer_starts_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memory, "_thread", None)
+    assert memory.start_trimmer(3600) is True
+    first = memory._thread
+    assert memory.start_trimmer(3600) is True
+    assert memory._thread is first and first.daemon and first.is_alive()
+
+
+def test_cached_2015_tables_drop_only_unread_columns() -> None:
+    age, migration = loaders.load_municipal_age(), loaders.load_migration()
+    full_age = datastore.read_age_2015_territory()
+    full_migration = datastore.read_migration_2015_territory()
+    for frame, full in ((age, full_age), (migration, full_migration)):
+        assert "territorial_note" not in frame.columns and "level" not in frame.columns
+        kept = [c for c in full.columns if c not in ("territorial_note", "level")]
+        assert list(frame.columns) == kept
+        assert frame.equals(full[kept])
+
+
+def test_key_figure_values_equal_the_uncached_computation() -> None:
+    age = datastore.read_age_2015_territory()
+    migration = datastore.read_migration_2015_territory()
+    expected = {
+        **views.age_values(dv.age_profile(age, GROEDITZ_ROEDERAUE)),
+        **views.migration_values(dv.migration_profile(migration, age, GROEDITZ_ROEDERAUE)),
+    }
+    values = loaders.load_key_figure_values(GROEDITZ_ROEDERAUE)
+    assert values == expected
+    assert values["altenquotient"] is not None and values["zuzuege"] > 0
+    assert loaders.load_key_figure_values(GROEDITZ_ROEDERAUE) is values  # cached
+
+
+def test_member_table_cache_answers_each_territory_with_its_own_table() -> None:
+    from ksg_dashboard.core import territory
+    from ksg_dashboard.overview import model as overview
+    from ksg_dashboard.overview import panels
+
+    p22 = loaders.load_population_2022()
+    merged = p22[(p22["year"] == p22["year"].max()) & (p22["n_predecessors"] > 1)]["ags"]
+    ags = [GROEDITZ_ROEDERAUE[0], *merged.head(3)]
+    tables = {}
+    for mode in (territory.DEFAULT_MODE, territory.PUBLISHED):
+        data = loaders.load_overview_data(mode)
+        tables[mode] = panels._member_table(data, ags)
+        assert tables[mode].equals(overview.member_table(data, ags))
+    assert not tables[territory.DEFAULT_MODE].equals(tables[territory.PUBLISHED])
