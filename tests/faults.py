@@ -1,5 +1,5 @@
 """Broken versions of every data file (missing, truncated, garbage, wrong schema) for the fault
-tests in tests/unit/test_data_faults.py and tests/app/test_fault_matrix.py."""
+tests in tests/unit/data/test_data_faults.py and tests/app/test_fault_matrix.py."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """AppTest of the demographics page's themes Altersstruktur, Wanderungen, Natürliche Bewegung.
 
 Expected figures are computed by hand from the raw rows of the Regionaldatenbank files (see
-tests/unit/test_daseinsvorsorge.py): Gröditz 14627050, 31.12.2015: 7,409 inhabitants, 2,042
-aged 65+ (27.56 %); 2015: 369 moves in, 350 out; aged 18–24: +13 net of 308 (42.21 per 1,000).
+tests/unit/demography/test_daseinsvorsorge.py): Gröditz 14627050, 31.12.2015: 7,409
+inhabitants, 2,042 aged 65+ (27.56 %); 2015: 369 moves in, 350 out; aged 18–24: +13 net of 308
+(42.21 per 1,000).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 message naming the file and `make data`, pages that do not need the file render normally.
 
 Every file is tried missing and with a wrong schema on all five pages (truncated and garbage
-versions of every file are covered reader by reader in tests/unit/test_data_faults.py, and on
+versions of every file are covered reader by reader in tests/unit/data/test_data_faults.py, and on
 the pages for cooperations.yaml, the file the whole frame uses). The matrix is printed.
 """
 
@@ -113,7 +113,7 @@ def test_fault_matrix(tmp_path, monkeypatch, capsys):
     data = tmp_path / "data"
     shutil.copytree(REPO_ROOT / "data", data)
     # Without the manifest the readers' own format and schema checks have to find the damage
-    # (with it, the size check would find all of it first; see tests/unit/test_data_faults.py).
+    # (with it, the size check would find all of it first; see tests/unit/data/test_data_faults.py).
     # A truncated YAML file can still be valid YAML with fewer records: catching that is the
     # manifest's job, so truncation is checked with the manifest in place.
     manifest = (data / "manifest.json").read_bytes()

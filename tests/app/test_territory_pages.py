@@ -1,7 +1,7 @@
 """AppTest: every comparison on the territory of 31.12.2022 by default, the published series
 with flags on request (`gebiet=jeweilig`), old keys in links resolved to their successor.
 
-Expected values are computed by hand from the GV-ISys files (see tests/unit/test_territory.py).
+Expected values are computed by hand from the GV-ISys files (see tests/unit/core/test_territory.py).
 """
 
 from __future__ import annotations

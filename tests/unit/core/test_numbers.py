@@ -13,7 +13,7 @@ import pytest
 from ksg_dashboard.core import numbers
 from ksg_dashboard.core.numbers import MINUS, count, number, percent, plural, table_text
 
-PACKAGE = Path(__file__).resolve().parents[2] / "ksg_dashboard"
+PACKAGE = Path(__file__).resolve().parents[3] / "ksg_dashboard"
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ GROEDITZ = "14627050"  # Gröditz, Stadt (Landkreis Meißen, Sachsen)
 ELSTERWERDA = "12062124"  # Elsterwerda, Stadt (Elbe-Elster, Brandenburg)
 BOREN_OLD = "01059011"  # Boren, merged 2013 into the new Boren 01059187
 # 12411-02-03-5_2015.csv, row "14627050; Gröditz, Stadt": 17 age groups, male then female
-# (the same rows as tests/unit/test_daseinsvorsorge.py).
+# (the same rows as tests/unit/demography/test_daseinsvorsorge.py).
 GROEDITZ_MALE = [95, 92, 120, 156, 71, 44, 119, 255, 251, 235, 194, 266, 338, 344, 266, 382, 457]
 GROEDITZ_FEMALE = [85, 86, 98, 138, 72, 40, 105, 185, 175, 184, 162, 234, 319, 336, 302, 476, 727]
 

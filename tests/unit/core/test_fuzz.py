@@ -299,5 +299,5 @@ def test_ars_becomes_land_rb_kreis_gemeinde(ars):
 def test_size_limit_is_the_widget_limit():
     from pathlib import Path
 
-    config = (Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text()
+    config = (Path(__file__).resolve().parents[3] / ".streamlit" / "config.toml").read_text()
     assert re.search(rf"maxUploadSize\s*=\s*{MAX_BYTES // 1024 // 1024}\b", config)

@@ -12,7 +12,7 @@ from databuild import age
 from ksg_dashboard.core.config import raw_dir
 from ksg_dashboard.core.validation import DataValidationError
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "age"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "age"
 MINI_0018 = FIXTURES / "12411-0018_mini.csv"
 BAD_HEADER_0018 = FIXTURES / "12411-0018_bad_header.csv"
 MINI_AGE_2018 = FIXTURES / "12411-02-03-5-B_mini.csv"

@@ -14,7 +14,7 @@ import shapely
 from databuild import associations, gvisys
 from ksg_dashboard.core.config import raw_dir
 from ksg_dashboard.core.validation import DataValidationError
-from tests.unit.test_build_gvisys import STATE_BY, write_workbook
+from tests.unit.databuild.test_build_gvisys import STATE_BY, write_workbook
 
 # A Bavarian district with one Verwaltungsgemeinschaft (three members), one verbandsfreie town
 # (VB = "0" + its municipality number) and an unincorporated area (VB 9xxx).

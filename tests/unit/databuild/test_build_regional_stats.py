@@ -14,7 +14,7 @@ from databuild import regional_stats as rs
 from ksg_dashboard.core.config import raw_dir
 from ksg_dashboard.core.validation import DataValidationError
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "regionalstatistik"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "regionalstatistik"
 MINI_AGE = FIXTURES / "12411-02-03-5_mini.csv"
 MINI_MIGRATION = FIXTURES / "12711-01-03-5_mini.csv"
 MINI_BIRTHS = FIXTURES / "12612-01-01-4_mini.csv"
