@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 
 import folium
 import geopandas as gpd
@@ -21,19 +23,22 @@ from ksg_dashboard.overview import model as overview
 from ksg_dashboard.programme import model as programme
 from ksg_dashboard.tour import model as tour
 
+T = TypeVar("T")
+
 # Large frames are shared without copying (cache_resource); callers must not mutate them.
 
 
-@st.cache_resource(show_spinner=False)
-def load_population() -> pd.DataFrame:
-    """Population per municipality and year."""
-    return datastore.read_population()
+def _shared(read: Callable[[], T]) -> Callable[[], T]:
+    """A reader of data/ run once per server process; its result is shared read-only."""
+    return st.cache_resource(show_spinner=False)(read)
 
 
-@st.cache_resource(show_spinner=False)
-def load_population_2022() -> pd.DataFrame:
-    """Population per 2022 municipality and year, on the territory of 31.12.2022."""
-    return datastore.read_population_2022()
+# Population per municipality and year.
+load_population = _shared(datastore.read_population)
+
+
+# Population per 2022 municipality and year, on the territory of 31.12.2022.
+load_population_2022 = _shared(datastore.read_population_2022)
 
 
 def load_population_for(mode: str) -> pd.DataFrame:
@@ -41,16 +46,12 @@ def load_population_for(mode: str) -> pd.DataFrame:
     return load_population() if mode == territory.PUBLISHED else load_population_2022()
 
 
-@st.cache_resource(show_spinner=False)
-def load_crosswalk() -> pd.DataFrame:
-    """Every (year, AGS) with its 2022 successor(s)."""
-    return datastore.read_crosswalk()
+# Every (year, AGS) with its 2022 successor(s).
+load_crosswalk = _shared(datastore.read_crosswalk)
 
 
-@st.cache_resource(show_spinner=False)
-def load_territorial_changes() -> pd.DataFrame:
-    """The register of territorial changes 2011–2022."""
-    return datastore.read_territorial_changes()
+# The register of territorial changes 2011–2022.
+load_territorial_changes = _shared(datastore.read_territorial_changes)
 
 
 @st.cache_resource(show_spinner=False)
@@ -59,16 +60,12 @@ def load_change_events() -> pd.DataFrame:
     return territory.change_events(load_territorial_changes(), load_crosswalk())
 
 
-@st.cache_resource(show_spinner=False)
-def load_official_totals() -> pd.DataFrame:
-    """Official state and Germany totals (12411-0018)."""
-    return datastore.read_official_totals()
+# Official state and Germany totals (12411-0018).
+load_official_totals = _shared(datastore.read_official_totals)
 
 
-@st.cache_resource(show_spinner=False)
-def load_municipalities() -> pd.DataFrame:
-    """Register of all municipalities 2010–2022 (latest name, keys, centre)."""
-    return datastore.read_municipalities()
+# Register of all municipalities 2010–2022 (latest name, keys, centre).
+load_municipalities = _shared(datastore.read_municipalities)
 
 
 @st.cache_resource(show_spinner=False)
@@ -83,28 +80,20 @@ def load_municipality_shapes(level: DetailLevel = "overview") -> gpd.GeoDataFram
     return datastore.read_municipality_shapes(level)
 
 
-@st.cache_resource(show_spinner=False)
-def load_districts() -> gpd.GeoDataFrame:
-    """District outlines."""
-    return datastore.read_districts()
+# District outlines.
+load_districts = _shared(datastore.read_districts)
 
 
-@st.cache_resource(show_spinner=False)
-def load_states() -> gpd.GeoDataFrame:
-    """State outlines."""
-    return datastore.read_states()
+# State outlines.
+load_states = _shared(datastore.read_states)
 
 
-@st.cache_resource(show_spinner=False)
-def load_district_age() -> pd.DataFrame:
-    """District age structure 2015–2020."""
-    return datastore.read_district_age()
+# District age structure 2015–2020.
+load_district_age = _shared(datastore.read_district_age)
 
 
-@st.cache_resource(show_spinner=False)
-def load_dependency_ratios() -> pd.DataFrame:
-    """Dependency ratios per district 2018."""
-    return datastore.read_dependency_ratios()
+# Dependency ratios per district 2018.
+load_dependency_ratios = _shared(datastore.read_dependency_ratios)
 
 
 @st.cache_resource(show_spinner=False)
@@ -125,10 +114,8 @@ def load_measures() -> list[dict]:
     return territory.resolve_members(datastore.read_measures(), load_successors())
 
 
-@st.cache_resource(show_spinner=False)
-def load_sources() -> dict[str, dict]:
-    """Source and licence records by dataset id."""
-    return datastore.read_sources()
+# Source and licence records by dataset id.
+load_sources = _shared(datastore.read_sources)
 
 
 @st.cache_resource(show_spinner=False)
@@ -158,10 +145,8 @@ def load_association_data() -> associations.AssociationData:
     return associations.AssociationData(bodies=bodies, members=members, known=known)
 
 
-@st.cache_resource(show_spinner=False)
-def load_association_outlines() -> gpd.GeoDataFrame:
-    """Outlines of the Gemeindeverbände."""
-    return datastore.read_association_outlines()
+# Outlines of the Gemeindeverbände.
+load_association_outlines = _shared(datastore.read_association_outlines)
 
 
 @st.cache_resource(show_spinner=False)
@@ -180,10 +165,8 @@ def load_overview_data(mode: str = territory.DEFAULT_MODE) -> overview.OverviewD
     )
 
 
-@st.cache_resource(show_spinner=False)
-def load_web_layer() -> tuple[list[str], str]:
-    """Encoded Germany-wide municipality layer: AGS order and JSON payload."""
-    return datastore.read_web_layer()
+# Encoded Germany-wide municipality layer: AGS order and JSON payload.
+load_web_layer = _shared(datastore.read_web_layer)
 
 
 # One table is ~11,000 rows x ~15 columns (~2 MB); 32 (year, base year, mode) keys: ~60 MB.
@@ -266,10 +249,8 @@ def load_headline(
     return overview.headline_for(load_overview_data(mode), _selection, list(ags))
 
 
-@st.cache_resource(show_spinner=False)
-def load_tour() -> tour.Tour:
-    """The tour (data/tour.yaml)."""
-    return datastore.read_tour()
+# The tour (data/tour.yaml).
+load_tour = _shared(datastore.read_tour)
 
 
 @st.cache_resource(show_spinner=False)
@@ -369,28 +350,20 @@ def load_key_figure_values(ags: tuple[str, ...]) -> dict:
     }
 
 
-@st.cache_resource(show_spinner=False)
-def load_region_age() -> pd.DataFrame:
-    """The same age table for the states and Germany (keys "01"…"16", "DG")."""
-    return datastore.read_region_age_2015()
+# The same age table for the states and Germany (keys "01"…"16", "DG").
+load_region_age = _shared(datastore.read_region_age_2015)
 
 
-@st.cache_resource(show_spinner=False)
-def load_region_migration() -> pd.DataFrame:
-    """The same migration table for the states and Germany."""
-    return datastore.read_region_migration_2015()
+# The same migration table for the states and Germany.
+load_region_migration = _shared(datastore.read_region_migration_2015)
 
 
-@st.cache_resource(show_spinner=False)
-def load_regional_stats_notes() -> dict:
-    """Footnotes and territorial-status notes of the 2015 regional tables."""
-    return datastore.read_regional_stats_notes()
+# Footnotes and territorial-status notes of the 2015 regional tables.
+load_regional_stats_notes = _shared(datastore.read_regional_stats_notes)
 
 
-@st.cache_resource(show_spinner=False)
-def load_natural_change() -> pd.DataFrame:
-    """Births, deaths and balance per district, state and Germany, 1995–2015."""
-    return datastore.read_natural_change()
+# Births, deaths and balance per district, state and Germany, 1995–2015.
+load_natural_change = _shared(datastore.read_natural_change)
 
 
 @st.cache_resource(show_spinner=False)
