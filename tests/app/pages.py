@@ -8,6 +8,7 @@ from ksg_dashboard.core.selection import FILTER_PARAMS
 from tests.conftest import APP_FILE
 
 TIMEOUT = 60
+OVERVIEW = "app_pages/overview.py"
 
 
 def param(at: AppTest, key: str) -> str:
@@ -16,17 +17,25 @@ def param(at: AppTest, key: str) -> str:
     return value if isinstance(value, str) else value[-1]
 
 
-def run_page(page: str, **params: str) -> AppTest:
+def open_app(timeout: int = TIMEOUT, **params: str) -> AppTest:
+    """Run the app's default page (the overview) with `params` in the URL."""
+    at = AppTest.from_file(APP_FILE, default_timeout=timeout)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def run_page(page: str, timeout: int = TIMEOUT, **params: str) -> AppTest:
     """Open the app (global parameters such as praesentation), then the page with its own.
 
     Starting AppTest with switch_page alone would run the page without the shell (no
-    presenter mode, no local Leaflet).
+    presenter mode, no local Leaflet). The shell's first run drops other pages' parameters
+    from the URL (as the app does on navigation), so they are set again before switching,
+    which is what a browser sends when it opens /page?param=... directly.
     """
-    at = AppTest.from_file(APP_FILE, default_timeout=TIMEOUT)
-    for key in FILTER_PARAMS:
-        if key in params:
-            at.query_params[key] = params[key]
-    at.run()
+    at = open_app(timeout, **{key: params[key] for key in FILTER_PARAMS if key in params})
     for key, value in params.items():
         at.query_params[key] = value
+    if page == OVERVIEW:
+        return at.run()
     return at.switch_page(page).run()

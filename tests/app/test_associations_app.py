@@ -8,6 +8,7 @@ import json
 import plotly.io as pio
 from streamlit.testing.v1 import AppTest
 
+from tests.app.pages import run_page
 from tests.app.test_shell import run_app, texts
 from tests.conftest import APP_FILE
 
@@ -109,11 +110,7 @@ def test_overview_layer_toggle_adds_outlines_with_tooltips():
 
 
 def open_demographics(**params: str) -> AppTest:
-    at = AppTest.from_file(APP_FILE, default_timeout=TIMEOUT)
-    at.query_params.update(params)
-    at.run()
-    at.query_params.update({k: v for k, v in params.items() if k in {"ansicht", "jahr"}})
-    return at.switch_page("app_pages/demographics.py").run()
+    return run_page("app_pages/demographics.py", TIMEOUT, **params)
 
 
 def test_demographics_compares_a_body_like_a_cooperation():

@@ -22,7 +22,7 @@ from ksg_dashboard.core.navigation import PAGES
 from ksg_dashboard.data import datastore
 from ksg_dashboard.demography.model import age_shares, pyramid
 from ksg_dashboard.demography.views import DemographyParams, to_query
-from tests.conftest import APP_FILE
+from tests.app.pages import run_page
 
 TIMEOUT = 90
 PAGE = "app_pages/demographics.py"
@@ -37,12 +37,7 @@ KEYS = {
 
 def open_page(**params: str) -> AppTest:
     """Run the app with `params` in the URL, then show the demographics page."""
-    at = AppTest.from_file(APP_FILE, default_timeout=TIMEOUT)
-    at.query_params.update(params)
-    at.run()
-    assert not at.exception, at.exception
-    at.query_params.update({k: v for k, v in params.items() if k in PAGE_PARAMS})
-    return at.switch_page(PAGE).run()
+    return run_page(PAGE, TIMEOUT, **params)
 
 
 def widget_params(at: AppTest) -> DemographyParams:

@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ksg_dashboard.examples.model import MARKER_CLASS
+from ksg_dashboard.examples.map import MARKER_CLASS
 from ksg_dashboard.examples.panels import DETAILS_KEY_PREFIX, KEY_STATE, PAGE_SIZE
 from tests.app.pages import param
 from tests.app.pages import run_page as open_page

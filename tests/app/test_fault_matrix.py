@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from ksg_dashboard.core.config import REPO_ROOT
 from ksg_dashboard.core.navigation import PAGES
+from tests.app import pages
 from tests.conftest import APP_FILE
 from tests.faults import MODES, READERS, break_file
 
@@ -67,11 +68,7 @@ PAGE_IDS = {p.url_path or "overview": p for p in PAGES}
 
 
 def run_page(file: str) -> AppTest:
-    at = AppTest.from_file(APP_FILE, default_timeout=90)
-    at.run()
-    if file != "app_pages/overview.py":
-        at.switch_page(file).run()
-    return at
+    return pages.run_page(file, 90)
 
 
 def visit_all_pages() -> Iterator[tuple[str, AppTest]]:

@@ -9,18 +9,14 @@ from streamlit.testing.v1 import AppTest
 
 from ksg_dashboard.core.selection import RULE
 from ksg_dashboard.examples.panels import DETAILS_KEY_PREFIX
-from tests.app.pages import param, run_page
-from tests.conftest import APP_FILE
+from tests.app.pages import open_app, param, run_page
 
 EXAMPLES = "app_pages/examples.py"
 TEMPLIN = "mittelbereich-templin"
 
 
 def run_app(**params: str) -> AppTest:
-    at = AppTest.from_file(APP_FILE, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+    return open_app(**params)
 
 
 def active_line(at: AppTest) -> str:

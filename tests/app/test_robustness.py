@@ -10,7 +10,6 @@ from streamlit.testing.v1 import AppTest
 from ksg_dashboard.core.config import REPO_ROOT
 from ksg_dashboard.core.navigation import PAGES
 from tests.app.pages import run_page
-from tests.conftest import APP_FILE
 
 
 @pytest.fixture
@@ -23,13 +22,7 @@ def data_copy(tmp_path, monkeypatch):
 
 
 def open_page(file: str, **params: str) -> AppTest:
-    at = AppTest.from_file(APP_FILE, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if file != "app_pages/overview.py":
-        at.switch_page(file).run()
-    return at
+    return run_page(file, **params)
 
 
 def errors(at: AppTest) -> str:

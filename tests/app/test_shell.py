@@ -10,16 +10,13 @@ from streamlit.testing.v1 import AppTest
 from ksg_dashboard.app.widgets import format_int
 from ksg_dashboard.core.navigation import PAGES
 from ksg_dashboard.data.datastore import read_population
-from tests.conftest import APP_FILE
+from tests.app.pages import open_app
 
 TIMEOUT = 60
 
 
 def run_app(**params: str) -> AppTest:
-    at = AppTest.from_file(APP_FILE, default_timeout=TIMEOUT)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+    return open_app(TIMEOUT, **params)
 
 
 def texts(at: AppTest) -> str:

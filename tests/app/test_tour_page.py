@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ksg_dashboard.data.datastore import read_tour
-from tests.conftest import APP_FILE
+from tests.app.pages import run_page
 
 TIMEOUT = 60
 PAGE = "app_pages/tour.py"
@@ -23,13 +23,7 @@ def run_tour(stopp: str | None = None, **params: str) -> AppTest:
     (as the app does on navigation); `stopp` is therefore set again before switching, which is
     what a browser sends when it opens /tour?stopp=... directly.
     """
-    at = AppTest.from_file(APP_FILE, default_timeout=TIMEOUT)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if stopp is not None:
-        at.query_params["stopp"] = stopp
-    return at.switch_page(PAGE).run()
+    return run_page(PAGE, TIMEOUT, **params, **({} if stopp is None else {"stopp": stopp}))
 
 
 def stop_table(at: AppTest):
