@@ -17,9 +17,13 @@ from ksg_dashboard.app.cache import (
 )
 from ksg_dashboard.associations import panels as association_panels
 from ksg_dashboard.core import territory
+from ksg_dashboard.examples import categories as example_categories
 from ksg_dashboard.examples import charts as charts_examples
-from ksg_dashboard.examples import model as examples
+from ksg_dashboard.examples import criteria as example_criteria
+from ksg_dashboard.examples import map as examples_map
+from ksg_dashboard.examples import members as example_members
 from ksg_dashboard.examples import panels
+from ksg_dashboard.examples import records as example_records
 from ksg_dashboard.maps import render_cache as map_cache
 from ksg_dashboard.overview.model import HOST_AGS, HOST_LABEL
 
@@ -27,10 +31,10 @@ COLOUR_LABELS = {"theme": "Thema", "state": "Land"}
 
 presenter = filters.current_selection().presenter
 register = ui.load_or_stop(load_municipalities)
-all_examples = examples.build_examples(
+all_examples = example_records.build_examples(
     ui.load_or_stop(load_measures), ui.load_or_stop(load_cooperations), register
 )
-themes = examples.all_themes(all_examples)
+themes = example_records.all_themes(all_examples)
 panels.init_state(all_examples, themes)
 
 panels.page_header(
@@ -47,16 +51,16 @@ filters.show_notes()
 panels.show_notes()
 
 with st.expander("Filter", key="beispiele.filter") if presenter else st.container():
-    flt = panels.filter_widgets(examples.all_states(all_examples), themes)
-panels.states_without_examples(flt.states, examples.all_states(all_examples))
+    flt = panels.filter_widgets(example_records.all_states(all_examples), themes)
+panels.states_without_examples(flt.states, example_records.all_states(all_examples))
 state = panels.current()
-shown = examples.filter_examples(all_examples, flt)
-selected = examples.example_by_id(all_examples, state.selected)
+shown = example_criteria.filter_examples(all_examples, flt)
+selected = example_records.example_by_id(all_examples, state.selected)
 panels.result_line(
     len(shown),
     len(all_examples),
-    examples.hidden_for_unknown_year(all_examples, flt),
-    examples.filter_summary(flt),
+    example_criteria.hidden_for_unknown_year(all_examples, flt),
+    example_criteria.filter_summary(flt),
 )
 
 map_column, chart_column = st.columns([3, 2], gap="medium")
@@ -70,8 +74,8 @@ with map_column:
         horizontal=True,
         key="beispiele.farbe",
     )
-    categories = {e.id: examples.marker_category(e, colour_by, flt.themes) for e in shown}
-    colours = examples.category_colours(categories.values())
+    categories = {e.id: example_categories.marker_category(e, colour_by, flt.themes) for e in shown}
+    colours = example_categories.category_colours(categories.values())
     mode = filters.territory_mode()
     population = ui.load_or_stop(lambda: load_population_for(mode))
     states_shapes = ui.load_or_stop(load_states)
@@ -81,9 +85,9 @@ with map_column:
     def build_map():
         outlines = None
         if selected:
-            outlines = examples.member_shapes(selected, shapes, register, population)
+            outlines = example_members.member_shapes(selected, shapes, register, population)
         host = register.set_index("ags").loc[HOST_AGS]
-        return examples.build_examples_map(
+        return examples_map.build_examples_map(
             shown,
             colours,
             categories,
@@ -101,18 +105,22 @@ with map_column:
         height=420 if presenter else 520,
         returned_objects=["last_object_clicked_tooltip"],
     )
-    ui.legend(examples.legend_items(colours, colour_by), shape="circle")
+    ui.legend(example_categories.legend_items(colours, colour_by), shape="circle")
     ui.sources_caption(ui.load_or_default(load_sources, {}), ["boundaries", "measures"])
 
 with chart_column:
     for name, figure in (
         (
             "beispiele_laender",
-            charts_examples.make_state_chart(examples.count_by_state(shown), large=presenter),
+            charts_examples.make_state_chart(
+                example_categories.count_by_state(shown), large=presenter
+            ),
         ),
         (
             "beispiele_themen",
-            charts_examples.make_theme_chart(examples.count_by_theme(shown), large=presenter),
+            charts_examples.make_theme_chart(
+                example_categories.count_by_theme(shown), large=presenter
+            ),
         ),
     ):
         ui.chart(figure, presenter=presenter, config=ui.chart_config(name))
@@ -121,7 +129,7 @@ with chart_column:
         "mehreren Themen bei jedem Thema."
     )
 
-hit = examples.example_from_tooltip((clicked or {}).get("last_object_clicked_tooltip"), shown)
+hit = examples_map.example_from_tooltip((clicked or {}).get("last_object_clicked_tooltip"), shown)
 if hit is not None and hit.id != state.selected:
     panels.select(hit.id)
     st.rerun()

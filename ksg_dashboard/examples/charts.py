@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ksg_dashboard.core.config import FIRST_CENSUS_YEAR, STATE_NAMES
-from ksg_dashboard.examples.model import CATEGORY_COLOURS
+from ksg_dashboard.examples.categories import CATEGORY_COLOURS
 
 BAR_COLOUR = "#1f5f8b"  # the app's primary colour
 FONT = "sans-serif"

@@ -17,20 +17,10 @@ from ksg_dashboard.app.widgets import format_float, format_int
 from ksg_dashboard.core.config import STATE_NAMES
 from ksg_dashboard.core.text import plain
 from ksg_dashboard.examples import charts as charts_examples
-from ksg_dashboard.examples.model import (
-    EXAMPLE_PARAMS,
-    STATE_ABBREVIATION,
-    YEAR_MAX,
-    YEAR_MIN,
-    Example,
-    ExampleFilter,
-    all_states,
-    normalise_years,
-    parse_params,
-    population_series,
-    population_table,
-    to_params,
-)
+from ksg_dashboard.examples.criteria import YEAR_MAX, YEAR_MIN, ExampleFilter, normalise_years
+from ksg_dashboard.examples.members import population_series, population_table
+from ksg_dashboard.examples.params import EXAMPLE_PARAMS, parse_params, to_params
+from ksg_dashboard.examples.records import STATE_ABBREVIATION, Example, all_states
 from ksg_dashboard.programme import model as programme
 
 KEY_STATE = "beispiele.state"  # canonical page state; widget keys only mirror it

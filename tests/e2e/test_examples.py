@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 from playwright.sync_api import Page, expect
 
 from harness.server import StreamlitServer
-from ksg_dashboard.examples.model import MARKER_CLASS
+from ksg_dashboard.examples.map import MARKER_CLASS
 from ksg_dashboard.examples.panels import PAGE_SIZE
 from tests.e2e.browser import (
     collapse_sidebar,

@@ -14,7 +14,8 @@ from ksg_dashboard.core import selection, text
 from ksg_dashboard.core.config import STATE_NAMES
 from ksg_dashboard.demography import views as demography_views
 from ksg_dashboard.demography.views import DemographyParams
-from ksg_dashboard.examples import model as examples
+from ksg_dashboard.examples import params as example_params
+from ksg_dashboard.examples import records as example_data
 from ksg_dashboard.programme import model as programme
 from ksg_dashboard.tour import model as tour
 from ksg_dashboard.upload import reader as upload
@@ -126,7 +127,7 @@ def example_records():
     from ksg_dashboard.data import datastore
 
     register = datastore.read_municipalities()
-    return examples.build_examples(
+    return example_data.build_examples(
         datastore.read_measures(), datastore.read_cooperations(), register
     )
 
@@ -135,12 +136,14 @@ def example_records():
 @given(params=QUERY)
 def test_examples_parser(example_records, params):
     bounded, _ = selection.bound_query(params)
-    themes = examples.all_themes(example_records)
+    themes = example_data.all_themes(example_records)
     ids = [e.id for e in example_records]
-    parsed = examples.parse_params(bounded, themes, ids, examples.all_states(example_records))
+    parsed = example_params.parse_params(
+        bounded, themes, ids, example_data.all_states(example_records)
+    )
     assert parsed.selected is None or parsed.selected in ids
     assert set(parsed.filter.themes) <= set(themes)
-    assert len(parsed.filter.text) <= examples.MAX_SEARCH_LENGTH
+    assert len(parsed.filter.text) <= example_params.MAX_SEARCH_LENGTH
     _notes_ok(parsed.notes)
     assert len(parsed.notes) <= 10
 

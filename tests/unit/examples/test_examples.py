@@ -14,7 +14,12 @@ import pytest
 from ksg_dashboard.core.config import REPO_ROOT
 from ksg_dashboard.core.navigation import PAGES
 from ksg_dashboard.data import datastore
-from ksg_dashboard.examples import model as ex
+from ksg_dashboard.examples import categories as example_categories
+from ksg_dashboard.examples import criteria as example_criteria
+from ksg_dashboard.examples import map as examples_map
+from ksg_dashboard.examples import members as example_members
+from ksg_dashboard.examples import params as example_params
+from ksg_dashboard.examples import records as example_records
 from ksg_dashboard.examples.panels import card_markdown, md
 
 DATA = REPO_ROOT / "data"
@@ -54,17 +59,17 @@ def shapes() -> gpd.GeoDataFrame:
 
 
 @pytest.fixture(scope="module")
-def examples(measures, cooperations, register) -> list[ex.Example]:
-    return ex.build_examples(measures, cooperations, register)
+def examples(measures, cooperations, register) -> list[example_records.Example]:
+    return example_records.build_examples(measures, cooperations, register)
 
 
-def by_id(examples: list[ex.Example], example_id: str) -> ex.Example:
-    found = ex.example_by_id(examples, example_id)
+def by_id(examples: list[example_records.Example], example_id: str) -> example_records.Example:
+    found = example_records.example_by_id(examples, example_id)
     assert found is not None, example_id
     return found
 
 
-def ids(examples: list[ex.Example]) -> list[str]:
+def ids(examples: list[example_records.Example]) -> list[str]:
     return [e.id for e in examples]
 
 
@@ -86,7 +91,7 @@ def test_every_member_ags_is_in_the_boundaries_or_explicitly_empty(
                 continue
             assert re.fullmatch(r"\d{8}", ags), (record["id"], member)
             if ags not in keys:
-                renumbered[ags] = ex.boundary_key(ags, register, population, keys)
+                renumbered[ags] = example_members.boundary_key(ags, register, population, keys)
     # The polygons are on the 2022 territory: even the five keys renumbered in Nov 2016 (whose
     # VG250-2016 polygons carry the old key) have their polygon under the new key.
     assert renumbered == {}
@@ -110,7 +115,7 @@ def test_every_record_has_coordinates_in_germany(examples):
 def test_example_ids_are_unique_and_params_match_navigation(examples):
     assert len(set(ids(examples))) == len(examples)
     spec = next(p for p in PAGES if p.url_path == "beispiele")
-    assert set(spec.params) == set(ex.EXAMPLE_PARAMS)
+    assert set(spec.params) == set(example_params.EXAMPLE_PARAMS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -147,7 +152,7 @@ def test_region_in_bewegung_is_cross_border_with_its_uncertainties(examples):
     assert rib.lead == "Gröditz" and rib.since == 2017
     assert rib.lat == pytest.approx(51.41, abs=0.02)
     assert any("Aufnahmejahr der Kooperation selbst ist nicht belegt" in n for n in rib.uncertain)
-    assert ex.COOPERATION_THEMES_NOTE in rib.uncertain
+    assert example_records.COOPERATION_THEMES_NOTE in rib.uncertain
 
 
 # ---------------------------------------------------------------------------------------------
@@ -174,16 +179,16 @@ def test_measures_per_state_match_the_research_summary(measures):
 
 
 def test_count_by_state_counts_cross_border_examples_in_each_state(examples):
-    counts = dict(ex.count_by_state(examples))
+    counts = dict(example_categories.count_by_state(examples))
     # BB 7 + Region in Bewegung; SN 3 + Region in Bewegung; ST 1 + Dommitzsch (member in ST).
     assert counts["09"] == 21 and counts["03"] == 13
     assert counts["12"] == 8 and counts["14"] == 4 and counts["15"] == 2
     assert sum(counts.values()) == 61 + 2
-    assert ex.count_by_state(examples)[0] == ("09", 21)
+    assert example_categories.count_by_state(examples)[0] == ("09", 21)
 
 
 def test_count_by_theme(examples):
-    counts = dict(ex.count_by_theme(examples))
+    counts = dict(example_categories.count_by_theme(examples))
     assert counts["Gesundheit"] == 5
     assert counts["Bildung"] == 13
     assert counts["Mobilität"] == 8
@@ -199,49 +204,76 @@ def test_count_by_theme(examples):
 @pytest.mark.parametrize(
     ("flt", "expected"),
     [
-        (ex.ExampleFilter(), 61),
-        (ex.ExampleFilter(states=("09",)), 21),
-        (ex.ExampleFilter(states=("12",)), 8),
-        (ex.ExampleFilter(states=("12", "14")), 11),  # Region in Bewegung counted once
-        (ex.ExampleFilter(themes=("Gesundheit",)), 5),
-        (ex.ExampleFilter(themes=("Gesundheit", "Mobilität")), 10),  # 3 have both
-        (ex.ExampleFilter(only_cooperations=True), 42),  # 41 measures + Region in Bewegung
-        (ex.ExampleFilter(year_from=2011, year_to=2011), 13),
-        (ex.ExampleFilter(year_from=2017), 7),  # 2017: 3 + RiB, 2019: 3
-        (ex.ExampleFilter(year_to=2010), 6),
-        (ex.ExampleFilter(states=("09",), only_cooperations=True), 12),
+        (example_criteria.ExampleFilter(), 61),
+        (example_criteria.ExampleFilter(states=("09",)), 21),
+        (example_criteria.ExampleFilter(states=("12",)), 8),
+        (
+            example_criteria.ExampleFilter(states=("12", "14")),
+            11,
+        ),  # Region in Bewegung counted once
+        (example_criteria.ExampleFilter(themes=("Gesundheit",)), 5),
+        (example_criteria.ExampleFilter(themes=("Gesundheit", "Mobilität")), 10),  # 3 have both
+        (
+            example_criteria.ExampleFilter(only_cooperations=True),
+            42,
+        ),  # 41 measures + Region in Bewegung
+        (example_criteria.ExampleFilter(year_from=2011, year_to=2011), 13),
+        (example_criteria.ExampleFilter(year_from=2017), 7),  # 2017: 3 + RiB, 2019: 3
+        (example_criteria.ExampleFilter(year_to=2010), 6),
+        (example_criteria.ExampleFilter(states=("09",), only_cooperations=True), 12),
     ],
 )
 def test_filter_counts(examples, flt, expected):
-    assert len(ex.filter_examples(examples, flt)) == expected
+    assert len(example_criteria.filter_examples(examples, flt)) == expected
 
 
 def test_unknown_years_stay_in_until_the_range_is_narrowed(examples):
-    assert ex.hidden_for_unknown_year(examples, ex.ExampleFilter()) == 0
-    assert ex.hidden_for_unknown_year(examples, ex.ExampleFilter(year_from=2011)) == 28
+    assert example_criteria.hidden_for_unknown_year(examples, example_criteria.ExampleFilter()) == 0
+    assert (
+        example_criteria.hidden_for_unknown_year(
+            examples, example_criteria.ExampleFilter(year_from=2011)
+        )
+        == 28
+    )
 
 
 def test_text_search_covers_members_and_projects_and_ignores_umlaut_spelling(examples):
-    assert ids(ex.filter_examples(examples, ex.ExampleFilter(text="Syrgenstein"))) == ["ag-bachtal"]
-    assert ids(ex.filter_examples(examples, ex.ExampleFilter(text="aerztehaus"))) == [
-        "geisa-aerztehaus"
-    ]
-    groeditz = ex.filter_examples(examples, ex.ExampleFilter(text="groeditz"))
+    assert ids(
+        example_criteria.filter_examples(
+            examples, example_criteria.ExampleFilter(text="Syrgenstein")
+        )
+    ) == ["ag-bachtal"]
+    assert ids(
+        example_criteria.filter_examples(
+            examples, example_criteria.ExampleFilter(text="aerztehaus")
+        )
+    ) == ["geisa-aerztehaus"]
+    groeditz = example_criteria.filter_examples(
+        examples, example_criteria.ExampleFilter(text="groeditz")
+    )
     assert ids(groeditz) == ["region-in-bewegung"]
     # Every word must match (AND).
-    assert ex.filter_examples(examples, ex.ExampleFilter(text="Syrgenstein Templin")) == []
+    assert (
+        example_criteria.filter_examples(
+            examples, example_criteria.ExampleFilter(text="Syrgenstein Templin")
+        )
+        == []
+    )
 
 
 def test_filter_summary():
-    assert ex.filter_summary(ex.ExampleFilter()) == ""
-    flt = ex.ExampleFilter(("12", "14"), ("Bildung",), 2011, None, " Amt ", True)
-    assert ex.filter_summary(flt) == "BB, SN · Bildung · seit 2011–2019 · „Amt“ · nur Kooperationen"
+    assert example_criteria.filter_summary(example_criteria.ExampleFilter()) == ""
+    flt = example_criteria.ExampleFilter(("12", "14"), ("Bildung",), 2011, None, " Amt ", True)
+    assert (
+        example_criteria.filter_summary(flt)
+        == "BB, SN · Bildung · seit 2011–2019 · „Amt“ · nur Kooperationen"
+    )
 
 
 def test_normalise_years_drops_edges_and_swaps():
-    assert ex.normalise_years(2010, 2019) == (None, None)
-    assert ex.normalise_years(2015, 2012) == (2012, 2015)
-    assert ex.normalise_years(2012, None) == (2012, None)
+    assert example_criteria.normalise_years(2010, 2019) == (None, None)
+    assert example_criteria.normalise_years(2015, 2012) == (2012, 2015)
+    assert example_criteria.normalise_years(2012, None) == (2012, None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,7 +282,12 @@ def test_normalise_years_drops_edges_and_swaps():
 
 
 def parse(examples, params):
-    return ex.parse_params(params, ex.all_themes(examples), ids(examples), ex.all_states(examples))
+    return example_params.parse_params(
+        params,
+        example_records.all_themes(examples),
+        ids(examples),
+        example_records.all_states(examples),
+    )
 
 
 def test_parse_params_accepts_abbreviations_keys_names_and_slugs(examples):
@@ -268,7 +305,7 @@ def test_parse_params_accepts_abbreviations_keys_names_and_slugs(examples):
     )
     assert parsed.notes == []
     assert parsed.selected == "ag-bachtal"
-    assert parsed.filter == ex.ExampleFilter(
+    assert parsed.filter == example_criteria.ExampleFilter(
         states=("09", "12", "14"),
         themes=("Wohnen & Leerstand", "Mobilität"),
         year_from=2011,
@@ -279,8 +316,10 @@ def test_parse_params_accepts_abbreviations_keys_names_and_slugs(examples):
 
 
 def test_params_round_trip(examples):
-    flt = ex.ExampleFilter(("03", "09"), ("Verwaltung & Kooperation",), 2011, 2017, "Haus", True)
-    params = ex.to_params(flt, "templin")
+    flt = example_criteria.ExampleFilter(
+        ("03", "09"), ("Verwaltung & Kooperation",), 2011, 2017, "Haus", True
+    )
+    params = example_params.to_params(flt, "templin")
     assert params == {
         "beispiel": "templin",
         "thema": "verwaltung-kooperation",
@@ -292,7 +331,7 @@ def test_params_round_trip(examples):
     }
     parsed = parse(examples, params)
     assert (parsed.filter, parsed.selected, parsed.notes) == (flt, "templin", [])
-    assert ex.to_params(ex.ExampleFilter()) == {}
+    assert example_params.to_params(example_criteria.ExampleFilter()) == {}
 
 
 @pytest.mark.parametrize(
@@ -326,18 +365,24 @@ def test_swapped_years_are_used_swapped(examples):
 
 def test_marker_category_prefers_chosen_theme(examples):
     templin = by_id(examples, "templin")  # Bildung, Gesundheit, Mobilität, ...
-    assert ex.marker_category(templin, "theme", ()) == "Bildung"
-    assert ex.marker_category(templin, "theme", ("Mobilität", "Gesundheit")) == "Mobilität"
-    assert ex.marker_category(templin, "state", ()) == "12"
+    assert example_categories.marker_category(templin, "theme", ()) == "Bildung"
+    assert (
+        example_categories.marker_category(templin, "theme", ("Mobilität", "Gesundheit"))
+        == "Mobilität"
+    )
+    assert example_categories.marker_category(templin, "state", ()) == "12"
 
 
 def test_category_colours_rank_by_frequency_and_grey_the_rest():
     categories = ["a"] * 5 + ["b"] * 3 + list("cdefghij")
-    colours = ex.category_colours(categories)
-    assert colours["a"] == ex.CATEGORY_COLOURS[0] and colours["b"] == ex.CATEGORY_COLOURS[1]
-    assert sum(c == ex.OTHER_COLOUR for c in colours.values()) == 10 - 7
-    items = ex.legend_items(colours, "theme")
-    assert items[-1] == (ex.OTHER_COLOUR, "weitere (h, i, j)")
+    colours = example_categories.category_colours(categories)
+    assert (
+        colours["a"] == example_categories.CATEGORY_COLOURS[0]
+        and colours["b"] == example_categories.CATEGORY_COLOURS[1]
+    )
+    assert sum(c == example_categories.OTHER_COLOUR for c in colours.values()) == 10 - 7
+    items = example_categories.legend_items(colours, "theme")
+    assert items[-1] == (example_categories.OTHER_COLOUR, "weitere (h, i, j)")
 
 
 def map_script(fmap) -> str:
@@ -346,12 +391,12 @@ def map_script(fmap) -> str:
 
 def test_map_has_one_marker_per_example_and_escapes_tooltips(examples, register):
     states = datastore.read_states(DATA)
-    evil = ex.Example(
+    evil = example_records.Example(
         id="evil",
         name='<script>alert("x")</script>',
         state_key="09",
         state_keys=("09",),
-        members=(ex.Member("A", "09773112"),),
+        members=(example_records.Member("A", "09773112"),),
         lead=None,
         lead_ags=None,
         since=None,
@@ -363,11 +408,11 @@ def test_map_has_one_marker_per_example_and_escapes_tooltips(examples, register)
         sources=(("Quelle", "https://example.org"),),
     )
     shown = [*examples[:9], evil]
-    categories = {e.id: ex.marker_category(e, "theme", ()) for e in shown}
-    colours = ex.category_colours(categories.values())
-    fmap = ex.build_examples_map(shown, colours, categories, states)
+    categories = {e.id: example_categories.marker_category(e, "theme", ()) for e in shown}
+    colours = example_categories.category_colours(categories.values())
+    fmap = examples_map.build_examples_map(shown, colours, categories, states)
     script = map_script(fmap)
-    assert script.count(f'"className": "{ex.MARKER_CLASS}"') == 10
+    assert script.count(f'"className": "{examples_map.MARKER_CLASS}"') == 10
     assert '"keyboard": false' in script
     assert "<script>alert" not in script
     assert "&lt;script&gt;" in script
@@ -379,21 +424,21 @@ def test_map_outlines_selected_members_and_zooms_to_them(examples, register, pop
     regional = datastore.read_municipality_shapes("regional", DATA)
     states = datastore.read_states(DATA)
     bachtal = by_id(examples, "ag-bachtal")
-    outlines = ex.member_shapes(bachtal, regional, register, population)
+    outlines = example_members.member_shapes(bachtal, regional, register, population)
     assert sorted(outlines["ags"]) == ["09773112", "09773170", "09773187"]
-    fmap = ex.build_examples_map(
+    fmap = examples_map.build_examples_map(
         examples, {}, {}, states, selected=bachtal, outlines=outlines, host=(51.41, 13.45, "G")
     )
     script = map_script(fmap)
     assert script.count('"ags": "09773187"') == 1  # the outlined member polygon
-    assert script.count(ex.MARKER_CLASS) == len(examples)
-    (south, west), (north, east) = ex.map_bounds(examples, bachtal, outlines)
+    assert script.count(examples_map.MARKER_CLASS) == len(examples)
+    (south, west), (north, east) = examples_map.map_bounds(examples, bachtal, outlines)
     assert 48.5 < south < 48.65 and 48.65 < north < 48.8 and east - west < 0.5
 
 
 def test_member_shapes_resolve_renumbered_keys(examples, register, population, shapes):
     friedland = by_id(examples, "friedland-gleichen-rosdorf")
-    outlines = ex.member_shapes(friedland, shapes, register, population)
+    outlines = example_members.member_shapes(friedland, shapes, register, population)
     assert sorted(outlines["ags"]) == ["03159013", "03159015", "03159029"]
 
 
@@ -401,14 +446,14 @@ def test_clicked_tooltip_finds_the_example(examples):
     assert len({e.name for e in examples}) == len(examples)  # names are unique
     bachtal = by_id(examples, "ag-bachtal")
     # streamlit-folium sends the tooltip's textContent: tags dropped, no line breaks
-    text = html.unescape(re.sub(r"<[^>]+>", "", ex.tooltip(bachtal)))
+    text = html.unescape(re.sub(r"<[^>]+>", "", examples_map.tooltip(bachtal)))
     assert text.startswith("Arbeitsgemeinschaft BachtalBY · seit 2010")
-    assert ex.example_from_tooltip(text, examples) == bachtal
-    assert ex.example_from_tooltip("Gröditz (Gastgeber)", examples) is None
-    assert ex.example_from_tooltip(None, examples) is None
+    assert examples_map.example_from_tooltip(text, examples) == bachtal
+    assert examples_map.example_from_tooltip("Gröditz (Gastgeber)", examples) is None
+    assert examples_map.example_from_tooltip(None, examples) is None
     for example in examples:  # no name hides another one
-        plain = html.unescape(re.sub(r"<[^>]+>", "", ex.tooltip(example)))
-        assert ex.example_from_tooltip(plain, examples) == example
+        plain = html.unescape(re.sub(r"<[^>]+>", "", examples_map.tooltip(example)))
+        assert examples_map.example_from_tooltip(plain, examples) == example
 
 
 # ---------------------------------------------------------------------------------------------
@@ -418,7 +463,7 @@ def test_clicked_tooltip_finds_the_example(examples):
 
 def test_population_series_continues_across_renumbering(examples, register, population):
     friedland = by_id(examples, "friedland-gleichen-rosdorf")
-    series = ex.population_series(friedland, population, register)
+    series = example_members.population_series(friedland, population, register)
     own = series[series["member"] == "Friedland"].set_index("year")
     assert list(own.index) == list(range(2010, 2023))
     assert own.loc[2015, "key"] == "03152009" and own.loc[2016, "key"] == "03159013"
@@ -426,8 +471,8 @@ def test_population_series_continues_across_renumbering(examples, register, popu
 
 
 def test_population_table_for_ag_bachtal(examples, register, population):
-    table = ex.population_table(
-        ex.population_series(by_id(examples, "ag-bachtal"), population, register)
+    table = example_members.population_table(
+        example_members.population_series(by_id(examples, "ag-bachtal"), population, register)
     )
     assert list(table["Gemeinde"]) == ["Bachhagel", "Syrgenstein", "Zöschingen", "Zusammen"]
     total = table.set_index("Gemeinde").loc["Zusammen"]
@@ -439,7 +484,7 @@ def test_population_table_for_ag_bachtal(examples, register, population):
 def test_members_without_ags_have_no_series(examples, register, population):
     aue = by_id(examples, "samtgemeinde-aue")
     assert aue.member_ags == ()
-    assert ex.population_series(aue, population, register).empty
+    assert example_members.population_series(aue, population, register).empty
 
 
 # ---------------------------------------------------------------------------------------------
