@@ -26,7 +26,7 @@ from ksg_dashboard.demography import panels as population_panels
 from ksg_dashboard.demography import views as demography_views
 from ksg_dashboard.demography.model import INDICATORS
 from ksg_dashboard.demography.themes import panels as daseinsvorsorge_panels
-from ksg_dashboard.overview import panels
+from ksg_dashboard.profile import panels as profile_panels
 
 PARAM_KEYS = next(p.params for p in PAGES if p.url_path == "demografie")
 
@@ -48,7 +48,7 @@ if not selection.presenter:
 filters.show_notes()
 if not selection.presenter:
     view_params = {k: v for k, v in url_state.page_query().items() if k in PARAM_KEYS}
-    panels.profile_download(
+    profile_panels.profile_download(
         selection, ags, mode, sources, "demografie", "demografie.profile", view_params
     )
 theme = daseinsvorsorge_panels.theme_selector()
@@ -57,7 +57,7 @@ if theme != daseinsvorsorge_panels.DEFAULT_THEME:
     # file is the population theme.
     daseinsvorsorge_panels.render_theme(theme, selection, cooperations, names, ags, sources)
     if theme == "altersstruktur":
-        panels.district_age_section(
+        population_panels.district_age_section(
             ui.load_or_stop(load_district_age),
             ui.load_or_stop(load_dependency_ratios),
             demography_views.districts_of(ags),
@@ -89,5 +89,5 @@ table = load_municipality_table(params.year, params.base_year, mode)
 with map_column:
     population_panels.map_section(params, mode, ags, states, table, sources)
 population_panels.ranking_section(table, names, params, mode, ags, sources)
-panels.change_notes(ui.load_or_default(load_territorial_changes, None), events, register, ags, mode)
+ui.change_notes(ui.load_or_default(load_territorial_changes, None), events, register, ags, mode)
 share_panels.view_tools("demografie")

@@ -18,6 +18,7 @@ from ksg_dashboard.core.selection import selected_ags, selection_from_click
 from ksg_dashboard.maps import render_cache as map_cache
 from ksg_dashboard.maps.layers import association_legend
 from ksg_dashboard.overview import panels
+from ksg_dashboard.profile import panels as profile_panels
 
 selection = filters.current_selection()
 mode = filters.territory_mode()
@@ -93,5 +94,5 @@ with detail_column:
     panels.selection_details(data, selection, ags, filters.custom_names())
     if not selection.presenter:
         panels.download_buttons(data, ags, mode, sources, filters.custom_names())
-        panels.profile_download(selection, ags, mode, sources, "", "download.profile")
+        profile_panels.profile_download(selection, ags, mode, sources, "", "download.profile")
 share_panels.view_tools("")

@@ -12,7 +12,7 @@ import streamlit as st
 
 from ksg_dashboard.charts.figures import IMAGE_FORMATS, IMAGE_HEIGHT, IMAGE_WIDTH, image_config
 from ksg_dashboard.charts.presenter import readable
-from ksg_dashboard.core import numbers
+from ksg_dashboard.core import numbers, territory
 from ksg_dashboard.core.text import plain
 from ksg_dashboard.core.validation import DataValidationError
 
@@ -220,3 +220,38 @@ def table(frame: pd.DataFrame, max_height: int = 320, presenter: bool = False) -
             height=height,
             row_height=row,
         )
+
+
+def change_notes(
+    changes: pd.DataFrame | None,
+    events: pd.DataFrame | None,
+    register: pd.DataFrame,
+    ags: list[str],
+    mode: str,
+    limit: int = 12,
+) -> None:
+    """Captions for the territorial changes of the selected municipalities, from the register."""
+    if changes is None or events is None or not ags:
+        return
+    rows = events[events["ags22"].isin(set(ags))]
+    names = register.set_index("ags")["name"]
+    lines = []
+    for (key, year), group in rows.groupby(["ags22", "year"]):
+        kinds = ", ".join(sorted({territory.CHANGE_KINDS.get(k, k) for k in group["kind"]}))
+        others = ", ".join(sorted({str(o) for o in group["other"] if o}))
+        what = f"{names.get(key, key)} {int(year)}: {kinds}" + (f" ({others})" if others else "")
+        if mode == territory.PUBLISHED:
+            lines.append(f"⚑ Gebietsänderung {what}; Werte über {int(year)} hinweg markiert.")
+        elif set(group["kind"]) == {"boundary_shift"}:
+            lines.append(
+                f"Gebietsänderung {what}: Einwohnerzahl der Fläche unbekannt, nicht umgerechnet."
+            )
+        else:
+            lines.append(
+                f"Gebietsänderung {what}: Werte vor {int(year)} auf den Gebietsstand "
+                "31.12.2022 umgerechnet."
+            )
+    for line in lines[:limit]:
+        st.caption(line)
+    if len(lines) > limit:
+        st.caption(f"… und {len(lines) - limit} weitere Gebietsänderungen.")

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 import geopandas as gpd
 import pandas as pd
 
+from ksg_dashboard.core import territory
 from ksg_dashboard.core.config import DEFAULT_BASE_YEAR
 from ksg_dashboard.core.text import neutralise_formula
 
@@ -203,3 +204,26 @@ def _cell(value: object) -> object:
     if hasattr(value, "item"):
         return value.item()
     return value
+
+
+def population_datasets(mode: str) -> list[str]:
+    """Datasets behind population figures on the chosen territory."""
+    return ["population"] + (["crosswalk"] if mode != territory.PUBLISHED else [])
+
+
+def csv_with_metadata(table: pd.DataFrame, mode: str, sources: dict, reference: str = "") -> bytes:
+    """The table as CSV with columns naming territory, source and licence, and the same as
+    '# …' header lines."""
+    header = download_header(sources, population_datasets(mode), territory.MODES[mode], reference)
+    return csv_bytes(table.assign(**download_metadata(mode, sources)), header=header)
+
+
+def download_metadata(mode: str, sources: dict) -> dict[str, str]:
+    """Territory, source and licence of population downloads."""
+    population = sources.get("population", {})
+    crosswalk = sources.get("crosswalk", {})
+    attribution = population.get("attribution", "Statistisches Bundesamt (Destatis), GV-ISys")
+    if mode != territory.PUBLISHED and crosswalk.get("attribution"):
+        attribution += "; Gebietsstand: " + crosswalk["attribution"]
+    licence = population.get("licence", "")
+    return territory.metadata_columns(mode, attribution, licence)

@@ -15,15 +15,16 @@ from ksg_dashboard.app.cache import (
     germany_map,
     load_municipality_shapes,
 )
-from ksg_dashboard.charts.figures import make_time_chart
-from ksg_dashboard.core import numbers, territory
+from ksg_dashboard.app.widgets import format_float, sources_caption
+from ksg_dashboard.charts.figures import make_pyramid, make_time_chart
+from ksg_dashboard.core import export, numbers, territory
 from ksg_dashboard.core.config import FIRST_YEAR, LAST_YEAR
 from ksg_dashboard.core.selection import Selection
 from ksg_dashboard.demography import views as demography_views
-from ksg_dashboard.demography.model import INDICATORS, Indicator
+from ksg_dashboard.demography.model import INDICATORS, Indicator, age_shares, pyramid
+from ksg_dashboard.demography.views import AGE_YEARS, district_names
 from ksg_dashboard.maps import render_cache as map_cache
 from ksg_dashboard.maps.layers import region_colours
-from ksg_dashboard.overview import panels
 
 YEARS = list(range(FIRST_YEAR, LAST_YEAR + 1))
 KEY_INDICATOR = "demografie.indikator"
@@ -139,7 +140,7 @@ def time_chart_section(
         key="demografie.chart",
     )
     st.caption(territory.caption(mode))
-    notes = panels.chart_notes(long)
+    notes = chart_notes(long)
     for text in notes:
         st.caption(text)
     if long["value"].isna().any():
@@ -219,7 +220,7 @@ def map_section(
                 "Mitglieder."
             )
         else:
-            st.caption(panels.map_caption(indicator.label, year, mode))
+            st.caption(map_caption(indicator.label, year, mode))
         ui.sources_caption(
             sources,
             ["boundaries", "population", "crosswalk"]
@@ -252,9 +253,101 @@ def ranking_section(
         )
     st.download_button(
         "CSV herunterladen",
-        panels.csv_with_metadata(shown, mode, sources, f"31.12.{year}, Basisjahr {base_year}"),
+        export.csv_with_metadata(shown, mode, sources, f"31.12.{year}, Basisjahr {base_year}"),
         file_name=f"ksg_{indicator.key}_{year}_gebiet_{mode}.csv",
         mime="text/csv",
         key="demografie.csv",
     )
     ui.sources_caption(sources, ["population", "crosswalk"])
+
+
+def district_age_section(
+    district_age: pd.DataFrame,
+    ratios: pd.DataFrame,
+    district_keys: list[str],
+    presenter: bool,
+    sources: dict,
+) -> None:
+    """Age pyramid, shares under 18 / 65+ and dependency ratios for the selection's districts."""
+    st.subheader("Altersstruktur der Kreise")
+    st.caption(
+        "Altersangaben gibt es in der amtlichen Statistik nicht je Gemeinde; gezeigt werden die "
+        "Werte der Landkreise/kreisfreien Städte, in denen die ausgewählten Gemeinden liegen."
+    )
+    if not district_keys:
+        st.info("Bitte eine Kooperation, ein Land oder eine Gemeinde wählen.", icon="ℹ️")
+        return
+    names = district_names(district_age, district_keys)
+    year = st.select_slider(
+        "Stichtag 31.12.",
+        options=list(range(AGE_YEARS[0], AGE_YEARS[1] + 1)),
+        value=AGE_YEARS[1],
+        key="demografie.altersjahr",
+    )
+    frame = pyramid(district_age, district_keys, year)
+    if frame.empty or frame["population"].isna().all():
+        st.info(
+            f"Für {', '.join(names)} gibt es zum 31.12.{year} keine Altersangaben "
+            "(z. B. Kreis erst nach einer Gebietsreform gebildet oder unbewohntes Gebiet).",
+            icon="ℹ️",
+        )
+        return
+    shares = age_shares(frame)
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown(f"**{', '.join(names)}** · 31.12.{year}")
+        ui.chart(
+            make_pyramid(frame, large=presenter),
+            presenter=presenter,
+            config=ui.chart_config(f"altersaufbau_kreise_{year}"),
+            key="demografie.pyramid",
+        )
+        sources_caption(sources, ["district_age"])
+    with right:
+        st.metric("Anteil unter 18 Jahren", f"{format_float(shares['unter_18'])} %")
+        st.metric("Anteil 65 Jahre und älter", f"{format_float(shares['ab_65'])} %")
+        rows = ratios[ratios["district_key"].isin(district_keys)]
+        if not rows.empty:
+            table = rows[["district_name", "youth_ratio", "old_age_ratio"]].rename(
+                # Short headers for the room: the full column names would not fit at 1280 px.
+                columns={
+                    "district_name": "Kreis",
+                    "youth_ratio": "Jugend" if presenter else "Jugendquotient",
+                    "old_age_ratio": "Alten" if presenter else "Altenquotient",
+                }
+            )
+            st.markdown("**Jugend- und Altenquotient 2018** (je Kreis)")
+            ui.table(table, presenter=presenter)
+            st.caption(
+                "Personen unter 20 bzw. ab 65 Jahren je 100 Personen von 20 bis unter 65 Jahren "
+                "(aus den Altersgruppen nachgerechnet; die Quelle nennt die Definition nicht)."
+            )
+            sources_caption(sources, ["dependency_ratios"])
+
+
+def chart_notes(long: pd.DataFrame) -> list[str]:
+    """Captions for the marked points of a time chart (official totals, territorial changes)."""
+    if "note" not in long.columns:
+        return []
+    noted = long[long["note"].fillna("") != ""]
+    texts = []
+    for note, rows in noted.groupby("note", sort=False):
+        series = ", ".join(dict.fromkeys(rows["series"]))
+        years = ", ".join(str(int(y)) for y in sorted(set(rows["year"])))
+        texts.append(f"◇ {series} {years}: {note}.")
+    return texts
+
+
+def map_caption(label: str, year: int, mode: str) -> str:
+    """What the municipality map shows and which territory."""
+    if mode == territory.PUBLISHED:
+        return (
+            f"{label}, Stand 31.12.{year}, jeweiliger Gebietsstand auf den Grenzen vom "
+            "31.12.2022: grau sind Gemeinden, die es im gewählten Jahr unter ihrem heutigen "
+            "Schlüssel noch nicht gab, oder ohne Wert; gestrichelt umrandet (⚑ im Tooltip) "
+            "sind Werte, die eine Gebietsänderung überspannen."
+        )
+    return (
+        f"{label}, Stand 31.12.{year}, Gebietsstand 31.12.2022 (Grenzen VG250 2016, "
+        "seitdem fusionierte Gemeinden zusammengefasst); grau: ohne veröffentlichten Wert."
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from dataclasses import replace
 from functools import partial
 
 import pandas as pd
@@ -14,38 +13,30 @@ from ksg_dashboard.app import widgets as ui
 from ksg_dashboard.app.cache import (
     load_area_jumps,
     load_change_events,
-    load_cooperations,
     load_member_table,
-    load_migration,
-    load_municipal_age,
     load_municipalities,
     load_municipality_names,
-    load_overview_data,
     load_population,
     load_population_for,
-    load_region_age,
-    load_region_migration,
     load_territorial_changes,
 )
 from ksg_dashboard.app.widgets import format_float, format_int, sources_caption
 from ksg_dashboard.associations import panels as association_panels
-from ksg_dashboard.charts.figures import make_pyramid
 from ksg_dashboard.core import numbers, territory
 from ksg_dashboard.core.config import DEFAULT_BASE_YEAR, STATE_NAMES
 from ksg_dashboard.core.export import (
     csv_bytes,
     download_header,
+    download_metadata,
     geojson_bytes,
+    population_datasets,
     selection_table,
     source_line,
 )
 from ksg_dashboard.core.indicators import Headline, territorial_changes
 from ksg_dashboard.core.selection import CUSTOM_ID, Selection, selection_from_click
 from ksg_dashboard.core.text import plain
-from ksg_dashboard.core.validation import DataValidationError
-from ksg_dashboard.demography.model import age_shares, pyramid
 from ksg_dashboard.demography.themes import panels as daseinsvorsorge_panels
-from ksg_dashboard.demography.views import AGE_YEARS, district_names
 from ksg_dashboard.overview import model as overview
 from ksg_dashboard.overview.model import (
     OverviewData,
@@ -53,8 +44,6 @@ from ksg_dashboard.overview.model import (
     member_table,
     regions_of,
 )
-from ksg_dashboard.profile import model as profile
-from ksg_dashboard.profile.pdf import error_pdf, render_pdf
 
 
 def scope_label(selection: Selection, data: OverviewData) -> str:
@@ -189,7 +178,7 @@ def _territory_notes(data: OverviewData, ags: list[str]) -> None:
     if changes is None or events is None:
         territorial_notes(data.population, data.register, ags)
         return
-    change_notes(changes, events, data.register, ags, filters.territory_mode(), limit=6)
+    ui.change_notes(changes, events, data.register, ags, filters.territory_mode(), limit=6)
 
 
 def cooperation_details(data: OverviewData, cooperation: dict, presenter: bool = False) -> None:
@@ -328,70 +317,6 @@ def member_picker(data: OverviewData, cooperation: dict, selection: Selection) -
         filters.request_selection(new)
 
 
-def district_age_section(
-    district_age: pd.DataFrame,
-    ratios: pd.DataFrame,
-    district_keys: list[str],
-    presenter: bool,
-    sources: dict,
-) -> None:
-    """Age pyramid, shares under 18 / 65+ and dependency ratios for the selection's districts."""
-    st.subheader("Altersstruktur der Kreise")
-    st.caption(
-        "Altersangaben gibt es in der amtlichen Statistik nicht je Gemeinde; gezeigt werden die "
-        "Werte der Landkreise/kreisfreien Städte, in denen die ausgewählten Gemeinden liegen."
-    )
-    if not district_keys:
-        st.info("Bitte eine Kooperation, ein Land oder eine Gemeinde wählen.", icon="ℹ️")
-        return
-    names = district_names(district_age, district_keys)
-    year = st.select_slider(
-        "Stichtag 31.12.",
-        options=list(range(AGE_YEARS[0], AGE_YEARS[1] + 1)),
-        value=AGE_YEARS[1],
-        key="demografie.altersjahr",
-    )
-    frame = pyramid(district_age, district_keys, year)
-    if frame.empty or frame["population"].isna().all():
-        st.info(
-            f"Für {', '.join(names)} gibt es zum 31.12.{year} keine Altersangaben "
-            "(z. B. Kreis erst nach einer Gebietsreform gebildet oder unbewohntes Gebiet).",
-            icon="ℹ️",
-        )
-        return
-    shares = age_shares(frame)
-    left, right = st.columns([3, 2])
-    with left:
-        st.markdown(f"**{', '.join(names)}** · 31.12.{year}")
-        ui.chart(
-            make_pyramid(frame, large=presenter),
-            presenter=presenter,
-            config=ui.chart_config(f"altersaufbau_kreise_{year}"),
-            key="demografie.pyramid",
-        )
-        sources_caption(sources, ["district_age"])
-    with right:
-        st.metric("Anteil unter 18 Jahren", f"{format_float(shares['unter_18'])} %")
-        st.metric("Anteil 65 Jahre und älter", f"{format_float(shares['ab_65'])} %")
-        rows = ratios[ratios["district_key"].isin(district_keys)]
-        if not rows.empty:
-            table = rows[["district_name", "youth_ratio", "old_age_ratio"]].rename(
-                # Short headers for the room: the full column names would not fit at 1280 px.
-                columns={
-                    "district_name": "Kreis",
-                    "youth_ratio": "Jugend" if presenter else "Jugendquotient",
-                    "old_age_ratio": "Alten" if presenter else "Altenquotient",
-                }
-            )
-            st.markdown("**Jugend- und Altenquotient 2018** (je Kreis)")
-            ui.table(table, presenter=presenter)
-            st.caption(
-                "Personen unter 20 bzw. ab 65 Jahren je 100 Personen von 20 bis unter 65 Jahren "
-                "(aus den Altersgruppen nachgerechnet; die Quelle nennt die Definition nicht)."
-            )
-            sources_caption(sources, ["dependency_ratios"])
-
-
 def custom_details(data: OverviewData, cooperation: dict, file_names: dict[str, str]) -> None:
     """The planner's own list: members with population and the names given in the file."""
     st.subheader("Eigene Auswahl")
@@ -465,149 +390,4 @@ def download_buttons(
     )
 
 
-def profile_download(
-    selection: Selection,
-    ags: list[str],
-    mode: str,
-    sources: dict,
-    url_path: str,
-    key: str,
-    page_params: dict[str, str] | None = None,
-) -> None:
-    """The Regionsprofil (PDF) of the selection, generated only when clicked: Streamlit runs
-    the callable on the download request, not on every rerun, so the page loads no extra
-    frames (the overview's polygons, the 2015 tables) until someone asks for a profile. Age
-    and migration are left out, with a note in the PDF, if their files cannot be read."""
-    if not ags:
-        st.caption("Regionsprofil (PDF): zuerst eine Region, ein Land oder eine Gemeinde wählen.")
-        return
-    cooperations = filters.session_cooperations(ui.load_quietly(load_cooperations, []))
-    register = ui.load_quietly(load_municipalities, None)
-    if register is None:
-        return
-    link = filters.permalink_url(url_path, page_params)
-    title, _, _ = profile.title_of(selection, register, cooperations)
-
-    def pdf() -> bytes:
-        try:
-            data = replace(load_overview_data(mode), cooperations=cooperations)
-        except DataValidationError as error:
-            return error_pdf(
-                f"Die Datendatei {error.file} ist fehlerhaft oder fehlt ({error.problem}). "
-                "Bitte die Daten mit „make data“ neu erzeugen."
-            )
-        frames = {
-            name: ui.load_quietly(loader, None)
-            for name, loader in (
-                ("age", load_municipal_age),
-                ("migration", load_migration),
-                ("region_age", load_region_age),
-                ("region_migration", load_region_migration),
-            )
-        }
-        model = profile.build_profile(
-            data, selection, list(ags), sources, mode, permalink=link, **frames
-        )
-        return render_pdf(model)
-
-    st.download_button(
-        "Regionsprofil (PDF)",
-        data=pdf,
-        file_name=profile.file_name(title),
-        mime="application/pdf",
-        on_click="ignore",
-        key=key,
-        icon="📄",
-        help="Zwei Seiten A4 zum Ausdrucken: Karte, Kennzahlen mit Stichtag, Entwicklung, Alter "
-        "und Wanderung 2015, Gemeinden, Quellen und Lizenzen, Link als QR-Code. Wird beim "
-        "Klicken erstellt (etwa 1–3 s).",
-    )
-
-
 # --- territorial status ------------------------------------------------------------------------
-
-
-def chart_notes(long: pd.DataFrame) -> list[str]:
-    """Captions for the marked points of a time chart (official totals, territorial changes)."""
-    if "note" not in long.columns:
-        return []
-    noted = long[long["note"].fillna("") != ""]
-    texts = []
-    for note, rows in noted.groupby("note", sort=False):
-        series = ", ".join(dict.fromkeys(rows["series"]))
-        years = ", ".join(str(int(y)) for y in sorted(set(rows["year"])))
-        texts.append(f"◇ {series} {years}: {note}.")
-    return texts
-
-
-def map_caption(label: str, year: int, mode: str) -> str:
-    """What the municipality map shows and which territory."""
-    if mode == territory.PUBLISHED:
-        return (
-            f"{label}, Stand 31.12.{year}, jeweiliger Gebietsstand auf den Grenzen vom "
-            "31.12.2022: grau sind Gemeinden, die es im gewählten Jahr unter ihrem heutigen "
-            "Schlüssel noch nicht gab, oder ohne Wert; gestrichelt umrandet (⚑ im Tooltip) "
-            "sind Werte, die eine Gebietsänderung überspannen."
-        )
-    return (
-        f"{label}, Stand 31.12.{year}, Gebietsstand 31.12.2022 (Grenzen VG250 2016, "
-        "seitdem fusionierte Gemeinden zusammengefasst); grau: ohne veröffentlichten Wert."
-    )
-
-
-def population_datasets(mode: str) -> list[str]:
-    """Datasets behind population figures on the chosen territory."""
-    return ["population"] + (["crosswalk"] if mode != territory.PUBLISHED else [])
-
-
-def csv_with_metadata(table: pd.DataFrame, mode: str, sources: dict, reference: str = "") -> bytes:
-    """The table as CSV with columns naming territory, source and licence, and the same as
-    '# …' header lines."""
-    header = download_header(sources, population_datasets(mode), territory.MODES[mode], reference)
-    return csv_bytes(table.assign(**download_metadata(mode, sources)), header=header)
-
-
-def download_metadata(mode: str, sources: dict) -> dict[str, str]:
-    """Territory, source and licence of population downloads."""
-    population = sources.get("population", {})
-    crosswalk = sources.get("crosswalk", {})
-    attribution = population.get("attribution", "Statistisches Bundesamt (Destatis), GV-ISys")
-    if mode != territory.PUBLISHED and crosswalk.get("attribution"):
-        attribution += "; Gebietsstand: " + crosswalk["attribution"]
-    licence = population.get("licence", "")
-    return territory.metadata_columns(mode, attribution, licence)
-
-
-def change_notes(
-    changes: pd.DataFrame | None,
-    events: pd.DataFrame | None,
-    register: pd.DataFrame,
-    ags: list[str],
-    mode: str,
-    limit: int = 12,
-) -> None:
-    """Captions for the territorial changes of the selected municipalities, from the register."""
-    if changes is None or events is None or not ags:
-        return
-    rows = events[events["ags22"].isin(set(ags))]
-    names = register.set_index("ags")["name"]
-    lines = []
-    for (key, year), group in rows.groupby(["ags22", "year"]):
-        kinds = ", ".join(sorted({territory.CHANGE_KINDS.get(k, k) for k in group["kind"]}))
-        others = ", ".join(sorted({str(o) for o in group["other"] if o}))
-        what = f"{names.get(key, key)} {int(year)}: {kinds}" + (f" ({others})" if others else "")
-        if mode == territory.PUBLISHED:
-            lines.append(f"⚑ Gebietsänderung {what}; Werte über {int(year)} hinweg markiert.")
-        elif set(group["kind"]) == {"boundary_shift"}:
-            lines.append(
-                f"Gebietsänderung {what}: Einwohnerzahl der Fläche unbekannt, nicht umgerechnet."
-            )
-        else:
-            lines.append(
-                f"Gebietsänderung {what}: Werte vor {int(year)} auf den Gebietsstand "
-                "31.12.2022 umgerechnet."
-            )
-    for line in lines[:limit]:
-        st.caption(line)
-    if len(lines) > limit:
-        st.caption(f"… und {len(lines) - limit} weitere Gebietsänderungen.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from ksg_dashboard.core.selection import FILTER_PARAMS
+from ksg_dashboard.core.navigation import foreign_params
 from tests.conftest import APP_FILE
 
 TIMEOUT = 60
@@ -33,7 +33,9 @@ def run_page(page: str, timeout: int = TIMEOUT, **params: str) -> AppTest:
     from the URL (as the app does on navigation), so they are set again before switching,
     which is what a browser sends when it opens /page?param=... directly.
     """
-    at = open_app(timeout, **{key: params[key] for key in FILTER_PARAMS if key in params})
+    # The shell reads the app-wide parameters (filter, territory, presenter) on its first run.
+    shell = {key: value for key, value in params.items() if key not in foreign_params("")}
+    at = open_app(timeout, **shell)
     for key, value in params.items():
         at.query_params[key] = value
     if page == OVERVIEW:
