@@ -573,7 +573,7 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         help="NAME=URL_PATH[?QUERY] to measure (repeatable; default: every page of the app)",
     )
-    parser.add_argument("--loads", type=int, default=5, help="measured loads per page")
+    parser.add_argument("--loads", type=int, default=3, help="measured loads per page")
     parser.add_argument("--sessions", type=int, default=20, help="concurrent sessions")
     parser.add_argument(
         "--interactions", type=int, default=5, help="timed steps per interaction (0: none)"
