@@ -270,30 +270,37 @@ _CLICK_FIELDS = (
 )
 _COUNT = "last_object_clicked_count"
 
-# The first mount of a slot's iframe runs this instead of a view's script: an empty map,
-# replaced at once by the view sent as `feature_group` (streamlit-folium evaluates that string
-# whenever it changes and ignores a changed `script` under the same key).
-_STUB_SCRIPT = (
-    'var map_div = L.map("map_div", {center: [51.2, 10.4], zoom: 5, zoomControl: false, '
-    "attributionControl: false});\nvar drawnItems = [];\n"
-)
+# streamlit-folium 0.27.4's frontend builds the map from `script` on the first render only and
+# afterwards evaluates `feature_group` whenever it changes, with a direct `eval` inside its render
+# handler: the update below reads that render's `script` and `header` arguments from there
+# (the bundle keeps these names because of the eval; tests/unit/test_map_cache.py checks it).
 
 
 def _update_script(view: RenderedMap, key: str) -> str:
     """JavaScript that replaces the map inside the slot's iframe by `view` (once per view).
 
-    The previous map is removed first, the click fields are cleared (a stale click must not
-    select again on a later rerun) without sending a value (that would cost a rerun), then the
-    view's script runs and streamlit-folium's handlers are attached to the new map. At the
-    end the iframe is marked with the slot and the view it shows (see `clear_if_changed`)."""
+    On the iframe's first render the map was just built from this view's script: it is only
+    marked. Later, the previous map is removed, the click fields are cleared (a stale click
+    must not select again on a later rerun) without sending a value (that would cost a rerun),
+    then the view's script (the `script` argument, sent once as before) runs and
+    streamlit-folium's handlers are attached to the new map. At the end the iframe is marked
+    with the slot and the view it shows (see `clear_if_changed`)."""
     digest = json.dumps(view.digest)
     header_digest = json.dumps(hashlib.sha256(view.header.encode()).hexdigest()[:16])
     return (
         "(function () {\n"
-        f"if (window.__ksgView === {digest}) return;\n"
-        f"if (window.__ksgHeader !== {header_digest}) {{\n"
-        f"  document.head.insertAdjacentHTML('beforeend', {json.dumps(view.header)});\n"
+        f"var view = {digest};\n"
+        "var frame = window.frameElement;\n"
+        "var mark = function () {\n"
+        "  window.__ksgView = view;\n"
         f"  window.__ksgHeader = {header_digest};\n"
+        f"  if (frame) {{ frame.dataset.ksgSlot = {json.dumps(key)}; "
+        "frame.dataset.ksgView = view; }\n"
+        "};\n"
+        "if (window.__ksgView === view) return;\n"
+        "if (window.__ksgView == null) { mark(); return; }\n"
+        f"if (window.__ksgHeader !== {header_digest}) {{\n"
+        "  document.head.insertAdjacentHTML('beforeend', header);\n"
         "}\n"
         "if (window.map) { window.map.off(); window.map.remove(); }\n"
         "var g = window.__GLOBAL_DATA__;\n"
@@ -307,14 +314,11 @@ def _update_script(view: RenderedMap, key: str) -> str:
         "});\n"
         "g.previous_data = sent;\n"
         "try {\n"
-        f"{view.script}\n"
-        "window.map = map_div;\n"
-        f"window.__ksgView = {digest};\n"
-        "window.initComponent(map_div, false);\n"
+        "  eval(script + '\\n;window.__ksgNewMap = map_div;');\n"
+        "  window.map = window.__ksgNewMap;\n"
+        "  window.initComponent(window.map, false);\n"
         "} finally {\n"
-        "  var frame = window.frameElement;\n"
-        f"  if (frame) {{ frame.dataset.ksgSlot = {json.dumps(key)}; "
-        f"frame.dataset.ksgView = {digest}; }}\n"
+        "  mark();\n"
         "}\n"
         "})();\n"
     )
@@ -330,10 +334,11 @@ def show(
     """Send a rendered map through streamlit-folium's component, updating the map in place.
 
     The component key is stable per map slot (`key`, plus the assets the iframe loads once), so
-    a new view reuses the iframe and its loaded Leaflet instead of mounting a new one: the view
-    goes as `feature_group` (see `_update_script`). The returned value carries a click only in
-    the run that the click triggered; on every other run it is the defaults, so a click is
-    acted on once (a stale click would otherwise drill down again on the next rerun)."""
+    a new view reuses the iframe and its loaded Leaflet instead of mounting a new one: a small
+    `feature_group` update runs the new view's script there (see `_update_script`). The
+    returned value carries a click only in the run that the click triggered; on every other run
+    it is the defaults, so a click is acted on once (a stale click would otherwise drill down
+    again on the next rerun)."""
     returned = list(returned_objects)
     if any(name in _CLICK_FIELDS for name in returned) and _COUNT not in returned:
         returned.append(_COUNT)  # every click differs from the last one, even on the same object
@@ -353,7 +358,7 @@ def show(
         st.session_state[fresh_key] = True
 
     value = streamlit_folium._component_func(
-        script=_STUB_SCRIPT,
+        script=view.script,
         header=view.header,
         html=view.html,
         id=view.map_id,
