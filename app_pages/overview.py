@@ -28,8 +28,9 @@ sources = ui.load_or_stop(load_sources)
 ags = selected_ags(selection, data.cooperations, data.register)
 
 # The heading is written after the map is built: during a slow rebuild the page keeps showing
-# the previous heading with the previous map (and a spinner); a changed map is removed before
-# the new heading is written, so a new heading never stands over the previous map.
+# the previous heading with the previous map (and a spinner); a changed map is hidden before
+# the new heading is written (and updated in place, see map_cache), so a new heading never
+# stands over the previous map.
 heading = st.container()
 map_column, detail_column = st.columns([3, 2], gap="medium")
 with map_column:

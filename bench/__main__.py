@@ -1,8 +1,10 @@
 """Benchmark the dashboard against a bare Streamlit page in headless Chromium.
 
 Per page: time from navigation start until fully drawn (median of fresh loads, as a ratio to the
-bare page), bytes received over HTTP and the websocket; server memory with 1 and 10 open sessions;
-20 sessions loading the overview at once. Prints a table and writes bench/results.json.
+bare page), bytes received over HTTP and the websocket; interactions (choosing a cooperation, the
+next tour stop, a filter, another indicator) until the map/chart shows the new state, as a ratio
+to the bare page's widget rerun (see bench/interactions.py); server memory with 1 and 10 open
+sessions; 20 sessions loading the overview at once. Prints a table and writes bench/results.json.
 Everything runs against 127.0.0.1: non-local host names do not even resolve in this browser.
 """
 
@@ -27,6 +29,7 @@ from typing import Any
 from playwright.async_api import BrowserContext, async_playwright
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from bench import interactions as interaction_bench
 from bench import profile as profile_bench
 from harness import stats
 from harness.server import (
@@ -54,8 +57,11 @@ OVERVIEW = "overview"
 GERMANY = "demografie-deutschland"
 POLL_MS = 20
 
-# Targets, all upper limits.
+# Targets, all upper limits (issue #17): page load vs. the bare page, with and without a map;
+# an interaction vs. the bare page's widget rerun.
 MAX_RATIO_TO_BARE = 1.5
+MAX_RATIO_TO_BARE_WITH_MAP = 2.0
+MAX_INTERACTION_RATIO = 2.0
 MAX_OVERVIEW_MAP_BYTES = 1_000_000
 MAX_GERMANY_MAP_BYTES = 3_000_000
 MAX_GERMANY_SECONDS = 3.0
@@ -100,6 +106,7 @@ class Load:
     ws_bytes: int = 0
     ws_largest: int = 0
     script_done: float = math.nan  # navigation start until the script run finished
+    has_map: bool = False  # a folium map was drawn
     external: list[str] = field(default_factory=list)
 
 
@@ -160,6 +167,7 @@ async def load_page(
         load.seconds = ready["t"] / 1000
         load.error = "exception" if ready["exception"] else None
         load.script_done = (await page.evaluate("window.__ksgScriptDone ?? NaN")) / 1000
+        load.has_map = await page.locator(FOLIUM_IFRAME).count() > 0
     except PlaywrightTimeout:
         load.error = "timeout"
     finally:
@@ -177,6 +185,7 @@ def summarize(
     good = [r for r in runs if r.error is None]
     return {
         "url": url,
+        "has_map": any(r.has_map for r in everything),
         "first_load_s": first.seconds,
         "cold_load_s": cold.seconds if cold else math.nan,
         "times_s": [r.seconds for r in runs],
@@ -309,17 +318,27 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-async def run(app: Path, entries: list[Entry], loads: int, sessions: int, timeout_ms: int) -> dict:
+async def run(
+    app: Path,
+    entries: list[Entry],
+    loads: int,
+    sessions: int,
+    timeout_ms: int,
+    rounds: int = 5,
+    interactions_only: bool = False,
+) -> dict:
     """Start both servers and a browser, take every measurement, return the raw results."""
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {
         "machine": machine_info(),
         "app": str(app),
         "loads": loads,
+        "interaction_rounds": rounds,
         "server_logs": [str(LOG_DIR / "app.log"), str(LOG_DIR / "bare.log")],
     }
-    log("Regionsprofil PDF of a cooperation (in process) ...")
-    results["profile"] = profile_bench.measure(loads)
+    if not interactions_only:
+        log("Regionsprofil PDF of a cooperation (in process) ...")
+        results["profile"] = profile_bench.measure(loads)
     log("starting servers ...")
     with (
         running_server(BARE_PAGE, LOG_DIR / "bare.log", cwd=REPO_ROOT) as bare,
@@ -337,23 +356,28 @@ async def run(app: Path, entries: list[Entry], loads: int, sessions: int, timeou
             )
             await context.add_init_script(SCRIPT_DONE_JS)
             try:
-                log("memory: 1 and 10 sessions ...")
-                results["memory"] = {
-                    "app": await measure_memory(context, server, timeout_ms, (1, 10)),
-                    "bare": await measure_memory(context, bare, timeout_ms, (1, 10)),
-                }
-                targets = [(Entry(BARE), bare), *((entry, server) for entry in entries)]
-                pages = await measure_pages(context, targets, loads, timeout_ms)
-                log(f"{sessions} concurrent sessions ...")
-                results["concurrency"] = await measure_concurrency(
-                    context, server, sessions, timeout_ms
-                )
+                if rounds:
+                    results["interactions"] = await interaction_bench.measure_interactions(
+                        context, bare, server, rounds, timeout_ms, log=log
+                    )
+                if not interactions_only:
+                    log("memory: 1 and 10 sessions ...")
+                    results["memory"] = {
+                        "app": await measure_memory(context, server, timeout_ms, (1, 10)),
+                        "bare": await measure_memory(context, bare, timeout_ms, (1, 10)),
+                    }
+                    targets = [(Entry(BARE), bare), *((entry, server) for entry in entries)]
+                    results["pages"] = await measure_pages(context, targets, loads, timeout_ms)
+                    log(f"{sessions} concurrent sessions ...")
+                    results["concurrency"] = await measure_concurrency(
+                        context, server, sessions, timeout_ms
+                    )
             finally:
                 await context.close()
-    bare_median = pages[BARE]["median_s"]
+    pages = results.get("pages", {})
+    bare_median = pages[BARE]["median_s"] if pages else math.nan
     for page in pages.values():
         page["ratio_to_bare"] = stats.ratio(page["median_s"], bare_median)
-    results["pages"] = pages
     results["machine"]["loadavg_1min_at_end"] = os.getloadavg()[0]
     results["targets"] = evaluate_targets(results)
     return results
@@ -367,12 +391,32 @@ def target(label: str, value: float, limit: float, unit: str) -> dict[str, Any]:
 
 def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     """Compare the measurements with the project's targets."""
-    pages = results["pages"]
+    pages = results.get("pages", {})
     checks = [
-        target(f"{name} load time vs. bare", page["ratio_to_bare"], MAX_RATIO_TO_BARE, "ratio")
+        target(
+            f"{name} load time vs. bare" + (" (map)" if page["has_map"] else ""),
+            page["ratio_to_bare"],
+            MAX_RATIO_TO_BARE_WITH_MAP if page["has_map"] else MAX_RATIO_TO_BARE,
+            "ratio",
+        )
         for name, page in pages.items()
         if name not in (BARE, GERMANY)
     ]
+    for name, step in results.get("interactions", {}).items():
+        if name == interaction_bench.BARE_RERUN:
+            continue
+        checks.append(
+            target(
+                f"{name} vs. bare rerun",
+                step["ratio_to_bare_rerun"],
+                MAX_INTERACTION_RATIO,
+                "ratio",
+            )
+        )
+        kept = [k for k in step["iframe_kept"] if k is not None]
+        if kept:
+            replaced = sum(not k for k in kept)
+            checks.append(target(f"{name}: map iframes replaced", replaced, 0, "count"))
     if OVERVIEW in pages:
         largest = pages[OVERVIEW]["ws_largest_message"]
         checks.append(target("overview largest map payload", largest, MAX_OVERVIEW_MAP_BYTES, "B"))
@@ -393,12 +437,16 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 "s",
             )
         )
-    conc = results["concurrency"]
-    checks.append(
-        target(f"{conc['sessions']} concurrent sessions: errors", conc["errors"], 0, "count")
-    )
-    external = sum(len(page["external_requests"]) for page in pages.values())
-    checks.append(target("external requests (all pages)", external, MAX_EXTERNAL_REQUESTS, "count"))
+    if "concurrency" in results:
+        conc = results["concurrency"]
+        checks.append(
+            target(f"{conc['sessions']} concurrent sessions: errors", conc["errors"], 0, "count")
+        )
+    if pages:
+        external = sum(len(page["external_requests"]) for page in pages.values())
+        checks.append(
+            target("external requests (all pages)", external, MAX_EXTERNAL_REQUESTS, "count")
+        )
     return checks
 
 
@@ -420,54 +468,87 @@ def report(results: dict[str, Any]) -> str:
         f"Benchmark {m['date']}  nproc={m['nproc']}  {m['chromium']}  streamlit {m['streamlit']}",
         f"app: {results['app']}   load average (1 min) at start {m['loadavg_1min_at_start']:.1f}, "
         f"at end {m['loadavg_1min_at_end']:.1f} (other work on the machine skews timings)",
-        "",
-        f"Page loads: median of {results['loads']} fresh pages after one warm-up (browser cache "
-        "warm), navigation start until the script finished and maps/charts are drawn;",
-        "script = until the script finished; first = warm-up load; cold = browser cache off;",
-        "srv CPU = server CPU time per load",
-        f"{'page':<24}{'median':>9}{'×bare':>8}{'script':>9}{'first':>9}{'cold':>9}"
-        f"{'HTTP warm':>11}{'HTTP cold':>11}{'WS total':>11}{'WS max msg':>12}{'srv CPU':>9}"
-        f"{'err':>5}",
     ]
-    for name, p in results["pages"].items():
-        lines.append(
-            f"{name:<24}{fmt(p['median_s'], 's'):>9}{fmt(p['ratio_to_bare'], 'ratio'):>8}"
-            f"{fmt(p['script_done_median_s'], 's'):>9}"
-            f"{fmt(p['first_load_s'], 's'):>9}{fmt(p['cold_load_s'], 's'):>9}"
-            f"{fmt(p['http_bytes_warm'], 'B'):>11}{fmt(p['http_bytes_cold'], 'B'):>11}"
-            f"{fmt(p['ws_bytes'], 'B'):>11}{fmt(p['ws_largest_message'], 'B'):>12}"
-            f"{fmt(p['server_cpu_s_per_load'], 's'):>9}{p['errors']:>5}"
-        )
-        if p["error_kinds"] or p["external_requests"]:
-            lines.append(f"{'':<4}errors: {p['error_kinds']}  external: {p['external_requests']}")
-    if any(p["errors"] for p in results["pages"].values()):
-        lines.append(f"server output (tracebacks): {results['server_logs'][0]}")
-    lines += [
-        "",
-        "Server memory (RSS incl. children)",
-        f"{'server':<10}{'idle':>11}{'1 session':>11}{'10 sessions':>13}",
-    ]
-    for name, mem in results["memory"].items():
-        lines.append(
-            f"{name:<10}{fmt(mem['idle'], 'B'):>11}{fmt(mem['sessions_1'], 'B'):>11}"
-            f"{fmt(mem['sessions_10'], 'B'):>13}"
-            + (f"  errors: {mem['errors']}" if mem["errors"] else "")
-        )
-    c = results["concurrency"]
-    lines += [
-        "",
-        f"{c['sessions']} concurrent sessions on {c['url']}: errors {c['errors']} "
-        f"{c['error_kinds'] or ''}",
-        f"  drawn p50 {fmt(c['p50_s'], 's')}  p95 {fmt(c['p95_s'], 's')}  "
-        f"max {fmt(c['max_s'], 's')}  script done p50 {fmt(c['script_done_p50_s'], 's')}",
-        f"  wall {fmt(c['wall_s'], 's')}  server CPU {fmt(c['server_cpu_s'], 's')} "
-        f"of {fmt(c['wall_s'] * (results['machine']['cpus_usable'] or 1), 's')} available",
-        "",
-        "Targets",
-    ]
+    if results.get("pages"):
+        lines += [
+            "",
+            f"Page loads: median of {results['loads']} fresh pages after one warm-up (browser "
+            "cache warm), navigation start until the script finished and maps/charts are drawn;",
+            "script = until the script finished; first = warm-up load; cold = browser cache off;",
+            "srv CPU = server CPU time per load; target ≤ "
+            f"{MAX_RATIO_TO_BARE_WITH_MAP:.1f}× with a map, ≤ {MAX_RATIO_TO_BARE:.1f}× without",
+            f"{'page':<24}{'map':>4}{'median':>9}{'×bare':>8}{'script':>9}{'first':>9}{'cold':>9}"
+            f"{'HTTP warm':>11}{'HTTP cold':>11}{'WS total':>11}{'WS max msg':>12}{'srv CPU':>9}"
+            f"{'err':>5}",
+        ]
+        for name, p in results["pages"].items():
+            lines.append(
+                f"{name:<24}{'yes' if p['has_map'] else 'no':>4}"
+                f"{fmt(p['median_s'], 's'):>9}{fmt(p['ratio_to_bare'], 'ratio'):>8}"
+                f"{fmt(p['script_done_median_s'], 's'):>9}"
+                f"{fmt(p['first_load_s'], 's'):>9}{fmt(p['cold_load_s'], 's'):>9}"
+                f"{fmt(p['http_bytes_warm'], 'B'):>11}{fmt(p['http_bytes_cold'], 'B'):>11}"
+                f"{fmt(p['ws_bytes'], 'B'):>11}{fmt(p['ws_largest_message'], 'B'):>12}"
+                f"{fmt(p['server_cpu_s_per_load'], 's'):>9}{p['errors']:>5}"
+            )
+            if p["error_kinds"] or p["external_requests"]:
+                lines.append(
+                    f"{'':<4}errors: {p['error_kinds']}  external: {p['external_requests']}"
+                )
+        if any(p["errors"] for p in results["pages"].values()):
+            lines.append(f"server output (tracebacks): {results['server_logs'][0]}")
+    if results.get("interactions"):
+        lines += [
+            "",
+            f"Interactions: median of {results['interaction_rounds']} steps after one warm-up, "
+            "input event until the script finished and the map/chart shows the new state;",
+            "script = until the script run finished (the rest is the browser drawing);",
+            f"target ≤ {MAX_INTERACTION_RATIO:.1f}× the bare page's button rerun; "
+            "iframe kept = the map iframe was not replaced (steps kept/all)",
+            f"{'interaction':<32}{'median':>9}{'×rerun':>8}{'script':>9}{'min':>9}{'max':>9}"
+            f"{'iframe kept':>13}{'err':>5}",
+        ]
+        for name, x in results["interactions"].items():
+            times = [t for t in x["times_s"] if math.isfinite(t)]
+            kept = [k for k in x["iframe_kept"] if k is not None]
+            kept_text = f"{sum(kept)}/{len(kept)}" if kept else "–"
+            lines.append(
+                f"{name:<32}{fmt(x['median_s'], 's'):>9}"
+                f"{fmt(x['ratio_to_bare_rerun'], 'ratio'):>8}"
+                f"{fmt(x['script_done_median_s'], 's'):>9}"
+                f"{fmt(min(times, default=math.nan), 's'):>9}"
+                f"{fmt(max(times, default=math.nan), 's'):>9}{kept_text:>13}"
+                f"{len(x['errors']) + x['exceptions']:>5}"
+            )
+            for error in x["errors"]:
+                lines.append(f"{'':<4}{error}")
+    if results.get("memory"):
+        lines += [
+            "",
+            "Server memory (RSS incl. children)",
+            f"{'server':<10}{'idle':>11}{'1 session':>11}{'10 sessions':>13}",
+        ]
+        for name, mem in results["memory"].items():
+            lines.append(
+                f"{name:<10}{fmt(mem['idle'], 'B'):>11}{fmt(mem['sessions_1'], 'B'):>11}"
+                f"{fmt(mem['sessions_10'], 'B'):>13}"
+                + (f"  errors: {mem['errors']}" if mem["errors"] else "")
+            )
+    if results.get("concurrency"):
+        c = results["concurrency"]
+        lines += [
+            "",
+            f"{c['sessions']} concurrent sessions on {c['url']}: errors {c['errors']} "
+            f"{c['error_kinds'] or ''}",
+            f"  drawn p50 {fmt(c['p50_s'], 's')}  p95 {fmt(c['p95_s'], 's')}  "
+            f"max {fmt(c['max_s'], 's')}  script done p50 {fmt(c['script_done_p50_s'], 's')}",
+            f"  wall {fmt(c['wall_s'], 's')}  server CPU {fmt(c['server_cpu_s'], 's')} "
+            f"of {fmt(c['wall_s'] * (results['machine']['cpus_usable'] or 1), 's')} available",
+        ]
+    lines += ["", "Targets"]
     for t in results["targets"]:
         value, limit = fmt(t["value"], t["unit"]), fmt(t["limit"], t["unit"])
-        lines.append(f"  {t['target']:<44}{value:>11}  ≤ {limit:<9}{'ok' if t['ok'] else 'MISSED'}")
+        lines.append(f"  {t['target']:<52}{value:>11}  ≤ {limit:<9}{'ok' if t['ok'] else 'MISSED'}")
     return "\n".join(lines)
 
 
@@ -492,20 +573,36 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         help="NAME=URL_PATH[?QUERY] to measure (repeatable; default: every page of the app)",
     )
-    parser.add_argument("--loads", type=int, default=5, help="measured loads per page")
+    parser.add_argument("--loads", type=int, default=3, help="measured loads per page")
     parser.add_argument("--sessions", type=int, default=20, help="concurrent sessions")
+    parser.add_argument(
+        "--interactions", type=int, default=5, help="timed steps per interaction (0: none)"
+    )
+    parser.add_argument(
+        "--interactions-only",
+        action="store_true",
+        help="measure only the interactions (no page loads, memory, concurrency, PDF)",
+    )
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per page load")
     parser.add_argument("--out", type=Path, default=RESULTS, help="JSON results file")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     args = parser.parse_args(argv)
-    if args.loads < 1 or args.sessions < 1:
-        parser.error("--loads and --sessions must be at least 1")
+    if args.loads < 1 or args.sessions < 1 or args.interactions < 0:
+        parser.error("--loads and --sessions must be at least 1, --interactions at least 0")
     if not CHROMIUM.exists():
         print(f"{CHROMIUM} not found: run `make chromium`", file=sys.stderr)
         return 2
     entries = args.page or default_entries()
     results = asyncio.run(
-        run(args.app.resolve(), entries, args.loads, args.sessions, int(args.timeout * 1000))
+        run(
+            args.app.resolve(),
+            entries,
+            args.loads,
+            args.sessions,
+            int(args.timeout * 1000),
+            args.interactions,
+            args.interactions_only,
+        )
     )
     print(report(results))
     args.out.write_text(json.dumps(_json_safe(results), indent=2, ensure_ascii=False) + "\n")

@@ -55,6 +55,8 @@ READY_JS = """
     for (const frame of document.querySelectorAll(foliumSelector)) {
       const doc = frame.contentDocument;
       if (!doc || frame.getBoundingClientRect().height === 0) return false;
+      // A map updated in place stays hidden until it shows the new view (map_cache).
+      if (getComputedStyle(frame).visibility === 'hidden') return false;
       // SVG vector features, markers, or the canvas of the Germany-wide layer.
       const drawn = 'path.leaflet-interactive, .leaflet-marker-pane > *, '
         + 'canvas.leaflet-zoom-animated';

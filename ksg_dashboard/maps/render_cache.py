@@ -10,6 +10,7 @@ once) and the cache is an LRU bounded by the size of the rendered text (KSG_MAP_
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
 from collections import OrderedDict
@@ -240,15 +241,87 @@ def rendered_with_progress(
 
 
 def clear_if_changed(slot: Any, key: str, view: RenderedMap) -> None:
-    """Empty the map's placeholder when it is about to show another view than last run.
+    """Hide the map slot's previous view; call it before writing anything that describes
+    the new view (a heading).
 
-    Call it before writing anything that describes the new view (a heading): the browser then
-    drops the old map first, so it never shows a new heading over the previous map while the
-    new one is drawn. An unchanged view is left alone (no redraw)."""
-    state_key = f"{key}.__shown"
-    if st.session_state.get(state_key) != view.digest:
-        slot.empty()
-    st.session_state[state_key] = view.digest
+    The map is updated in place (see `show`), so the placeholder is not emptied (that would
+    unmount the iframe and reload Leaflet). Instead a style rule, sent before the heading,
+    hides the slot's iframe until it shows this view (its script marks the iframe when drawn):
+    the browser never shows a new heading over the previous map while the new one is drawn.
+    An unchanged view is left alone (no redraw). `slot` is kept for the callers' sake."""
+    del slot
+    st.session_state[f"{key}.__shown"] = view.digest
+    st.html(
+        f"<style>iframe[data-ksg-slot={json.dumps(key)}]"
+        f":not([data-ksg-view={json.dumps(view.digest)}]) {{ visibility: hidden; }}</style>"
+    )
+
+
+# Fields of streamlit-folium's component value that describe a click (in the order its
+# frontend builds the value: JSON.stringify compares them in that order).
+_CLICK_FIELDS = (
+    "last_clicked",
+    "last_object_clicked",
+    "last_object_clicked_count",
+    "last_object_clicked_tooltip",
+    "last_object_clicked_popup",
+    "all_drawings",
+    "last_active_drawing",
+)
+_COUNT = "last_object_clicked_count"
+
+# streamlit-folium 0.27.4's frontend builds the map from `script` on the first render only and
+# afterwards evaluates `feature_group` whenever it changes, with a direct `eval` inside its render
+# handler: the update below reads that render's `script` and `header` arguments from there
+# (the bundle keeps these names because of the eval; tests/unit/test_map_cache.py checks it).
+
+
+def _update_script(view: RenderedMap, key: str) -> str:
+    """JavaScript that replaces the map inside the slot's iframe by `view` (once per view).
+
+    On the iframe's first render the map was just built from this view's script: it is only
+    marked. Later, the previous map is removed, the click fields are cleared (a stale click
+    must not select again on a later rerun) without sending a value (that would cost a rerun),
+    then the view's script (the `script` argument, sent once as before) runs and
+    streamlit-folium's handlers are attached to the new map. At the end the iframe is marked
+    with the slot and the view it shows (see `clear_if_changed`)."""
+    digest = json.dumps(view.digest)
+    header_digest = json.dumps(hashlib.sha256(view.header.encode()).hexdigest()[:16])
+    return (
+        "(function () {\n"
+        f"var view = {digest};\n"
+        "var frame = window.frameElement;\n"
+        "var mark = function () {\n"
+        "  window.__ksgView = view;\n"
+        f"  window.__ksgHeader = {header_digest};\n"
+        f"  if (frame) {{ frame.dataset.ksgSlot = {json.dumps(key)}; "
+        "frame.dataset.ksgView = view; }\n"
+        "};\n"
+        "if (window.__ksgView === view) return;\n"
+        "if (window.__ksgView == null) { mark(); return; }\n"
+        f"if (window.__ksgHeader !== {header_digest}) {{\n"
+        "  document.head.insertAdjacentHTML('beforeend', header);\n"
+        "}\n"
+        "if (window.map) { window.map.off(); window.map.remove(); }\n"
+        "var g = window.__GLOBAL_DATA__;\n"
+        "g.lat_lng_clicked = null; g.last_object_clicked = null;\n"
+        "g.last_object_clicked_tooltip = null; g.last_object_clicked_popup = null;\n"
+        "g.last_active_drawing = null; g.all_drawings = null;\n"
+        "var returned = g.returned_objects || [];\n"
+        f"var sent = {{}}; {json.dumps(list(_CLICK_FIELDS))}.forEach(function (k) {{\n"
+        f"  if (returned.indexOf(k) >= 0) sent[k] = k === {json.dumps(_COUNT)} ? "
+        f"g.{_COUNT} : null;\n"
+        "});\n"
+        "g.previous_data = sent;\n"
+        "try {\n"
+        "  eval(script + '\\n;window.__ksgNewMap = map_div;');\n"
+        "  window.map = window.__ksgNewMap;\n"
+        "  window.initComponent(window.map, false);\n"
+        "} finally {\n"
+        "  mark();\n"
+        "}\n"
+        "})();\n"
+    )
 
 
 def show(
@@ -258,19 +331,33 @@ def show(
     height: int,
     returned_objects: Iterable[str] = (),
 ) -> dict:
-    """Send a rendered map through streamlit-folium's component (as `st_folium` would)."""
+    """Send a rendered map through streamlit-folium's component, updating the map in place.
+
+    The component key is stable per map slot (`key`, plus the assets the iframe loads once), so
+    a new view reuses the iframe and its loaded Leaflet instead of mounting a new one: a small
+    `feature_group` update runs the new view's script there (see `_update_script`). The
+    returned value carries a click only in the run that the click triggered; on every other run
+    it is the defaults, so a click is acted on once (a stale click would otherwise drill down
+    again on the next rerun)."""
     returned = list(returned_objects)
+    if any(name in _CLICK_FIELDS for name in returned) and _COUNT not in returned:
+        returned.append(_COUNT)  # every click differs from the last one, even on the same object
     defaults = {k: v for k, v in _RETURN_DEFAULTS.items() if k in returned}
+    if _COUNT in defaults:
+        defaults[_COUNT] = 0  # what the frontend reports before any click
     if "bounds" in returned:
         defaults["bounds"] = view.bounds
     if "zoom" in returned:
         defaults["zoom"] = view.zoom
-    component_key = hashlib.sha256(f"{key}|{view.digest}".encode()).hexdigest()
+    assets = json.dumps([view.html, view.css_links, view.js_links])
+    component_key = hashlib.sha256(f"{key}|{assets}".encode()).hexdigest()
+    fresh_key = f"{key}.__fresh"
 
     def on_change() -> None:
         st.session_state[key] = st.session_state.get(component_key, {})
+        st.session_state[fresh_key] = True
 
-    return streamlit_folium._component_func(
+    value = streamlit_folium._component_func(
         script=view.script,
         header=view.header,
         html=view.html,
@@ -282,7 +369,7 @@ def show(
         default=defaults,
         zoom=None,
         center=None,
-        feature_group=None,
+        feature_group=_update_script(view, key),
         return_on_hover=False,
         layer_control=None,
         pixelated=False,
@@ -291,3 +378,6 @@ def show(
         on_change=on_change,
         wrap_longitude=False,
     )
+    if st.session_state.pop(fresh_key, False):
+        return value
+    return dict(defaults)

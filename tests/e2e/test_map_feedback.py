@@ -61,9 +61,11 @@ SAMPLE_JS = """
     return strong ? strong.textContent.trim() : null;
   };
   const mapScope = () => {
-    // The visible map: Streamlit may keep a replaced component's iframe at height 0.
+    // The visible map: Streamlit may keep a replaced component's iframe at height 0, and a map
+    // updated in place is hidden until it shows the new view.
     const frame = [...document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]')]
-      .find(f => f.getBoundingClientRect().height > 0);
+      .find(f => f.getBoundingClientRect().height > 0
+        && getComputedStyle(f).visibility !== 'hidden');
     const doc = frame && frame.contentDocument;
     const el = doc && doc.querySelector('[data-ksg-scope]');
     return el ? el.dataset.ksgScope : null;

@@ -83,9 +83,13 @@ def test_render_sends_the_same_arguments_as_st_folium(monkeypatch):
     captured.clear()
     view = map_cache.render(small_map(), extra="breaks")
     map_cache.show(view, key="m", height=700, returned_objects=["last_active_drawing"])
-    for name in ("script", "header", "html", "id", "css_links", "js_links", "default"):
+    for name in ("script", "header", "html", "id", "css_links", "js_links"):
         assert captured[name] == expected[name], name
-    assert captured["returned_objects"] == ["last_active_drawing"]
+    # A small update script, evaluated on every change under the stable key, runs the script.
+    assert "eval(script" in captured["feature_group"]
+    assert expected["script"] not in captured["feature_group"]
+    assert captured["returned_objects"] == ["last_active_drawing", "last_object_clicked_count"]
+    assert captured["default"] == {"last_object_clicked_count": 0, "last_active_drawing": None}
     assert view.extra == "breaks" and view.size > len(view.script)
 
 
@@ -102,3 +106,60 @@ def test_rendered_builds_a_view_once(monkeypatch):
     other = map_cache.rendered(("test", 2), build)
     assert first is again and len(builds) == 2
     assert first.extra == [1, 2] and other.digest == first.digest  # same map, same script
+
+
+def test_the_component_key_is_stable_per_slot_and_the_view_goes_as_update(monkeypatch):
+    calls = []
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: calls.append(kw) or {})
+    first = map_cache.render(small_map())
+    other_map = small_map()
+    folium.CircleMarker([51.5, 13.6], radius=3, tooltip="Riesa").add_to(other_map)
+    second = map_cache.render(other_map)
+    assert first.digest != second.digest
+    for view in (first, second):
+        map_cache.show(view, key="slot", height=300)
+    map_cache.show(first, key="another slot", height=300)
+    keys = [c["key"] for c in calls]
+    assert keys[0] == keys[1] != keys[2], "one iframe per slot, whatever view it shows"
+    assert calls[0]["script"] == first.script and "Riesa" in calls[1]["script"]
+    assert calls[0]["feature_group"] != calls[1]["feature_group"]
+    # The update runs once per view and marks the iframe with the slot and the view.
+    assert f'var view = "{second.digest}"' in calls[1]["feature_group"]
+    assert "frame.dataset.ksgView" in calls[1]["feature_group"]
+
+
+def test_a_click_is_returned_only_in_the_run_it_triggered(monkeypatch):
+    import streamlit as st
+
+    click = {"last_object_clicked_count": 1, "last_active_drawing": {"properties": {"ags": "1"}}}
+    state = {"value": {}, "changed": False}
+
+    def component(**kw):
+        if state["changed"]:  # Streamlit calls on_change before the run that sees a new value
+            kw["on_change"]()
+        return state["value"] or kw["default"]
+
+    monkeypatch.setattr(streamlit_folium, "_component_func", component)
+    view = map_cache.render(small_map())
+    show = lambda: map_cache.show(  # noqa: E731
+        view, key="clicks", height=300, returned_objects=["last_active_drawing"]
+    )
+    assert show()["last_active_drawing"] is None
+    state.update(value=click, changed=True)
+    assert show() == click, "the run the click triggered sees it"
+    state["changed"] = False  # a later rerun (another widget): the component still holds it
+    assert show()["last_active_drawing"] is None, "a stale click must not select again"
+    st.session_state.clear()
+
+
+def test_the_installed_frontend_evaluates_the_update_where_script_and_header_are_visible():
+    """The update reads the render's `script` and `header` from the scope of the frontend's
+    direct eval of `feature_group`: a streamlit-folium upgrade that renames them breaks it."""
+    from pathlib import Path
+
+    build = Path(streamlit_folium.__file__).parent / "frontend" / "build" / "static" / "js"
+    bundle = "".join(p.read_text() for p in build.glob("main.*.js"))
+    start = bundle.index("script=data.args.script")
+    handler = bundle[start : start + 4000]  # the render handler, up to its eval
+    assert "header=data.args.header" in handler
+    assert "eval(feature_group+layer_control)" in handler
