@@ -9,25 +9,15 @@ from ksg_dashboard.app.cache import (
     load_cooperations,
     load_measures,
     load_municipalities,
-    load_municipality_shapes,
     load_population_for,
     load_programme,
-    load_sources,
-    load_states,
 )
 from ksg_dashboard.associations import panels as association_panels
 from ksg_dashboard.core import territory
-from ksg_dashboard.examples import categories as example_categories
-from ksg_dashboard.examples import charts as charts_examples
 from ksg_dashboard.examples import criteria as example_criteria
 from ksg_dashboard.examples import map as examples_map
-from ksg_dashboard.examples import members as example_members
 from ksg_dashboard.examples import panels
 from ksg_dashboard.examples import records as example_records
-from ksg_dashboard.maps import render_cache as map_cache
-from ksg_dashboard.overview.model import HOST_AGS, HOST_LABEL
-
-COLOUR_LABELS = {"theme": "Thema", "state": "Land"}
 
 presenter = filters.current_selection().presenter
 register = ui.load_or_stop(load_municipalities)
@@ -63,71 +53,13 @@ panels.result_line(
     example_criteria.filter_summary(flt),
 )
 
+mode = filters.territory_mode()
+population = ui.load_or_stop(lambda: load_population_for(mode))
 map_column, chart_column = st.columns([3, 2], gap="medium")
 with map_column:
-    if selected:
-        panels.selection_bar(selected)
-    colour_by = st.radio(
-        "Farbe der Punkte nach",
-        options=list(COLOUR_LABELS),
-        format_func=COLOUR_LABELS.get,
-        horizontal=True,
-        key="beispiele.farbe",
-    )
-    categories = {e.id: example_categories.marker_category(e, colour_by, flt.themes) for e in shown}
-    colours = example_categories.category_colours(categories.values())
-    mode = filters.territory_mode()
-    population = ui.load_or_stop(lambda: load_population_for(mode))
-    states_shapes = ui.load_or_stop(load_states)
-    if selected:
-        shapes = ui.load_or_stop(lambda: load_municipality_shapes("regional"))
-
-    def build_map():
-        outlines = None
-        if selected:
-            outlines = example_members.member_shapes(selected, shapes, register, population)
-        host = register.set_index("ags").loc[HOST_AGS]
-        return examples_map.build_examples_map(
-            shown,
-            colours,
-            categories,
-            states_shapes,
-            selected=selected,
-            outlines=outlines,
-            host=(float(host["lat"]), float(host["lon"]), HOST_LABEL),
-            chosen_states=flt.states,
-        )
-
-    view = map_cache.rendered(("beispiele", flt, state.selected, colour_by, mode), build_map)
-    clicked = map_cache.show(
-        view,
-        key="beispiele.map",
-        height=420 if presenter else 520,
-        returned_objects=["last_object_clicked_tooltip"],
-    )
-    ui.legend(example_categories.legend_items(colours, colour_by), shape="circle")
-    ui.sources_caption(ui.load_or_default(load_sources, {}), ["boundaries", "measures"])
-
+    clicked = panels.map_section(shown, selected, state, flt, register, population, mode, presenter)
 with chart_column:
-    for name, figure in (
-        (
-            "beispiele_laender",
-            charts_examples.make_state_chart(
-                example_categories.count_by_state(shown), large=presenter
-            ),
-        ),
-        (
-            "beispiele_themen",
-            charts_examples.make_theme_chart(
-                example_categories.count_by_theme(shown), large=presenter
-            ),
-        ),
-    ):
-        ui.chart(figure, presenter=presenter, config=ui.chart_config(name))
-    st.caption(
-        "Länderübergreifende Beispiele zählen in jedem beteiligten Land, Beispiele mit "
-        "mehreren Themen bei jedem Thema."
-    )
+    panels.chart_section(shown, presenter)
 
 hit = examples_map.example_from_tooltip((clicked or {}).get("last_object_clicked_tooltip"), shown)
 if hit is not None and hit.id != state.selected:

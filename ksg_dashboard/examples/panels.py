@@ -13,14 +13,20 @@ import streamlit as st
 from ksg_dashboard.app import sidebar as filters
 from ksg_dashboard.app import url_state
 from ksg_dashboard.app import widgets as ui
+from ksg_dashboard.app.cache import load_municipality_shapes, load_sources, load_states
 from ksg_dashboard.app.widgets import format_float, format_int
 from ksg_dashboard.core.config import STATE_NAMES
 from ksg_dashboard.core.text import plain
+from ksg_dashboard.examples import categories as example_categories
 from ksg_dashboard.examples import charts as charts_examples
+from ksg_dashboard.examples import map as examples_map
+from ksg_dashboard.examples import members as example_members
 from ksg_dashboard.examples.criteria import YEAR_MAX, YEAR_MIN, ExampleFilter, normalise_years
 from ksg_dashboard.examples.members import population_series, population_table
 from ksg_dashboard.examples.params import EXAMPLE_PARAMS, parse_params, to_params
 from ksg_dashboard.examples.records import STATE_ABBREVIATION, Example, all_states
+from ksg_dashboard.maps import render_cache as map_cache
+from ksg_dashboard.overview.model import HOST_AGS, HOST_LABEL
 from ksg_dashboard.programme import model as programme
 
 KEY_STATE = "beispiele.state"  # canonical page state; widget keys only mirror it
@@ -509,3 +515,84 @@ def selection_bar(example: Example) -> None:
 def dialog_open() -> bool:
     """True while the details dialog should be shown."""
     return bool(st.session_state.get(KEY_DIALOG))
+
+
+COLOUR_LABELS = {"theme": "Thema", "state": "Land"}
+
+
+def map_section(
+    shown: Sequence[Example],
+    selected: Example | None,
+    state: PageState,
+    flt: ExampleFilter,
+    register: pd.DataFrame,
+    population: pd.DataFrame,
+    mode: str,
+    presenter: bool,
+) -> dict | None:
+    """The examples map coloured by theme or state, its legend and sources; returns the
+    component's value (the clicked marker's tooltip)."""
+    if selected:
+        selection_bar(selected)
+    colour_by = st.radio(
+        "Farbe der Punkte nach",
+        options=list(COLOUR_LABELS),
+        format_func=COLOUR_LABELS.get,
+        horizontal=True,
+        key="beispiele.farbe",
+    )
+    categories = {e.id: example_categories.marker_category(e, colour_by, flt.themes) for e in shown}
+    colours = example_categories.category_colours(categories.values())
+    states_shapes = ui.load_or_stop(load_states)
+    if selected:
+        shapes = ui.load_or_stop(lambda: load_municipality_shapes("regional"))
+
+    def build_map():
+        outlines = None
+        if selected:
+            outlines = example_members.member_shapes(selected, shapes, register, population)
+        host = register.set_index("ags").loc[HOST_AGS]
+        return examples_map.build_examples_map(
+            shown,
+            colours,
+            categories,
+            states_shapes,
+            selected=selected,
+            outlines=outlines,
+            host=(float(host["lat"]), float(host["lon"]), HOST_LABEL),
+            chosen_states=flt.states,
+        )
+
+    view = map_cache.rendered(("beispiele", flt, state.selected, colour_by, mode), build_map)
+    clicked = map_cache.show(
+        view,
+        key="beispiele.map",
+        height=420 if presenter else 520,
+        returned_objects=["last_object_clicked_tooltip"],
+    )
+    ui.legend(example_categories.legend_items(colours, colour_by), shape="circle")
+    ui.sources_caption(ui.load_or_default(load_sources, {}), ["boundaries", "measures"])
+    return clicked
+
+
+def chart_section(shown: Sequence[Example], presenter: bool) -> None:
+    """Examples per state and per theme."""
+    for name, figure in (
+        (
+            "beispiele_laender",
+            charts_examples.make_state_chart(
+                example_categories.count_by_state(shown), large=presenter
+            ),
+        ),
+        (
+            "beispiele_themen",
+            charts_examples.make_theme_chart(
+                example_categories.count_by_theme(shown), large=presenter
+            ),
+        ),
+    ):
+        ui.chart(figure, presenter=presenter, config=ui.chart_config(name))
+    st.caption(
+        "Länderübergreifende Beispiele zählen in jedem beteiligten Land, Beispiele mit "
+        "mehreren Themen bei jedem Thema."
+    )
