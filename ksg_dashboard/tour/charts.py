@@ -226,47 +226,40 @@ def _ms(delta: pd.Timedelta) -> float:
     return delta.total_seconds() * 1000
 
 
-def make_tour_timeline(
-    tour: Tour,
+def _drive_bars(plan: pd.DataFrame, labels: list[str], fade: list[float]) -> go.Bar:
+    """The estimated drive to each stop (grey), with its minutes inside the bar."""
+    legs = plan.iloc[1:]
+    return go.Bar(
+        name="Fahrt (geschätzt)",
+        orientation="h",
+        y=labels[1:],
+        base=[d.isoformat() for d in plan["departure"].iloc[:-1]],
+        x=[_ms(a - d) for a, d in zip(legs["arrival"], plan["departure"].iloc[:-1], strict=True)],
+        marker={"color": DRIVE_COLOUR, "opacity": fade[1:]},
+        customdata=legs["number"],
+        text=[f"{m} min" for m in legs["drive_min"]],
+        textposition="inside",
+        insidetextanchor="middle",
+        hovertemplate="Fahrt nach %{y}: %{text}<extra></extra>",
+    )
+
+
+def _stay_bars(
     plan: pd.DataFrame,
+    labels: list[str],
+    fade: list[float],
     colours: Mapping[str, str],
     cooperation_names: Mapping[str, str],
-    active: int | None = None,
-) -> go.Figure:
-    """Gantt-style afternoon: a row per stop with the drive to it (grey) and the stay (colour).
-
-    Start, pass-throughs and arrival are points; the buffer until the programme's 17:00 is a
-    light bar. The highlighted stop is drawn opaque, the others faded. `customdata` holds the
-    stop number so a click on a bar can select the stop.
-    """
-    labels = [f"{row.number} {row.place}" for row in plan.itertuples()]
-    fade = [1.0 if active is None or i == active else 0.35 for i in range(len(plan))]
-    fig = go.Figure()
-    legs = plan.iloc[1:]
-    fig.add_trace(
-        go.Bar(
-            name="Fahrt (geschätzt)",
-            orientation="h",
-            y=labels[1:],
-            base=[d.isoformat() for d in plan["departure"].iloc[:-1]],
-            x=[
-                _ms(a - d)
-                for a, d in zip(legs["arrival"], plan["departure"].iloc[:-1], strict=True)
-            ],
-            marker={"color": DRIVE_COLOUR, "opacity": fade[1:]},
-            customdata=legs["number"],
-            text=[f"{m} min" for m in legs["drive_min"]],
-            textposition="inside",
-            insidetextanchor="middle",
-            hovertemplate="Fahrt nach %{y}: %{text}<extra></extra>",
-        )
-    )
+    active: int | None,
+) -> list[go.Bar]:
+    """One trace per cooperation: the stays at its stops in its colour, arrival–departure."""
+    traces = []
     for cooperation in dict.fromkeys(plan["cooperation"]):
         part = plan[(plan["cooperation"] == cooperation) & (plan["dwell_min"] > 0)]
         if part.empty:
             continue
         rows = [int(n) - 1 for n in part["number"]]
-        fig.add_trace(
+        traces.append(
             go.Bar(
                 name=f"Halt – {cooperation_names.get(cooperation, cooperation)}",
                 orientation="h",
@@ -291,66 +284,76 @@ def make_tour_timeline(
                 hoverinfo="skip",
             )
         )
-    stays = plan[plan["dwell_min"] > 0]
-    if not stays.empty:
-        # Streamlit selects scatter points on click, not bars: an invisible point in the middle
-        # of each stay makes the bar clickable and carries its hover text.
-        fig.add_trace(
-            go.Scatter(
-                name="Halt auswählen",
-                mode="markers",
-                showlegend=False,
-                y=[labels[int(n) - 1] for n in stays["number"]],
-                x=[
-                    (a + (d - a) / 2).isoformat()
-                    for a, d in zip(stays["arrival"], stays["departure"], strict=True)
-                ],
-                marker={"size": 24, "opacity": 0, "color": ROUTE_COLOUR},
-                customdata=stays["number"],
-                text=[time_label(row) for _, row in stays.iterrows()],
-                hovertemplate="%{y}: %{text}<extra></extra>",
-            )
-        )
-    points = plan[plan["dwell_min"] == 0]
-    if not points.empty:
-        rows = [int(n) - 1 for n in points["number"]]
-        fig.add_trace(
-            go.Scatter(
-                name="Abfahrt / Durchfahrt / Ankunft",
-                mode="markers",
-                y=[labels[i] for i in rows],
-                x=[
-                    (d if k == "Start" else a).isoformat()
-                    for k, a, d in zip(
-                        points["kind"], points["arrival"], points["departure"], strict=True
-                    )
-                ],
-                marker={
-                    "symbol": "diamond",
-                    "size": [16 if i == active else 12 for i in rows],
-                    "color": [colours.get(c, ROUTE_COLOUR) for c in points["cooperation"]],
-                    "opacity": [fade[i] for i in rows],
-                    "line": {"color": ROUTE_COLOUR, "width": 1.5},
-                },
-                customdata=points["number"],
-                text=[time_label(row) for _, row in points.iterrows()],
-                hovertemplate="%{y}: %{text}<extra></extra>",
-            )
-        )
-    last = plan.iloc[-1]
-    if tour.end_at > last["arrival"]:
-        fig.add_trace(
-            go.Bar(
-                name=f"Puffer bis {tour.end:%H:%M} Uhr",
-                orientation="h",
-                y=[labels[-1]],
-                base=[last["arrival"].isoformat()],
-                x=[_ms(tour.end_at - last["arrival"])],
-                marker={"color": BUFFER_COLOUR, "line": {"color": DRIVE_COLOUR, "width": 1}},
-                customdata=[last["number"]],
-                hovertemplate=f"Puffer bis {tour.end:%H:%M} Uhr<extra></extra>",
-            )
-        )
+    return traces
+
+
+def _stay_click_targets(stays: pd.DataFrame, labels: list[str]) -> go.Scatter:
+    """Streamlit selects scatter points on click, not bars: an invisible point in the middle of
+    each stay makes the bar clickable and carries its hover text."""
+    return go.Scatter(
+        name="Halt auswählen",
+        mode="markers",
+        showlegend=False,
+        y=[labels[int(n) - 1] for n in stays["number"]],
+        x=[
+            (a + (d - a) / 2).isoformat()
+            for a, d in zip(stays["arrival"], stays["departure"], strict=True)
+        ],
+        marker={"size": 24, "opacity": 0, "color": ROUTE_COLOUR},
+        customdata=stays["number"],
+        text=[time_label(row) for _, row in stays.iterrows()],
+        hovertemplate="%{y}: %{text}<extra></extra>",
+    )
+
+
+def _point_markers(
+    points: pd.DataFrame,
+    labels: list[str],
+    fade: list[float],
+    colours: Mapping[str, str],
+    active: int | None,
+) -> go.Scatter:
+    """Start, pass-throughs and arrival (no stay) as diamonds."""
+    rows = [int(n) - 1 for n in points["number"]]
+    return go.Scatter(
+        name="Abfahrt / Durchfahrt / Ankunft",
+        mode="markers",
+        y=[labels[i] for i in rows],
+        x=[
+            (d if k == "Start" else a).isoformat()
+            for k, a, d in zip(points["kind"], points["arrival"], points["departure"], strict=True)
+        ],
+        marker={
+            "symbol": "diamond",
+            "size": [16 if i == active else 12 for i in rows],
+            "color": [colours.get(c, ROUTE_COLOUR) for c in points["cooperation"]],
+            "opacity": [fade[i] for i in rows],
+            "line": {"color": ROUTE_COLOUR, "width": 1.5},
+        },
+        customdata=points["number"],
+        text=[time_label(row) for _, row in points.iterrows()],
+        hovertemplate="%{y}: %{text}<extra></extra>",
+    )
+
+
+def _buffer_bar(tour: Tour, last: pd.Series, label: str) -> go.Bar:
+    """The time left after the arrival until the programme's end."""
+    return go.Bar(
+        name=f"Puffer bis {tour.end:%H:%M} Uhr",
+        orientation="h",
+        y=[label],
+        base=[last["arrival"].isoformat()],
+        x=[_ms(tour.end_at - last["arrival"])],
+        marker={"color": BUFFER_COLOUR, "line": {"color": DRIVE_COLOUR, "width": 1}},
+        customdata=[last["number"]],
+        hovertemplate=f"Puffer bis {tour.end:%H:%M} Uhr<extra></extra>",
+    )
+
+
+def _timeline_layout(
+    fig: go.Figure, tour: Tour, labels: list[str], active: int | None
+) -> go.Figure:
+    """Start and end as dotted lines, the time axis of the afternoon, one row per stop."""
     for moment in (tour.start_at, tour.end_at):
         fig.add_shape(
             type="line",
@@ -365,7 +368,7 @@ def make_tour_timeline(
     margin = pd.Timedelta(minutes=5)
     fig.update_layout(
         barmode="overlay",
-        height=70 + 34 * len(plan),
+        height=70 + 34 * len(labels),
         margin={"l": 10, "r": 10, "t": 30, "b": 40},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": 11}},
         plot_bgcolor="#ffffff",
@@ -389,3 +392,34 @@ def make_tour_timeline(
         },
     )
     return fig
+
+
+def make_tour_timeline(
+    tour: Tour,
+    plan: pd.DataFrame,
+    colours: Mapping[str, str],
+    cooperation_names: Mapping[str, str],
+    active: int | None = None,
+) -> go.Figure:
+    """Gantt-style afternoon: a row per stop with the drive to it (grey) and the stay (colour).
+
+    Start, pass-throughs and arrival are points; the buffer until the programme's 17:00 is a
+    light bar. The highlighted stop is drawn opaque, the others faded. `customdata` holds the
+    stop number so a click on a bar can select the stop.
+    """
+    labels = [f"{row.number} {row.place}" for row in plan.itertuples()]
+    fade = [1.0 if active is None or i == active else 0.35 for i in range(len(plan))]
+    fig = go.Figure()
+    fig.add_trace(_drive_bars(plan, labels, fade))
+    for trace in _stay_bars(plan, labels, fade, colours, cooperation_names, active):
+        fig.add_trace(trace)
+    stays = plan[plan["dwell_min"] > 0]
+    if not stays.empty:
+        fig.add_trace(_stay_click_targets(stays, labels))
+    points = plan[plan["dwell_min"] == 0]
+    if not points.empty:
+        fig.add_trace(_point_markers(points, labels, fade, colours, active))
+    last = plan.iloc[-1]
+    if tour.end_at > last["arrival"]:
+        fig.add_trace(_buffer_bar(tour, last, labels[-1]))
+    return _timeline_layout(fig, tour, labels, active)
