@@ -255,3 +255,28 @@ def change_notes(
         st.caption(line)
     if len(lines) > limit:
         st.caption(f"… und {len(lines) - limit} weitere Gebietsänderungen.")
+
+
+def step_button(
+    slot,
+    label: str,
+    key: str,
+    on_click: Callable[[object], None],
+    target: object,
+    *,
+    forward: bool,
+    disabled: bool | None = None,
+) -> None:
+    """A previous/next button in `slot` (a column) bound to the arrow key ←/→: a click calls
+    `on_click(target)`; disabled when there is no step that way (`target` None by default)."""
+    slot.button(
+        label,
+        key=key,
+        icon="▶️" if forward else "◀️",
+        type="primary" if forward else "secondary",
+        on_click=on_click,
+        args=(target,),
+        disabled=target is None if disabled is None else disabled,
+        shortcut="Right" if forward else "Left",
+        width="stretch",
+    )

@@ -185,24 +185,23 @@ def _read_shapes(name: str, directory: Path | None = None) -> gpd.GeoDataFrame:
     return frame
 
 
-def read_population(directory: Path | None = None) -> pd.DataFrame:
-    """Population per municipality (ags) and year with the census-break flag."""
-    name = "population.parquet"
+def _read_population_table(name: str, directory: Path | None) -> pd.DataFrame:
+    """A population series: one row per (ags, year), counts never negative."""
     frame = _read_table(name, directory)
     check_ags_format(name, frame["ags"])
     check_unique(name, frame, ["ags", "year"])
     check_non_negative(name, frame, ["population", "male", "female"])
     return frame
+
+
+def read_population(directory: Path | None = None) -> pd.DataFrame:
+    """Population per municipality (ags) and year with the census-break flag."""
+    return _read_population_table("population.parquet", directory)
 
 
 def read_population_2022(directory: Path | None = None) -> pd.DataFrame:
     """Population per 2022 municipality and year 2010–2022, on the territory of 31.12.2022."""
-    name = "population_2022.parquet"
-    frame = _read_table(name, directory)
-    check_ags_format(name, frame["ags"])
-    check_unique(name, frame, ["ags", "year"])
-    check_non_negative(name, frame, ["population", "male", "female"])
-    return frame
+    return _read_population_table("population_2022.parquet", directory)
 
 
 def read_crosswalk(directory: Path | None = None) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from ksg_dashboard.app import url_state
+from ksg_dashboard.app import widgets as ui
 from ksg_dashboard.examples.panels import md
 from ksg_dashboard.programme import model as programme
 
@@ -100,27 +101,8 @@ def point_chooser(data: Mapping) -> None:
     st.session_state[KEY_POINT] = now
     before, after = programme.step_item(data, now, -1), programme.step_item(data, now, 1)
     left, middle, right = st.columns([1.9, 3, 1.9], vertical_alignment="bottom")
-    left.button(
-        "Vorheriger Punkt",
-        key="programm.prev",
-        icon="◀️",
-        on_click=_set_point,
-        args=(before,),
-        disabled=before is None,
-        shortcut="Left",
-        width="stretch",
-    )
-    right.button(
-        "Nächster Punkt",
-        key="programm.next",
-        icon="▶️",
-        type="primary",
-        on_click=_set_point,
-        args=(after,),
-        disabled=after is None,
-        shortcut="Right",
-        width="stretch",
-    )
+    ui.step_button(left, "Vorheriger Punkt", "programm.prev", _set_point, before, forward=False)
+    ui.step_button(right, "Nächster Punkt", "programm.next", _set_point, after, forward=True)
     middle.selectbox(
         "Jetzt läuft",
         options=list(all_items),

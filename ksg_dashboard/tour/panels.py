@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 import streamlit as st
 
 from ksg_dashboard.app import url_state
+from ksg_dashboard.app import widgets as ui
 from ksg_dashboard.app.widgets import format_float, format_int
 from ksg_dashboard.core import numbers
 from ksg_dashboard.core.indicators import Headline
@@ -65,15 +66,14 @@ def show_note() -> None:
 def step_buttons(index: int | None, n_stops: int) -> None:
     """ "Vorheriger Halt", "Gesamte Route", "Nächster Halt" (arrow keys) and the position."""
     cols = st.columns([1.25, 1.05, 1.2, 1.4], vertical_alignment="center")
-    cols[0].button(
+    ui.step_button(
+        cols[0],
         "Vorheriger Halt",
-        key="tour.prev",
-        icon="◀️",
-        on_click=set_stop,
-        args=(tour.previous_stop(index),),
+        "tour.prev",
+        set_stop,
+        tour.previous_stop(index),
+        forward=False,
         disabled=index is None or index == 0,
-        shortcut="Left",
-        width="stretch",
     )
     cols[1].button(
         "Gesamte Route",
@@ -84,16 +84,14 @@ def step_buttons(index: int | None, n_stops: int) -> None:
         disabled=index is None,
         width="stretch",
     )
-    cols[2].button(
+    ui.step_button(
+        cols[2],
         "Nächster Halt",
-        key="tour.next",
-        icon="▶️",
-        type="primary",
-        on_click=set_stop,
-        args=(tour.next_stop(index, n_stops),),
+        "tour.next",
+        set_stop,
+        tour.next_stop(index, n_stops),
+        forward=True,
         disabled=index == n_stops - 1,
-        shortcut="Right",
-        width="stretch",
     )
     position = "Ganze Route" if index is None else f"Halt {index + 1} von {n_stops}"
     cols[3].html(f'<div class="ksg-tour-position"><b>{position}</b></div>')
