@@ -293,15 +293,16 @@ def load_germany_map(
     indicator_key: str, year: int, base_year: int, mode: str = territory.DEFAULT_MODE
 ) -> tuple[folium.Map, list]:
     """A new Germany-wide municipality map for one indicator (building takes ~0.6 s)."""
+    table = load_municipality_table(year, base_year, mode)
+    return _germany_map(table, demography.INDICATORS[indicator_key])
+
+
+def _germany_map(table: pd.DataFrame, indicator) -> tuple[folium.Map, list]:
+    """The encoded Germany-wide layer coloured by one indicator of `table` (per AGS)."""
     layer_ags, layer_json = load_web_layer()
     names = load_municipalities().set_index("ags")["name"].to_dict()
     return demography_views.germany_map(
-        layer_ags,
-        layer_json,
-        load_states(),
-        load_municipality_table(year, base_year, mode),
-        names,
-        demography.INDICATORS[indicator_key],
+        layer_ags, layer_json, load_states(), table, names, indicator
     )
 
 
@@ -374,16 +375,7 @@ def load_dv_table() -> pd.DataFrame:
 
 def dv_germany_map(key: str) -> tuple[folium.Map, list]:
     """A new Germany-wide map of a 2015 indicator (render it once; see `map_cache`)."""
-    layer_ags, layer_json = load_web_layer()
-    names = load_municipalities().set_index("ags")["name"].to_dict()
-    return demography_views.germany_map(
-        layer_ags,
-        layer_json,
-        load_states(),
-        load_dv_table(),
-        names,
-        daseinsvorsorge_views.indicator(key),
-    )
+    return _germany_map(load_dv_table(), daseinsvorsorge_views.indicator(key))
 
 
 def district_map(key: str, year: int, focus: tuple[str, ...]) -> tuple[folium.Map, list]:
