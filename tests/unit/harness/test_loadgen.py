@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import math
 
 import pytest
@@ -185,31 +187,34 @@ def _serial_server(per_session: float, errors_from: int = 10**9):
     return measure, asked
 
 
-def test_capacity_search_doubles_then_bisects():
-    import asyncio
+def _run(coroutine):
+    """Run a coroutine in a thread of its own: Playwright's sync API (browser tests earlier in
+    the same pytest run) leaves an event loop running in the main thread."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
+
+def test_capacity_search_doubles_then_bisects():
     measure, asked = _serial_server(0.1)
-    held, rows = asyncio.run(loadgen.search_capacity(measure, single=0.1, factor=3.0))
+    held, rows = _run(loadgen.search_capacity(measure, single=0.1, factor=3.0))
     assert held == 3  # 3 × 0.1 s ≤ 0.3 s, 4 sessions take 0.4 s
     assert asked == [2, 4, 3]
     assert [r["sessions"] for r in rows] == asked
 
     measure, asked = _serial_server(0.1)
-    held, _ = asyncio.run(loadgen.search_capacity(measure, single=0.1, factor=20.0))
+    held, _ = _run(loadgen.search_capacity(measure, single=0.1, factor=20.0))
     assert held == 20 and asked == [2, 4, 8, 16, 32, 24, 20, 22, 21]
 
 
 def test_capacity_search_stops_at_errors_and_bounds():
-    import asyncio
-
     measure, asked = _serial_server(0.01, errors_from=5)
-    held, _ = asyncio.run(loadgen.search_capacity(measure, single=1.0, factor=3.0))
+    held, _ = _run(loadgen.search_capacity(measure, single=1.0, factor=3.0))
     assert held == 4 and asked == [2, 4, 8, 6, 5]
     measure, asked = _serial_server(0.001)
-    held, _ = asyncio.run(loadgen.search_capacity(measure, 1.0, 3.0, limit=16))
+    held, _ = _run(loadgen.search_capacity(measure, 1.0, 3.0, limit=16))
     assert held == 16 and asked == [2, 4, 8, 16]
     measure, asked = _serial_server(0.1)
-    held, rows = asyncio.run(loadgen.search_capacity(measure, 0.1, 20.0, tries=3))
+    held, rows = _run(loadgen.search_capacity(measure, 0.1, 20.0, tries=3))
     assert held == 8 and len(rows) == 3
 
 
