@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
 import pandas as pd
@@ -280,3 +280,18 @@ def step_button(
         shortcut="Right" if forward else "Left",
         width="stretch",
     )
+
+
+def source_links_html(sources: Iterable[Mapping[str, str | None]], style: str = "") -> str:
+    """A list of curated sources: each title, linked when it has a URL (escaped HTML)."""
+    items = []
+    for source in sources:
+        title = html.escape(str(source.get("title") or ""))
+        url = source.get("url")
+        items.append(
+            f'<li><a href="{html.escape(url)}" target="_blank" rel="noopener">{title}</a></li>'
+            if url
+            else f"<li>{title}</li>"
+        )
+    opening = f"<ul style='{style}'>" if style else "<ul>"
+    return opening + "".join(items) + "</ul>"

@@ -120,19 +120,6 @@ def headline_metrics(
         )
 
 
-def _sources_list(sources: list[dict]) -> str:
-    items = []
-    for source in sources:
-        title = html.escape(source.get("title") or "")
-        url = source.get("url")
-        items.append(
-            f'<li><a href="{html.escape(url)}" target="_blank" rel="noopener">{title}</a></li>'
-            if url
-            else f"<li>{title}</li>"
-        )
-    return "<ul>" + "".join(items) + "</ul>"
-
-
 def _names(data: OverviewData) -> dict[str, str]:
     """Name per AGS of the register (cached when `data` holds the process-wide register)."""
     if data.register is load_municipalities():
@@ -208,7 +195,7 @@ def cooperation_details(data: OverviewData, cooperation: dict, presenter: bool =
             '<div class="ksg-uncertain"><b>Unsicher:</b> '
             f"{html.escape(cooperation['uncertain'])}</div>"
         )
-    st.html("<b>Quellen</b>" + _sources_list(cooperation.get("sources") or []))
+    st.html("<b>Quellen</b>" + ui.source_links_html(cooperation.get("sources") or []))
 
 
 def association_details(data: OverviewData, body: dict, presenter: bool = False) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import streamlit as st
 
@@ -122,6 +122,7 @@ def stop_select(data: TourData, index: int | None) -> None:
     )
 
 
+SOURCES_LIST_STYLE = "margin:.1rem 0 .2rem 1rem;padding:0"
 PRESENTER_CSS = "<style>.ksg-tour-card p { margin-bottom: .35rem; }</style>"
 KEY_STOP_PANEL = "tour-stop"
 # Phones stack the columns: the stop's text comes right under the step buttons, the map after.
@@ -165,19 +166,6 @@ def _change_text(figure: Headline) -> str:
     )
 
 
-def _sources_html(sources: Iterable[Mapping[str, str | None]]) -> str:
-    items = []
-    for source in sources:
-        title = html.escape(str(source.get("title") or ""))
-        url = source.get("url")
-        items.append(
-            f'<li><a href="{html.escape(url)}" target="_blank" rel="noopener">{title}</a></li>'
-            if url
-            else f"<li>{title}</li>"
-        )
-    return "<ul style='margin:.1rem 0 .2rem 1rem;padding:0'>" + "".join(items) + "</ul>"
-
-
 def stop_card(data: TourData, index: int, presenter: bool) -> None:
     """What the presenter talks about at a stop: time, site, key figures, topic, sources."""
     row = data.plan.iloc[index]
@@ -212,7 +200,7 @@ def stop_card(data: TourData, index: int, presenter: bool) -> None:
         '<div class="ksg-secondary">'
         f'<div class="ksg-uncertain"><b>Unsicher:</b> {html.escape(stop.uncertain)}</div>'
         f'<div class="ksg-source">Koordinaten: {html.escape(stop.coordinate_source)}. '
-        f"Quellen:</div>{_sources_html(stop.sources)}</div>"
+        f"Quellen:</div>{ui.source_links_html(stop.sources, SOURCES_LIST_STYLE)}</div>"
     )
 
 
