@@ -12,6 +12,7 @@ from ksg_dashboard.app.cache import (
     load_dependency_ratios,
     load_district_age,
     load_municipalities,
+    load_municipality_names,
     load_municipality_table,
     load_official_totals,
     load_population_for,
@@ -40,7 +41,7 @@ curated_cooperations = ui.load_quietly(load_cooperations, [])
 cooperations = filters.session_cooperations(curated_cooperations)
 states = ui.load_or_stop(load_states)
 sources = ui.load_or_stop(load_sources)
-names = population_panels.municipality_names(register)
+names = load_municipality_names()
 ags = selected_ags(selection, cooperations, register)
 
 if not selection.presenter:

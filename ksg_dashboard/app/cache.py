@@ -300,9 +300,8 @@ def load_germany_map(
 def _germany_map(table: pd.DataFrame, indicator) -> tuple[folium.Map, list]:
     """The encoded Germany-wide layer coloured by one indicator of `table` (per AGS)."""
     layer_ags, layer_json = load_web_layer()
-    names = load_municipalities().set_index("ags")["name"].to_dict()
     return demography_views.germany_map(
-        layer_ags, layer_json, load_states(), table, names, indicator
+        layer_ags, layer_json, load_states(), table, load_municipality_names(), indicator
     )
 
 

@@ -17,14 +17,15 @@ from ksg_dashboard.app import widgets
 from ksg_dashboard.core.selection import bound_query
 
 
+def query_lists_with_notes() -> tuple[dict[str, list[str]], list[str]]:
+    """Current query parameters with all values of repeated keys, bounded, and the German
+    notes about values cut by the bounds."""
+    return bound_query({key: st.query_params.get_all(key) for key in st.query_params})
+
+
 def query_lists() -> dict[str, list[str]]:
     """Current query parameters with all values of repeated keys, bounded."""
-    return bound_query({key: st.query_params.get_all(key) for key in st.query_params})[0]
-
-
-def query_lists_with_notes() -> tuple[dict[str, list[str]], list[str]]:
-    """Like `query_lists`, plus the German notes about values cut by the bounds."""
-    return bound_query({key: st.query_params.get_all(key) for key in st.query_params})
+    return query_lists_with_notes()[0]
 
 
 def page_query() -> dict[str, str]:

@@ -33,12 +33,6 @@ KEY_INDICATOR = "demografie.indikator"
 # Per-process caches of what this page computes from the shared frames (arguments with a
 # leading underscore are not hashed: they are the process-wide frames, the same every run).
 # Entries are small (a line chart, a ranking of the selection), so counts bound their size.
-@st.cache_resource(show_spinner=False)
-def municipality_names(_register) -> dict[str, str]:
-    """AGS -> latest name (once per process)."""
-    return _register.set_index("ags")["name"].to_dict()
-
-
 @st.cache_resource(show_spinner=False, max_entries=128)
 def _time_chart(_population, _cooperations, _names, _totals, _events, key: tuple, large: bool):
     (regions, ags_key, states_key, custom), _, indicator_key, base_year, _mode = key
