@@ -157,6 +157,8 @@ def parse_point(
     if not values:
         return None, []
     value = str(values[-1]).strip()
+    if not value:  # `?punkt=`: no item chosen, nothing to correct
+        return None, []
     if value in set(item_ids):
         return value, []
     return None, [f"Unbekannter Programmpunkt {quote(value)} wurde ignoriert."]

@@ -199,6 +199,8 @@ def test_parse_point(data):
     item_ids = [i["id"] for i in programme.items(data)]
     assert programme.parse_point({"punkt": ["mo-1400"]}, item_ids) == ("mo-1400", [])
     assert programme.parse_point({}, item_ids) == (None, [])
+    assert programme.parse_point({"punkt": [""]}, item_ids) == (None, [])  # empty: no note
+    assert programme.parse_point({"punkt": "  "}, item_ids) == (None, [])
     point, notes = programme.parse_point({"punkt": "xx"}, item_ids)
     assert point is None and "Unbekannter Programmpunkt „xx“" in notes[0]
 
