@@ -251,8 +251,9 @@ def parse_query(
     if legacy_keys:
         names = ", ".join(STATE_NAMES[k] for k in legacy_keys)
         notes.append(
-            f"Der alte Link-Parameter „bundesland“ ({names}) ist jetzt das Land der Auswahl in "
-            f"der Seitenleiste und gilt auf allen Seiten (neu: land={','.join(legacy_keys)})."
+            f"Der alte Link-Parameter „bundesland“ ({names}) wird nicht mehr verwendet: das "
+            f"Land ist jetzt Teil der Auswahl in der Seitenleiste und gilt auf allen Seiten "
+            f"(neu: land={','.join(legacy_keys)})."
         )
 
     presenter_values = query_values(params, "praesentation")

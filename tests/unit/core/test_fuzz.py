@@ -170,7 +170,8 @@ def test_programme_parser(params, item_ids):
     bounded, _ = selection.bound_query(params)
     point, notes = programme.parse_point(bounded, item_ids)
     assert point is None or point in item_ids
-    if bounded.get("punkt") and point is None:
+    # A blank value means no item (as a blank `stopp` on the tour): no note.
+    if bounded.get("punkt") and str(bounded["punkt"][-1]).strip() and point is None:
         assert len(notes) == 1
     _notes_ok(notes)
 
