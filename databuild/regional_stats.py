@@ -786,7 +786,7 @@ def compare_with_gvisys(age_rows: pd.DataFrame, gv2015: pd.DataFrame) -> dict:
     """The age table's total per AGS against the GV-ISys population of 31.12.2015."""
     totals = age_rows[age_rows["is_total"] & (age_rows["sex"] == TOTAL)].set_index("ags")
     gv = gv2015.set_index("ags")
-    both = totals.join(gv[["population", "type_code"]], how="outer", rsuffix="_gvisys")
+    both = totals.join(gv[["population", "type_code"]].add_suffix("_gvisys"), how="outer")
     in_age, in_gv = both["region_key"].notna(), both["population_gvisys"].notna()
     value, ref = both["population"], both["population_gvisys"]
     comparable = in_age & in_gv & value.notna() & ref.notna()

@@ -181,9 +181,10 @@ def load_municipality_table(
     if mode == territory.PUBLISHED:
         events = load_change_events()
         spans = territory.flags(events, table["ags"], year, base_year)
-        table["flag"] = table["ags"].map(spans).fillna("")
         later = territory.flags(events, table["ags"], year, None)
-        table["flag_level"] = table["ags"].map(later).fillna("")
+        # A lookup with a default keeps the column text even when no value spans a change.
+        table["flag"] = table["ags"].map(lambda code: spans.get(code, ""))
+        table["flag_level"] = table["ags"].map(lambda code: later.get(code, ""))
     return table
 
 

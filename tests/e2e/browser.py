@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
-from playwright.sync_api import FrameLocator, Page
+from playwright.sync_api import FrameLocator, Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from harness.server import APP_DONE, FOLIUM_IFRAME, READY_JS, is_external, page_url
 
@@ -106,3 +108,43 @@ def collapse_sidebar(page: Page) -> None:
         " return !s || s.getBoundingClientRect().right <= 1; }"
     )
     page.wait_for_timeout(300)  # let the main column settle after the slide-out
+
+
+def after_rerun(page: Page, action: Callable[[], None]) -> None:
+    """Do something that reruns the script and wait until the page has drawn again."""
+    runs = script_runs(page)
+    action()
+    wait_for_rerun(page, runs)
+    wait_until_rendered(page)
+
+
+def open_sidebar(page: Page) -> Locator:
+    """Open the sidebar (closed by default on a phone) and wait until it has slid fully in."""
+    sidebar = page.get_by_test_id("stSidebar")
+    if sidebar.get_attribute("data-collapsed") != "false":
+        page.get_by_test_id("stExpandSidebarButton").click()
+    page.wait_for_function(
+        "() => { const s = document.querySelector('[data-testid=stSidebar]');"
+        " return s && s.getAttribute('data-collapsed') === 'false'"
+        " && s.getBoundingClientRect().left >= 0; }"
+    )
+    page.wait_for_timeout(300)  # the slide-in transition ends after the attribute changes
+    return sidebar
+
+
+def choose_option(page: Page, select: Locator, name: str, attempts: int = 3) -> None:
+    """Open a select box's list and click one option.
+
+    On a loaded machine the first click can land while the widget is still being laid out and the
+    list does not open; the click is repeated until the option shows (or the attempts run out).
+    """
+    option = page.get_by_role("option", name=name)
+    for _ in range(attempts):
+        if not option.is_visible():
+            select.click()
+        try:
+            option.wait_for(state="visible", timeout=TIMEOUT_MS // attempts)
+            break
+        except PlaywrightTimeoutError:
+            continue
+    option.click()

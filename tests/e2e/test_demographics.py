@@ -11,6 +11,7 @@ from playwright.sync_api import Frame, Locator, Page, expect
 from harness.server import APP_DONE, FOLIUM_IFRAME, READY_JS, StreamlitServer
 from tests.e2e.browser import (
     TIMEOUT_MS,
+    choose_option,
     external_requests,
     folium_frame,
     open_page,
@@ -107,9 +108,9 @@ def test_indicator_choice_goes_into_the_url_and_back(
 ) -> None:
     open_page(page, app_server.url, "demografie", KURSTADT)
     wait_until_rendered(page)
-    page.locator(".st-key-demografie-indikator").get_by_test_id("stSelectbox").click()
     runs = script_runs(page)
-    page.get_by_role("option", name="Bevölkerungsdichte (Einw./km²)").click()
+    indicator = page.locator(".st-key-demografie-indikator").get_by_test_id("stSelectbox")
+    choose_option(page, indicator, "Bevölkerungsdichte (Einw./km²)")
     wait_for_rerun(page, runs)
     page.wait_for_function("() => location.search.includes('indikator=dichte')")
     assert query_of(page)["region"] == ["kurstadtregion-elbe-elster"]

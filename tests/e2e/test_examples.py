@@ -10,6 +10,7 @@ from harness.server import StreamlitServer
 from ksg_dashboard.examples.map import MARKER_CLASS
 from ksg_dashboard.examples.panels import PAGE_SIZE
 from tests.e2e.browser import (
+    choose_option,
     collapse_sidebar,
     external_requests,
     folium_frame,
@@ -45,9 +46,9 @@ def test_filter_changes_cards_and_markers_consistently(
     save_screenshot(page, "examples-desktop")
     save_screenshot(page, "examples-desktop-tall", height=2600)
 
-    page.locator(".st-key-beispiele-land").get_by_test_id("stMultiSelect").click()
     runs = script_runs(page)
-    page.get_by_role("option", name="Brandenburg (BB)").click()
+    land = page.locator(".st-key-beispiele-land").get_by_test_id("stMultiSelect")
+    choose_option(page, land, "Brandenburg (BB)")
     page.keyboard.press("Escape")
     wait_for_rerun(page, runs)
     wait_until_rendered(page)

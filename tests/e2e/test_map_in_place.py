@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from harness.server import FOLIUM_IFRAME
 from tests.e2e.browser import (
+    choose_option,
     folium_frame,
     open_page,
     script_runs,
@@ -134,10 +135,10 @@ def test_examples_filter_keeps_the_iframe(app_server, browser_page):
     markers = folium_frame(page).locator("path.leaflet-interactive.ksg-example")
     before = markers.count()
     frames = mark(page)
-    page.locator(".st-key-beispiele-land").get_by_test_id("stMultiSelect").click()
+    land = page.locator(".st-key-beispiele-land").get_by_test_id("stMultiSelect")
 
     def choose():
-        page.get_by_role("option", name="Brandenburg (BB)").click()
+        choose_option(page, land, "Brandenburg (BB)")
         page.keyboard.press("Escape")
 
     rerun(page, choose)
@@ -152,8 +153,8 @@ def test_demographics_indicator_keeps_the_iframe(app_server, browser_page):
     wait_until_rendered(page)
     fills_before = state(page)["fills"]
     frames = mark(page)
-    page.locator(".st-key-demografie-indikator").get_by_test_id("stSelectbox").click()
-    rerun(page, lambda: page.get_by_role("option", name="Bevölkerungsdichte (Einw./km²)").click())
+    indicator = page.locator(".st-key-demografie-indikator").get_by_test_id("stSelectbox")
+    rerun(page, lambda: choose_option(page, indicator, "Bevölkerungsdichte (Einw./km²)"))
     page.wait_for_function("() => location.search.includes('indikator=dichte')")
     now = assert_same_iframe(page, frames)
     assert now["fills"] and now["fills"] != fills_before, "the map still shows the old indicator"

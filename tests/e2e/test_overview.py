@@ -9,6 +9,7 @@ import pytest
 from ksg_dashboard.data.datastore import read_cooperations, read_municipalities
 from ksg_dashboard.maps.layers import region_colours
 from tests.e2e.browser import (
+    choose_option,
     external_requests,
     folium_frame,
     open_page,
@@ -75,9 +76,8 @@ def test_sidebar_search_selects_a_municipality(app_server, browser_page):
     search.fill("Gröditz")
     search.press("Enter")
     wait_for_rerun(page, runs)
-    sidebar.get_by_test_id("stSelectbox").click()
     runs = script_runs(page)
-    page.get_by_role("option", name="Gröditz, Stadt (14627050)").click()
+    choose_option(page, sidebar.get_by_test_id("stSelectbox"), "Gröditz, Stadt (14627050)")
     wait_for_rerun(page, runs)
     page.wait_for_function("() => location.search.includes('ags=14627050')")
     assert page.get_by_role("heading", name="Gröditz, Stadt").is_visible()

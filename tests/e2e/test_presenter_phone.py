@@ -8,7 +8,6 @@ on the map, next/previous programme item, region chooser, QR code and 'Link kopi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -19,9 +18,12 @@ from ksg_dashboard.charts.presenter import PRESENTER_MIN_PX
 from ksg_dashboard.core import share
 from ksg_dashboard.core.navigation import PAGES
 from tests.e2e.browser import (
+    after_rerun,
+    choose_option,
     collapse_sidebar,
     folium_frame,
     open_page,
+    open_sidebar,
     save_screenshot,
     script_runs,
     wait_for_rerun,
@@ -49,13 +51,6 @@ def show(page: Page, server: StreamlitServer, path: str, query: str, size: dict)
     page.set_viewport_size(size)
     open_page(page, server.url, path, query)
     assert not wait_until_rendered(page), f"/{path}?{query} shows an exception"
-
-
-def after_rerun(page: Page, action: Callable[[], None]) -> None:
-    runs = script_runs(page)
-    action()
-    wait_for_rerun(page, runs)
-    wait_until_rendered(page)
 
 
 def query_of(page: Page) -> dict[str, list[str]]:
@@ -112,13 +107,9 @@ def test_example_link_beyond_the_first_page_shows_it(app_server, browser_page: P
 def test_sidebar_closes_after_choosing_on_a_phone(app_server, browser_page: Page) -> None:
     page = browser_page
     show(page, app_server, "", "", PHONE)
-    sidebar = page.get_by_test_id("stSidebar")
-    if sidebar.get_attribute("data-collapsed") != "false":
-        page.get_by_test_id("stExpandSidebarButton").click()
-    expect(sidebar).to_have_attribute("data-collapsed", "false")
-    sidebar.get_by_test_id("stMultiSelect").first.click()
+    sidebar = open_sidebar(page)
     runs = script_runs(page)
-    page.get_by_role("option", name="AG Bachtal").click()
+    choose_option(page, sidebar.get_by_test_id("stMultiSelect").first, "AG Bachtal")
     wait_for_rerun(page, runs)
     expect(sidebar).to_have_attribute("data-collapsed", "true")
     page.wait_for_function(

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
 from harness.server import StreamlitServer
 from ksg_dashboard.data.datastore import read_tour
 from tests.e2e.browser import (
+    after_rerun,
     external_requests,
     folium_frame,
     open_page,
     save_screenshot,
-    script_runs,
-    wait_for_rerun,
     wait_until_rendered,
 )
 
@@ -26,14 +24,6 @@ PRESENTER_VIEWPORT = {"width": 1280, "height": 720}
 def open_tour(page: Page, server: StreamlitServer, query: str = "") -> None:
     open_page(page, server.url, "tour", query)
     assert not wait_until_rendered(page), "the tour page shows an exception"
-
-
-def after_rerun(page: Page, action: Callable[[], None]) -> None:
-    """Do something that reruns the script and wait until the page has drawn again."""
-    runs = script_runs(page)
-    action()
-    wait_for_rerun(page, runs)
-    wait_until_rendered(page)
 
 
 def inside(inner: dict, outer: dict) -> bool:
