@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -25,6 +27,22 @@ from ksg_dashboard.tour import model as tour
 
 DetailLevel = Literal["overview", "regional"]
 
+
+@dataclass(frozen=True)
+class TableSpec:
+    """What a table in data/ must hold; checked in this order when it is read."""
+
+    columns: frozenset[str]
+    numeric: tuple[str, ...] = ()  # must hold numbers (right names with text values is broken too)
+    ags: tuple[str, ...] = ()  # hold 8-digit municipality keys
+    unique: tuple[str, ...] = ()  # together identify a row
+    non_negative: tuple[str, ...] = ()  # counts
+
+
+def _spec(columns: set[str], **checks: tuple[str, ...]) -> TableSpec:
+    return TableSpec(frozenset(columns), **checks)
+
+
 SHAPE_COLUMNS = {
     "ags",
     "ars",
@@ -36,111 +54,86 @@ SHAPE_COLUMNS = {
     "state_name",
     "geometry",
 }
-REQUIRED_COLUMNS = {
-    "population.parquet": {"ags", "year", "name", "population", "male", "female", "census_based"},
-    "population_2022.parquet": {
-        "ags",
-        "year",
-        "name",
-        "population",
-        "male",
-        "female",
-        "census_based",
-        "estimated",
-    },
-    "crosswalk.parquet": {"year", "ags", "ags22", "pop_share", "area_share", "source"},
-    "official_totals.parquet": {"level", "key", "year", "population", "male", "female"},
-    "municipalities.parquet": {"ags", "name", "state_key", "district_key", "lon", "lat"},
-    "district_age.parquet": {"district_key", "year", "age_order", "sex", "population"},
-    "dependency_ratios.parquet": {"district_key", "youth_ratio", "old_age_ratio"},
-    "municipal_age_2015.parquet": {
-        "ags",
-        "level",
-        "sex",
-        "age_order",
-        "age_from",
-        "age_to",
-        "is_total",
-        "population",
-        "has_values",
-    },
-    "migration_2015.parquet": {
-        "ags",
-        "level",
-        "direction",
-        "sex",
-        "age_order",
-        "age_group",
-        "age_from",
-        "age_to",
-        "is_total",
-        "moves",
-    },
-    "age_2015_gebiet2022.parquet": {
-        "ags",
-        "sex",
-        "age_order",
-        "age_from",
-        "age_to",
-        "is_total",
-        "population",
-        "estimated",
-    },
-    "migration_2015_gebiet2022.parquet": {
-        "ags",
-        "direction",
-        "sex",
-        "age_order",
-        "age_group",
-        "is_total",
-        "moves",
-        "estimated",
-    },
-    "age_regions_2015.parquet": {
-        "ags",
-        "sex",
-        "age_order",
-        "age_from",
-        "age_to",
-        "is_total",
-        "population",
-    },
-    "migration_regions_2015.parquet": {
-        "ags",
-        "direction",
-        "sex",
-        "age_order",
-        "age_group",
-        "is_total",
-        "moves",
-    },
-    "natural_change.parquet": {"region_key", "level", "year", "births", "deaths", "balance"},
-    "municipalities_overview.parquet": SHAPE_COLUMNS,
-    "municipalities_regional.parquet": SHAPE_COLUMNS,
-    "districts.parquet": {"district_key", "name", "geometry"},
-    "states.parquet": {"state_key", "name", "geometry"},
-    "associations.parquet": {
-        "year",
-        "association_key",
-        "name",
-        "display_name",
-        "type_code",
-        "type",
-        "state_key",
-        "members",
-        "population",
-    },
-    "association_members.parquet": {"year", "association_key", "ags"},
-    "association_outlines.parquet": {"year", "level", "association_key", "missing", "geometry"},
+POPULATION_COLUMNS = {"ags", "year", "name", "population", "male", "female", "census_based"}
+POPULATION_CHECKS = {
+    "ags": ("ags",),
+    "unique": ("ags", "year"),
+    "non_negative": ("population", "male", "female"),
 }
-
-
-# Columns that must hold numbers (a file with the right names but text values is broken too).
-NUMERIC_COLUMNS = {
-    "population.parquet": ("year", "population", "male", "female"),
-    "municipalities.parquet": ("lon", "lat"),
-    "district_age.parquet": ("year", "age_order", "population"),
-    "dependency_ratios.parquet": ("youth_ratio", "old_age_ratio"),
+AGE_KEYS = ("ags", "sex", "age_order")
+MIGRATION_KEYS = ("ags", "direction", "sex", "age_order")
+AGE_COLUMNS = {"ags", "sex", "age_order", "age_from", "age_to", "is_total", "population"}
+MIGRATION_COLUMNS = {"ags", "direction", "sex", "age_order", "age_group", "is_total", "moves"}
+# Municipal count tables are keyed by 8-digit AGS, the region tables by "DG" and the state keys.
+MUNICIPAL_AGE = {"ags": ("ags",), "unique": AGE_KEYS, "non_negative": ("population",)}
+MUNICIPAL_MIGRATION = {"ags": ("ags",), "unique": MIGRATION_KEYS, "non_negative": ("moves",)}
+SPECS: dict[str, TableSpec] = {
+    "population.parquet": _spec(
+        POPULATION_COLUMNS, numeric=("year", "population", "male", "female"), **POPULATION_CHECKS
+    ),
+    "population_2022.parquet": _spec(POPULATION_COLUMNS | {"estimated"}, **POPULATION_CHECKS),
+    "crosswalk.parquet": _spec(
+        {"year", "ags", "ags22", "pop_share", "area_share", "source"}, ags=("ags", "ags22")
+    ),
+    "official_totals.parquet": _spec(
+        {"level", "key", "year", "population", "male", "female"},
+        non_negative=("population", "male", "female"),
+    ),
+    "municipalities.parquet": _spec(
+        {"ags", "name", "state_key", "district_key", "lon", "lat"},
+        numeric=("lon", "lat"),
+        ags=("ags",),
+        unique=("ags",),
+    ),
+    "district_age.parquet": _spec(
+        {"district_key", "year", "age_order", "sex", "population"},
+        numeric=("year", "age_order", "population"),
+        non_negative=("population",),
+    ),
+    "dependency_ratios.parquet": _spec(
+        {"district_key", "youth_ratio", "old_age_ratio"}, numeric=("youth_ratio", "old_age_ratio")
+    ),
+    "municipal_age_2015.parquet": _spec(AGE_COLUMNS | {"level", "has_values"}, **MUNICIPAL_AGE),
+    "migration_2015.parquet": _spec(
+        MIGRATION_COLUMNS | {"level", "age_from", "age_to"}, **MUNICIPAL_MIGRATION
+    ),
+    "age_2015_gebiet2022.parquet": _spec(AGE_COLUMNS | {"estimated"}, **MUNICIPAL_AGE),
+    "migration_2015_gebiet2022.parquet": _spec(
+        MIGRATION_COLUMNS | {"estimated"}, **MUNICIPAL_MIGRATION
+    ),
+    "age_regions_2015.parquet": _spec(AGE_COLUMNS, unique=AGE_KEYS, non_negative=("population",)),
+    "migration_regions_2015.parquet": _spec(
+        MIGRATION_COLUMNS, unique=MIGRATION_KEYS, non_negative=("moves",)
+    ),
+    "natural_change.parquet": _spec(
+        {"region_key", "level", "year", "births", "deaths", "balance"},
+        unique=("region_key", "year"),
+        non_negative=("births", "deaths"),
+    ),
+    "municipalities_overview.parquet": _spec(SHAPE_COLUMNS, ags=("ags",)),
+    "municipalities_regional.parquet": _spec(SHAPE_COLUMNS, ags=("ags",)),
+    "districts.parquet": _spec({"district_key", "name", "geometry"}),
+    "states.parquet": _spec({"state_key", "name", "geometry"}),
+    "associations.parquet": _spec(
+        {
+            "year",
+            "association_key",
+            "name",
+            "display_name",
+            "type_code",
+            "type",
+            "state_key",
+            "members",
+            "population",
+        },
+        unique=("year", "association_key"),
+    ),
+    "association_members.parquet": _spec(
+        {"year", "association_key", "ags"}, ags=("ags",), unique=("year", "ags")
+    ),
+    "association_outlines.parquet": _spec(
+        {"year", "level", "association_key", "missing", "geometry"}
+    ),
 }
 
 
@@ -152,73 +145,74 @@ def _path(name: str, directory: Path | None = None) -> Path:
     return path
 
 
-def _check_columns(name: str, frame: pd.DataFrame) -> None:
-    missing = REQUIRED_COLUMNS[name] - set(frame.columns)
+def _check(name: str, frame: pd.DataFrame) -> None:
+    spec = SPECS[name]
+    missing = spec.columns - set(frame.columns)
     if missing:
         raise DataValidationError(name, f"Spalten fehlen: {sorted(missing)}")
-    wrong = [c for c in NUMERIC_COLUMNS.get(name, ()) if not is_numeric_dtype(frame[c])]
+    wrong = [c for c in spec.numeric if not is_numeric_dtype(frame[c])]
     if wrong:
         raise DataValidationError(name, f"Spalten nicht numerisch: {wrong}")
-    if "geometry" in REQUIRED_COLUMNS[name] and not isinstance(frame, gpd.GeoDataFrame):
+    if "geometry" in spec.columns and not isinstance(frame, gpd.GeoDataFrame):
         raise DataValidationError(name, "keine Geometrien")
+    for column in spec.ags:
+        check_ags_format(name, frame[column])
+    if spec.unique:
+        check_unique(name, frame, list(spec.unique))
+    if spec.non_negative:
+        check_non_negative(name, frame, list(spec.non_negative))
 
 
-def _read_table(name: str, directory: Path | None = None) -> pd.DataFrame:
+def _read_parquet(
+    name: str, directory: Path | None, reader: Callable[[Path], pd.DataFrame]
+) -> pd.DataFrame:
     try:
-        frame = pd.read_parquet(_path(name, directory))
+        frame = reader(_path(name, directory))
     except DataValidationError:
         raise
     except Exception as error:  # pyarrow raises several types for corrupt files
         raise DataValidationError(name, f"nicht lesbar ({type(error).__name__})") from error
-    _check_columns(name, frame)
+    _check(name, frame)
     return frame
+
+
+def _read_table(name: str, directory: Path | None = None) -> pd.DataFrame:
+    """A checked table (see SPECS)."""
+    return _read_parquet(name, directory, pd.read_parquet)
 
 
 def _read_shapes(name: str, directory: Path | None = None) -> gpd.GeoDataFrame:
+    """A checked table of polygons (see SPECS)."""
+    return _read_parquet(name, directory, gpd.read_parquet)
+
+
+def _read_json(name: str, directory: Path | None) -> object:
     try:
-        frame = gpd.read_parquet(_path(name, directory))
+        return json.loads(_path(name, directory).read_text(encoding="utf-8"))
     except DataValidationError:
         raise
-    except Exception as error:
-        raise DataValidationError(name, f"nicht lesbar ({type(error).__name__})") from error
-    _check_columns(name, frame)
-    return frame
-
-
-def _read_population_table(name: str, directory: Path | None) -> pd.DataFrame:
-    """A population series: one row per (ags, year), counts never negative."""
-    frame = _read_table(name, directory)
-    check_ags_format(name, frame["ags"])
-    check_unique(name, frame, ["ags", "year"])
-    check_non_negative(name, frame, ["population", "male", "female"])
-    return frame
+    except (OSError, ValueError) as error:
+        raise DataValidationError(name, f"kein gültiges JSON ({type(error).__name__})") from error
 
 
 def read_population(directory: Path | None = None) -> pd.DataFrame:
     """Population per municipality (ags) and year with the census-break flag."""
-    return _read_population_table("population.parquet", directory)
+    return _read_table("population.parquet", directory)
 
 
 def read_population_2022(directory: Path | None = None) -> pd.DataFrame:
     """Population per 2022 municipality and year 2010–2022, on the territory of 31.12.2022."""
-    return _read_population_table("population_2022.parquet", directory)
+    return _read_table("population_2022.parquet", directory)
 
 
 def read_crosswalk(directory: Path | None = None) -> pd.DataFrame:
     """Every (year, AGS) 2010–2022 with its 2022 successor(s) and shares."""
-    name = "crosswalk.parquet"
-    frame = _read_table(name, directory)
-    check_ags_format(name, frame["ags"])
-    check_ags_format(name, frame["ags22"])
-    return frame
+    return _read_table("crosswalk.parquet", directory)
 
 
 def read_official_totals(directory: Path | None = None) -> pd.DataFrame:
     """Official state and Germany totals from the district table 12411-0018."""
-    name = "official_totals.parquet"
-    frame = _read_table(name, directory)
-    check_non_negative(name, frame, ["population", "male", "female"])
-    return frame
+    return _read_table("official_totals.parquet", directory)
 
 
 CHANGES_FILE = "territorial_changes.csv"
@@ -244,21 +238,14 @@ def read_territorial_changes(directory: Path | None = None) -> pd.DataFrame:
 
 def read_municipalities(directory: Path | None = None) -> pd.DataFrame:
     """Register of every AGS of 2010–2022 with latest name, keys and centre coordinates."""
-    name = "municipalities.parquet"
-    frame = _read_table(name, directory)
-    check_ags_format(name, frame["ags"])
-    check_unique(name, frame, ["ags"])
-    return frame
+    return _read_table("municipalities.parquet", directory)
 
 
 def read_municipality_shapes(
     level: DetailLevel = "overview", directory: Path | None = None
 ) -> gpd.GeoDataFrame:
     """Municipality polygons (VG250 2016, dissolved to the 2022 territory) at a level of detail."""
-    name = f"municipalities_{level}.parquet"
-    frame = _read_shapes(name, directory)
-    check_ags_format(name, frame["ags"])
-    return frame
+    return _read_shapes(f"municipalities_{level}.parquet", directory)
 
 
 def read_districts(directory: Path | None = None) -> gpd.GeoDataFrame:
@@ -273,10 +260,7 @@ def read_states(directory: Path | None = None) -> gpd.GeoDataFrame:
 
 def read_district_age(directory: Path | None = None) -> pd.DataFrame:
     """District age structure 2015–2020, 17 age groups × sex."""
-    name = "district_age.parquet"
-    frame = _read_table(name, directory)
-    check_non_negative(name, frame, ["population"])
-    return frame
+    return _read_table("district_age.parquet", directory)
 
 
 def read_dependency_ratios(directory: Path | None = None) -> pd.DataFrame:
@@ -284,71 +268,45 @@ def read_dependency_ratios(directory: Path | None = None) -> pd.DataFrame:
     return _read_table("dependency_ratios.parquet", directory)
 
 
-AGE_KEYS = ["ags", "sex", "age_order"]
-MIGRATION_KEYS = ["ags", "direction", "sex", "age_order"]
-
-
-def _read_counts(
-    name: str, directory: Path | None, keys: list[str], value: str, municipal: bool = True
-) -> pd.DataFrame:
-    """A table of counts (age groups or moves): unique keys, no negative counts; `municipal`
-    tables are keyed by 8-digit AGS (the region tables by "DG" and the state keys)."""
-    frame = _read_table(name, directory)
-    if municipal:
-        check_ags_format(name, frame["ags"])
-    check_unique(name, frame, keys)
-    check_non_negative(name, frame, [value])
-    return frame
-
-
 def read_municipal_age_2015(directory: Path | None = None) -> pd.DataFrame:
     """Population by sex and 17 age groups per municipality (AGS), 31.12.2015."""
-    return _read_counts("municipal_age_2015.parquet", directory, AGE_KEYS, "population")
+    return _read_table("municipal_age_2015.parquet", directory)
 
 
 def read_migration_2015(directory: Path | None = None) -> pd.DataFrame:
     """Moves in and out across the municipal border per AGS, sex and age group, 2015."""
-    return _read_counts("migration_2015.parquet", directory, MIGRATION_KEYS, "moves")
+    return _read_table("migration_2015.parquet", directory)
 
 
 def read_age_2015_territory(directory: Path | None = None) -> pd.DataFrame:
     """The 2015 age table summed into the municipalities of 31.12.2022 (maps, cooperations)."""
-    return _read_counts("age_2015_gebiet2022.parquet", directory, AGE_KEYS, "population")
+    return _read_table("age_2015_gebiet2022.parquet", directory)
 
 
 def read_migration_2015_territory(directory: Path | None = None) -> pd.DataFrame:
     """The 2015 migration table summed into the municipalities of 31.12.2022."""
-    return _read_counts("migration_2015_gebiet2022.parquet", directory, MIGRATION_KEYS, "moves")
+    return _read_table("migration_2015_gebiet2022.parquet", directory)
 
 
 def read_region_age_2015(directory: Path | None = None) -> pd.DataFrame:
     """The age table's rows for Germany (ags "DG") and the states (ags "01"…"16"), 2015."""
-    return _read_counts("age_regions_2015.parquet", directory, AGE_KEYS, "population", False)
+    return _read_table("age_regions_2015.parquet", directory)
 
 
 def read_region_migration_2015(directory: Path | None = None) -> pd.DataFrame:
     """The migration table's rows for Germany ("DG") and the states, 2015."""
-    return _read_counts("migration_regions_2015.parquet", directory, MIGRATION_KEYS, "moves", False)
+    return _read_table("migration_regions_2015.parquet", directory)
 
 
 def read_natural_change(directory: Path | None = None) -> pd.DataFrame:
     """Births, deaths and natural balance per district, state and Germany, 1995–2015."""
-    name = "natural_change.parquet"
-    frame = _read_table(name, directory)
-    check_unique(name, frame, ["region_key", "year"])
-    check_non_negative(name, frame, ["births", "deaths"])
-    return frame
+    return _read_table("natural_change.parquet", directory)
 
 
 def read_regional_stats_notes(directory: Path | None = None) -> dict:
     """Footnotes (territorial status etc.) and check results of the 2015 regional tables."""
     name = "regional_stats_notes.json"
-    try:
-        record = json.loads(_path(name, directory).read_text(encoding="utf-8"))
-    except DataValidationError:
-        raise
-    except (OSError, ValueError) as error:
-        raise DataValidationError(name, f"kein gültiges JSON ({type(error).__name__})") from error
+    record = _read_json(name, directory)
     if not isinstance(record, dict) or not isinstance(record.get("footnotes"), list):
         raise DataValidationError(name, "erwartet ein Objekt mit einer Liste footnotes")
     return record
@@ -357,11 +315,8 @@ def read_regional_stats_notes(directory: Path | None = None) -> dict:
 def read_associations(directory: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Gemeindeverbände per year and their members (year, association_key, ags)."""
     bodies = _read_table("associations.parquet", directory)
-    check_unique("associations.parquet", bodies, ["year", "association_key"])
-    members = _read_table("association_members.parquet", directory)
     name = "association_members.parquet"
-    check_ags_format(name, members["ags"])
-    check_unique(name, members, ["year", "ags"])
+    members = _read_table(name, directory)
     known = set(zip(bodies["year"], bodies["association_key"], strict=True))
     pairs = set(zip(members["year"], members["association_key"], strict=True))
     if not pairs <= known:
@@ -404,12 +359,7 @@ def read_measures(directory: Path | None = None) -> list[dict]:
 def read_sources(directory: Path | None = None) -> dict[str, dict]:
     """Source and licence records keyed by dataset id."""
     name = "sources.json"
-    try:
-        records = json.loads(_path(name, directory).read_text(encoding="utf-8"))
-    except DataValidationError:
-        raise
-    except (OSError, ValueError) as error:
-        raise DataValidationError(name, f"kein gültiges JSON ({type(error).__name__})") from error
+    records = _read_json(name, directory)
     if not isinstance(records, dict):
         raise DataValidationError(name, "erwartet ein Objekt")
     return schemas.check_sources(name, records)
