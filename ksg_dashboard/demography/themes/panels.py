@@ -4,7 +4,7 @@ Wanderungen and Natürliche Bewegung (controls with URL sync, chart, map, compar
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -52,6 +52,19 @@ class Scope:
     def districts(self) -> tuple[str, ...]:
         """Natural-change region keys of the districts the selection lies in."""
         return tuple(dict.fromkeys(dv.district_key_for(a) for a in self.ags))
+
+
+@dataclass(frozen=True)
+class MunicipalTheme:
+    """What the two municipal 2015 themes (age, migration) draw from besides their own tables."""
+
+    table: pd.DataFrame  # one row per 2022 municipality with every 2015 indicator
+    scope: Scope
+    names: Mapping[str, str]
+    presenter: bool
+    sources: Mapping
+    shapes_loader: Callable[[], pd.DataFrame]  # regional polygons, read only if a map needs them
+    states: pd.DataFrame
 
 
 def scope(
@@ -175,16 +188,8 @@ def caption(key: str, date: str, extra: str = "") -> None:
 # --- maps --------------------------------------------------------------------------------------
 
 
-def _municipal_map(
-    table: pd.DataFrame,
-    key: str,
-    view: str,
-    scope_: Scope,
-    shapes_loader,
-    states,
-    sources: Mapping,
-    source_ids: Sequence[str],
-) -> None:
+def _municipal_map(theme: MunicipalTheme, key: str, view: str, source_ids: Sequence[str]) -> None:
+    scope_ = theme.scope
     indicator = views.indicator(key)
     if view == "deutschland":
         rendered = map_cache.rendered(
@@ -194,7 +199,7 @@ def _municipal_map(
         rendered = map_cache.rendered(
             ("dv", "auswahl", key, scope_.ags),
             lambda: demography_views.selection_map(
-                shapes_loader(), states, table, list(scope_.ags), indicator
+                theme.shapes_loader(), theme.states, theme.table, list(scope_.ags), indicator
             ),
         )
     else:
@@ -206,18 +211,17 @@ def _municipal_map(
         return
     map_cache.show(rendered, key="demografie.dvmap", height=420)
     ui.legend(demography_views.legend_items(rendered.extra, indicator))
-    ui.sources_caption(sources, ["boundaries", *source_ids])
+    ui.sources_caption(theme.sources, ["boundaries", *source_ids])
 
 
-def _ranking(
-    table: pd.DataFrame, key: str, scope_: Scope, names: Mapping[str, str], sources, ids
-) -> None:
+def _ranking(theme: MunicipalTheme, key: str, ids: Sequence[str]) -> None:
+    sources = theme.sources
     st.subheader("Gemeinden im Vergleich")
     shown = demography_views.ranking(
-        table.rename(columns={"einwohner_2015": "einwohner"}),
-        list(scope_.ags),
+        theme.table.rename(columns={"einwohner_2015": "einwohner"}),
+        list(theme.scope.ags),
         views.indicator(key),
-        names,
+        theme.names,
     ).rename(columns={"Einwohner": "Einwohner 2015"})
     ui.table(shown, max_height=360)
     st.download_button(
@@ -236,15 +240,15 @@ def _ranking(
 # --- themes ------------------------------------------------------------------------------------
 
 
-def _comparison_and_ranking(title: str, rows: pd.DataFrame, notes_table: str, ranking) -> None:
-    """The comparison table of a 2015 theme with its status notes, then the ranking
-    (`ranking`: the arguments of `_ranking`)."""
-    table, key, scope_, names, sources, ids = ranking
+def _comparison_and_ranking(
+    theme: MunicipalTheme, key: str, ids: Sequence[str], title: str, rows: pd.DataFrame
+) -> None:
+    """The comparison table of a 2015 theme with its status notes, then the ranking."""
     st.markdown(title)
     ui.table(rows)
-    status_notes(scope_, notes_table)
-    ui.sources_caption(sources, ids)
-    _ranking(table, key, scope_, names, sources, ids)
+    status_notes(theme.scope, ids[0])
+    ui.sources_caption(theme.sources, ids)
+    _ranking(theme, key, ids)
 
 
 def _reference_rows(scope_: Scope) -> list[tuple[str, tuple[str, ...]]]:
@@ -261,18 +265,9 @@ def _municipal_controls(theme: str) -> tuple[str, str]:
     return key, view
 
 
-def age_theme(
-    age: pd.DataFrame,
-    regions_age: pd.DataFrame,
-    table: pd.DataFrame,
-    scope_: Scope,
-    names: Mapping[str, str],
-    presenter: bool,
-    sources: Mapping,
-    shapes_loader,
-    states,
-) -> str:
+def age_theme(theme: MunicipalTheme, age: pd.DataFrame, regions_age: pd.DataFrame) -> str:
     """Age structure 2015: pyramid of the selection, map, comparison table, ranking."""
+    scope_, presenter = theme.scope, theme.presenter
     key, view = _municipal_controls("altersstruktur")
     ids = ["municipal_age_2015"]
     left, right = st.columns(2, gap="medium")
@@ -302,7 +297,7 @@ def age_theme(
             "unterschiedlich breit (2 bis 10 Jahre).",
         )
     with right:
-        _municipal_map(table, key, view, scope_, shapes_loader, states, sources, ids)
+        _municipal_map(theme, key, view, ids)
         caption(key, "Stichtag 31.12.2015", "Gemeinden im Gebietsstand 31.12.2022.")
     rows = [(label, views.age_values(dv.age_profile(age, m))) for label, m in scope_.units]
     rows += [
@@ -310,10 +305,11 @@ def age_theme(
         for label, m in _reference_rows(scope_)
     ]
     _comparison_and_ranking(
+        theme,
+        key,
+        ids,
         "**Altersstruktur im Vergleich** (31.12.2015)",
         views.comparison_rows(rows, views.AGE_KEYS),
-        "municipal_age_2015",
-        (table, key, scope_, names, sources, ids),
     )
     return key
 
@@ -331,19 +327,14 @@ def _pyramid_long(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def migration_theme(
+    theme: MunicipalTheme,
     migration: pd.DataFrame,
     age: pd.DataFrame,
     regions_migration: pd.DataFrame,
     regions_age: pd.DataFrame,
-    table: pd.DataFrame,
-    scope_: Scope,
-    names: Mapping[str, str],
-    presenter: bool,
-    sources: Mapping,
-    shapes_loader,
-    states,
 ) -> str:
     """Migration 2015: net migration by age group, map, comparison table, ranking."""
+    scope_, presenter = theme.scope, theme.presenter
     key, view = _municipal_controls("wanderungen")
     ids = ["migration_2015", "municipal_age_2015"]
     profiles = [(label, dv.migration_profile(migration, age, m)) for label, m in scope_.units]
@@ -372,14 +363,15 @@ def migration_theme(
             )
         caption(key, "Jahr 2015", "Werte von 2015, nicht der heutige Stand.")
     with right:
-        _municipal_map(table, key, view, scope_, shapes_loader, states, sources, ids)
+        _municipal_map(theme, key, view, ids)
         caption(key, "Jahr 2015", "Gemeinden im Gebietsstand 31.12.2022.")
     rows = [(label, views.migration_values(p)) for label, p in profiles]
     _comparison_and_ranking(
+        theme,
+        key,
+        ids,
         "**Wanderungen im Vergleich** (2015)",
         views.comparison_rows(rows, views.MIGRATION_KEYS),
-        "migration_2015",
-        (table, key, scope_, names, sources, ids),
     )
     return key
 
@@ -469,36 +461,28 @@ def render_theme(
         return
     age = ui.load_or_stop(loaders.load_municipal_age)
     regions_age = ui.load_or_stop(loaders.load_region_age)
-    table = ui.load_or_stop(loaders.load_dv_table)
 
     def shapes():
         return ui.load_or_stop(lambda: loaders.load_municipality_shapes("regional"))
 
-    if theme == "altersstruktur":
-        age_theme(
-            age,
-            regions_age,
-            table,
-            scope_,
-            names,
-            selection.presenter,
-            sources,
-            shapes,
-            states,
-        )
-        return
-    migration_theme(
-        ui.load_or_stop(loaders.load_migration),
-        age,
-        ui.load_or_stop(loaders.load_region_migration),
-        regions_age,
-        table,
+    municipal = MunicipalTheme(
+        ui.load_or_stop(loaders.load_dv_table),
         scope_,
         names,
         selection.presenter,
         sources,
         shapes,
         states,
+    )
+    if theme == "altersstruktur":
+        age_theme(municipal, age, regions_age)
+        return
+    migration_theme(
+        municipal,
+        ui.load_or_stop(loaders.load_migration),
+        age,
+        ui.load_or_stop(loaders.load_region_migration),
+        regions_age,
     )
 
 
