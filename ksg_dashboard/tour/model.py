@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -74,37 +74,59 @@ class Tour:
         return pd.Timestamp(dt.datetime.combine(self.date, self.end))
 
 
+# Required fields of a stop and of the tour in data/tour.yaml, each with its conversion.
+STOP_FIELDS: dict[str, Callable] = {
+    "id": str,
+    "kind": str,
+    "site": str,
+    "place": str,
+    "ags": str,
+    "lat": float,
+    "lon": float,
+    "coordinate_source": str,
+    "dwell_min": int,
+    "topic": str,
+    "seen": str,
+    "cooperation": str,
+}
+TOUR_FIELDS: dict[str, Callable] = {
+    "title": str,
+    "date": parse_date,
+    "start": parse_clock,
+    "end": parse_clock,
+    "average_speed_kmh": float,
+    "detour_factor": float,
+}
+
+
+def _converted(record: Mapping, fields: Mapping[str, Callable]) -> dict:
+    """The required fields of a record, each converted (KeyError if one is missing)."""
+    return {name: convert(record[name]) for name, convert in fields.items()}
+
+
+def _optional_text(record: Mapping, name: str) -> str:
+    return str(record.get(name) or "")
+
+
+def _sources(record: Mapping) -> tuple[dict, ...]:
+    return tuple(dict(x) for x in record.get("sources") or ())
+
+
 def tour_from_dict(data: Mapping) -> Tour:
     """A Tour from the mapping in data/tour.yaml (KeyError/ValueError/TypeError if malformed)."""
     stops = tuple(
         Stop(
-            id=str(s["id"]),
-            kind=str(s["kind"]),
-            site=str(s["site"]),
-            place=str(s["place"]),
-            ags=str(s["ags"]),
-            lat=float(s["lat"]),
-            lon=float(s["lon"]),
-            coordinate_source=str(s["coordinate_source"]),
-            dwell_min=int(s["dwell_min"]),
-            topic=str(s["topic"]),
-            seen=str(s["seen"]),
-            cooperation=str(s["cooperation"]),
-            sources=tuple(dict(x) for x in s.get("sources") or ()),
-            uncertain=str(s.get("uncertain") or ""),
+            **_converted(s, STOP_FIELDS),
+            sources=_sources(s),
+            uncertain=_optional_text(s, "uncertain"),
         )
         for s in data["stops"]
     )
     return Tour(
-        title=str(data["title"]),
-        date=parse_date(data["date"]),
-        start=parse_clock(data["start"]),
-        end=parse_clock(data["end"]),
-        average_speed_kmh=float(data["average_speed_kmh"]),
-        detour_factor=float(data["detour_factor"]),
-        assumptions=str(data.get("assumptions") or ""),
-        reconstruction_note=str(data.get("reconstruction_note") or ""),
-        sources=tuple(dict(x) for x in data.get("sources") or ()),
+        **_converted(data, TOUR_FIELDS),
+        assumptions=_optional_text(data, "assumptions"),
+        reconstruction_note=_optional_text(data, "reconstruction_note"),
+        sources=_sources(data),
         stops=stops,
     )
 
