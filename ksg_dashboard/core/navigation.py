@@ -23,25 +23,16 @@ class PageSpec:
         return (self.short_title or self.title) if presenter else self.title
 
 
+DEMOGRAPHICS_PARAMS = ("bereich", "indikator", "jahr", "basis", "ansicht", "vergleich")
+# The former `bundesland` is read by the app-wide filter (selection.FILTER_PARAMS).
+EXAMPLES_PARAMS = ("beispiel", "thema", "von", "bis", "suche", "nur_kooperationen")
+
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/overview.py", "Übersicht", "🗺️", ""),
     PageSpec("app_pages/tour.py", "Rundfahrt", "🚌", "tour", ("stopp",)),
-    PageSpec(
-        "app_pages/demographics.py",
-        "Demografie",
-        "📈",
-        "demografie",
-        ("bereich", "indikator", "jahr", "basis", "ansicht", "vergleich"),
-    ),
+    PageSpec("app_pages/demographics.py", "Demografie", "📈", "demografie", DEMOGRAPHICS_PARAMS),
     PageSpec("app_pages/comparison.py", "Vergleich", "⚖️", "vergleich", ("vergleich",)),
-    PageSpec(
-        "app_pages/examples.py",
-        "Beispiele",
-        "🏘️",
-        "beispiele",
-        # The former `bundesland` is read by the app-wide filter (selection.FILTER_PARAMS).
-        ("beispiel", "thema", "von", "bis", "suche", "nur_kooperationen"),
-    ),
+    PageSpec("app_pages/examples.py", "Beispiele", "🏘️", "beispiele", EXAMPLES_PARAMS),
     PageSpec("app_pages/programme.py", "Programm", "🗓️", "programm", ("punkt",)),
     PageSpec(
         "app_pages/indicators.py",
@@ -49,7 +40,7 @@ PAGES: tuple[PageSpec, ...] = (
         "📖",
         "indikatoren",
         ("indikator",),
-        short_title="Quellen",
+        "Quellen",
     ),
 )
 

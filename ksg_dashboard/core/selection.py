@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
@@ -12,7 +12,7 @@ import pandas as pd
 from ksg_dashboard.core.config import STATE_ABBREVIATIONS, STATE_NAMES
 from ksg_dashboard.core.navigation import PAGES
 from ksg_dashboard.core.numbers import number
-from ksg_dashboard.core.text import cut, listing, quote
+from ksg_dashboard.core.text import cut, ignored_note, listing, quote
 
 AGS_RE = re.compile(r"^\d{7,8}$")
 STATE_RE = re.compile(r"^\d{1,2}$")
@@ -174,11 +174,20 @@ def query_values(params: Mapping[str, Iterable[str] | str], key: str) -> list[st
     return list(values)
 
 
-def _ignored(one: str, many: str, values: list[str], suffix: str = "wurde ignoriert.") -> str:
-    """One note for all ignored values of a parameter: „a“ – or „a“, „b“ … und 4.998 weitere."""
-    if len(values) == 1:
-        return f"{one} {quote(values[0])} {suffix}"
-    return f"{many} {listing(values)} {suffix.replace('wurde', 'wurden')}"
+def resolve_values(
+    values: Iterable[str], resolve: Callable[[str], str | None]
+) -> tuple[list[str], list[str]]:
+    """The keys the values resolve to (in order, each once) and the values that resolve to
+    nothing (`resolve` returns None)."""
+    keys: dict[str, None] = {}
+    unresolved: list[str] = []
+    for value in values:
+        key = resolve(value)
+        if key is None:
+            unresolved.append(value)
+        else:
+            keys.setdefault(key)
+    return list(keys), unresolved
 
 
 def parse_query(
@@ -201,7 +210,7 @@ def parse_query(
     for value in query_values(params, "region"):
         (regions if value in region_ids else unknown_regions).append(value)
     if unknown_regions:
-        notes.append(_ignored("Unbekannte Region", "Unbekannte Regionen", unknown_regions))
+        notes.append(ignored_note("Unbekannte Region", "Unbekannte Regionen", unknown_regions))
 
     ags = None
     malformed, unknown, surplus = [], [], []
@@ -236,17 +245,13 @@ def parse_query(
             + " ignoriert."
         )
 
-    states = []
-    unknown_states = []
     legacy = query_values(params, LEGACY_STATE_PARAM)
-    for value in [*query_values(params, "land"), *legacy]:
-        key = state_key(value)
-        if key is None or key not in state_keys:
-            unknown_states.append(value)
-        elif key not in states:
-            states.append(key)
+    states, unknown_states = resolve_values(
+        [*query_values(params, "land"), *legacy],
+        lambda value: key if (key := state_key(value)) in state_keys else None,
+    )
     if unknown_states:
-        notes.append(_ignored("Unbekanntes Land", "Unbekannte Länder", unknown_states))
+        notes.append(ignored_note("Unbekanntes Land", "Unbekannte Länder", unknown_states))
     legacy_keys = [k for k in dict.fromkeys(map(state_key, legacy)) if k in states]
     if legacy_keys:
         names = ", ".join(STATE_NAMES[k] for k in legacy_keys)
@@ -267,14 +272,11 @@ def parse_query(
             f"praesentation={cut(presenter_values[-1])} wurde ignoriert (erlaubt: 1 oder 0)."
         )
 
-    custom: list[str] = []
-    bad_custom = []
-    for value in query_values(params, "eigene"):
+    def known_ags_key(value: str) -> str | None:
         key = value.zfill(8) if AGS_RE.match(value) else None
-        if key is None or key not in ags_keys:
-            bad_custom.append(value)
-        elif key not in custom:
-            custom.append(key)
+        return key if key in ags_keys else None
+
+    custom, bad_custom = resolve_values(query_values(params, "eigene"), known_ags_key)
     if bad_custom:
         notes.append(
             f"Eigene Auswahl: {quote(bad_custom[0])} ist kein bekannter Gemeindeschlüssel."

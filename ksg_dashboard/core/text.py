@@ -76,6 +76,18 @@ def listing(values: Sequence[str], max_listed: int = MAX_LISTED) -> str:
     return text
 
 
+def ignored_note(
+    one: str, many: str, values: Sequence[str], suffix: str = "wurde ignoriert."
+) -> str:
+    """One note for all ignored values of a parameter: „a“ – or „a“, „b“ … und 4.998 weitere.
+
+    `one` and `many` are the singular and plural subject ("Unbekanntes Thema", "Unbekannte
+    Themen"); the verb of `suffix` turns plural with several values."""
+    if len(values) == 1:
+        return f"{one} {quote(values[0])} {suffix}"
+    return f"{many} {listing(values)} {suffix.replace('wurde', 'wurden')}"
+
+
 def neutralise_formula(value: object) -> object:
     """A text cell that spreadsheet programs show as text, never run as a formula.
 

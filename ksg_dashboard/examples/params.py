@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from ksg_dashboard.core.config import STATE_ABBREVIATIONS, STATE_NAMES
-from ksg_dashboard.core.selection import query_values
-from ksg_dashboard.core.text import cut, listing, quote
+from ksg_dashboard.core.config import STATE_NAMES
+from ksg_dashboard.core.selection import query_values, resolve_values, state_key
+from ksg_dashboard.core.text import cut, ignored_note, quote
 from ksg_dashboard.examples.criteria import YEAR_MAX, YEAR_MIN, ExampleFilter, fold, normalise_years
 from ksg_dashboard.examples.records import STATE_ABBREVIATION
 
@@ -39,15 +39,6 @@ def _last(params: Mapping[str, Iterable[str] | str], key: str) -> str | None:
     return str(items[-1]).strip() if items else None
 
 
-def _state_key(value: str) -> str | None:
-    if value.isdigit() and value.zfill(2) in STATE_NAMES:
-        return value.zfill(2)
-    if value.upper() in STATE_ABBREVIATIONS:
-        return STATE_ABBREVIATIONS[value.upper()]
-    by_name = {fold(name): key for key, name in STATE_NAMES.items()}
-    return by_name.get(fold(value))
-
-
 def _year(value: str | None, label: str, notes: list[str]) -> int | None:
     if not value:
         return None
@@ -75,40 +66,23 @@ def parse_params(
     `bundesland` takes abbreviations (BY), keys (09) or names; `thema` slugs or names; lists may
     be repeated or comma-separated. States without examples (if given) are dropped with a note.
     """
-    notes: list[str] = []
-    states: list[str] = []
     usable = set(STATE_NAMES if states_with_examples is None else states_with_examples)
-    unknown: list[str] = []
-    for value in query_values(params, "bundesland"):
-        key = _state_key(value)
-        if key is None:
-            unknown.append(value)
-        elif key not in usable:
-            notes.append(f"Für {STATE_NAMES[key]} liegen keine Beispiele vor; ignoriert.")
-        elif key not in states:
-            states.append(key)
+    keys, unknown = resolve_values(query_values(params, "bundesland"), state_key)
+    states = [k for k in keys if k in usable]
+    notes = [
+        f"Für {STATE_NAMES[k]} liegen keine Beispiele vor; ignoriert."
+        for k in keys
+        if k not in usable
+    ]
     if unknown:
-        notes.append(
-            f"Unbekanntes Bundesland {quote(unknown[0])} wurde ignoriert."
-            if len(unknown) == 1
-            else f"Unbekannte Bundesländer {listing(unknown)} wurden ignoriert."
-        )
+        notes.append(ignored_note("Unbekanntes Bundesland", "Unbekannte Bundesländer", unknown))
 
     by_slug = {slug(t): t for t in themes}
-    chosen_themes: list[str] = []
-    unknown = []
-    for value in query_values(params, "thema"):
-        theme = by_slug.get(slug(value))
-        if theme is None:
-            unknown.append(value)
-        elif theme not in chosen_themes:
-            chosen_themes.append(theme)
+    chosen_themes, unknown = resolve_values(
+        query_values(params, "thema"), lambda value: by_slug.get(slug(value))
+    )
     if unknown:
-        notes.append(
-            f"Unbekanntes Thema {quote(unknown[0])} wurde ignoriert."
-            if len(unknown) == 1
-            else f"Unbekannte Themen {listing(unknown)} wurden ignoriert."
-        )
+        notes.append(ignored_note("Unbekanntes Thema", "Unbekannte Themen", unknown))
 
     year_from = _year(_last(params, "von"), "von", notes)
     year_to = _year(_last(params, "bis"), "bis", notes)
