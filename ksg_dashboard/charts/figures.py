@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -23,6 +23,21 @@ FONT = {"family": "Source Sans Pro, sans-serif", "size": 14}
 # Counts of series whose largest values differ more than this get one panel per series.
 PANEL_RATIO = 10.0
 COUNT_INDICATORS = frozenset({"einwohner", "maennlich", "weiblich"})
+
+
+def year_series(
+    x: Sequence, y: Sequence, name: str, colour: str, width: float = 3, **style
+) -> go.Scatter:
+    """A yearly series as a line with markers; a missing year stays a gap in the line."""
+    return go.Scatter(
+        x=x,
+        y=y,
+        name=name,
+        mode="lines+markers",
+        connectgaps=False,
+        line={"color": colour, "width": width},
+        **style,
+    )
 
 
 def needs_panels(long: pd.DataFrame, indicator: Indicator) -> bool:
@@ -127,13 +142,11 @@ def make_time_chart(
             for label, note in zip(labels, notes, strict=True)
         ]
         figure.add_trace(
-            go.Scatter(
-                x=rows["year"],
-                y=values,
-                name=str(name),
-                mode="lines+markers",
-                connectgaps=False,
-                line={"color": line_colours[i], "width": 3},
+            year_series(
+                rows["year"],
+                values,
+                str(name),
+                line_colours[i],
                 marker={
                     "symbol": ["diamond-open" if n else "circle" for n in notes],
                     "size": [14 if n else 7 for n in notes],

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from ksg_dashboard.charts.figures import year_series
 from ksg_dashboard.core.config import FIRST_CENSUS_YEAR, STATE_NAMES
 from ksg_dashboard.examples.categories import CATEGORY_COLOURS
 
@@ -79,13 +80,13 @@ def make_population_chart(
         if base.empty or pd.isna(base.iloc[0]) or not base.iloc[0]:
             continue
         fig.add_trace(
-            go.Scatter(
-                x=rows["year"],
-                y=(rows["population"] / base.iloc[0] * 100).round(1),
+            year_series(
+                rows["year"],
+                (rows["population"] / base.iloc[0] * 100).round(1),
+                member,
+                CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)],
+                width=2.5,
                 customdata=rows[["population"]],
-                mode="lines+markers",
-                name=member,
-                line={"color": CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)], "width": 2.5},
                 hovertemplate=f"{member} %{{x}}: %{{customdata[0]:,.0f}} Einw. "
                 "(Index %{y:.1f})<extra></extra>",
             )

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from ksg_dashboard.charts.figures import FONT, SERIES_COLOURS, german_number
+from ksg_dashboard.charts.figures import FONT, SERIES_COLOURS, german_number, year_series
 from ksg_dashboard.core import palette
 from ksg_dashboard.core.numbers import PLOTLY_SEPARATORS
 
@@ -75,13 +75,11 @@ def make_natural_chart(
         rows = rows.sort_values("year")
         values = pd.to_numeric(rows["value"], errors="coerce")
         figure.add_trace(
-            go.Scatter(
-                x=rows["year"],
-                y=values,
-                name=str(name),
-                mode="lines+markers",
-                connectgaps=False,
-                line={"color": SERIES_COLOURS[i % len(SERIES_COLOURS)], "width": 3},
+            year_series(
+                rows["year"],
+                values,
+                str(name),
+                SERIES_COLOURS[i % len(SERIES_COLOURS)],
                 customdata=["keine Angabe" if pd.isna(v) else german_number(v, 1) for v in values],
                 hovertemplate=f"%{{x}}: %{{customdata}} {unit}<extra>{name}</extra>",
             )
