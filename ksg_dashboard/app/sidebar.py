@@ -15,6 +15,7 @@ from ksg_dashboard.app.cache import (
     load_sources,
     load_successors,
 )
+from ksg_dashboard.app.widgets import labelled_choice
 from ksg_dashboard.associations import model as associations
 from ksg_dashboard.core import numbers, territory
 from ksg_dashboard.core.config import STATE_NAMES
@@ -319,19 +320,19 @@ def sidebar(
                 icon="⚠️",
             )
         if names:
-            st.multiselect(
+            labelled_choice(
+                st.multiselect,
                 "Kooperation",
-                options=list(names),
-                format_func=names.get,
+                names,
                 key=KEY_REGIONS,
                 on_change=_from_widgets,
                 kwargs={"close_sidebar": True},
                 placeholder="Kooperationen wählen",
             )
-        st.multiselect(
+        labelled_choice(
+            st.multiselect,
             "Land",
-            options=list(STATE_NAMES),
-            format_func=STATE_NAMES.get,
+            STATE_NAMES,
             key=KEY_STATES,
             on_change=_from_widgets,
             placeholder="Länder wählen",
@@ -375,10 +376,10 @@ def sidebar(
         _active_line(current_selection(), cooperations, register, names, labels)
         _upload_box()
         st.session_state[KEY_TERRITORY_WIDGET] = territory_mode()
-        st.radio(
+        labelled_choice(
+            st.radio,
             "Gebietsstand",
-            options=list(territory.MODES),
-            format_func=territory.MODES.get,
+            territory.MODES,
             key=KEY_TERRITORY_WIDGET,
             on_change=_territory_from_widget,
             help="Gebietsstand 31.12.2022: alle Jahre auf die heutigen Gemeinden umgerechnet, "

@@ -54,6 +54,12 @@ h1 { font-size: 2rem !important; padding-top: 0 !important; }
 KEY_IMAGE_FORMAT = "ui.bildformat"
 
 
+def labelled_choice(widget: Callable, label: str, labels: Mapping, **options):
+    """A choice widget (st.selectbox, st.multiselect, st.radio …) over a mapping: its keys are
+    the values, its texts are what the reader sees."""
+    return widget(label, options=list(labels), format_func=labels.get, **options)
+
+
 def image_format_control() -> None:
     """Sidebar choice of the format the charts' camera button saves (plotly's config can
     name one format per chart and carries no click handlers, so there is no second button)."""

@@ -159,10 +159,10 @@ def selector(cooperations: list[dict], curated: list[dict], register: pd.DataFra
     """Multiselect by name and the takeover buttons; writes `vergleich=` into the URL."""
     labels = load_labels()
     st.session_state[KEY_WIDGET] = [k for k in members() if k in labels]
-    st.multiselect(
+    ui.labelled_choice(
+        st.multiselect,
         f"Gemeinden vergleichen (bis zu {cmp.MAX_MEMBERS})",
-        options=list(labels),
-        format_func=labels.get,
+        labels,
         key=KEY_WIDGET,
         max_selections=cmp.MAX_MEMBERS,
         on_change=_from_widget,

@@ -534,10 +534,10 @@ def map_section(
     component's value (the clicked marker's tooltip)."""
     if selected:
         selection_bar(selected)
-    colour_by = st.radio(
+    colour_by = ui.labelled_choice(
+        st.radio,
         "Farbe der Punkte nach",
-        options=list(COLOUR_LABELS),
-        format_func=COLOUR_LABELS.get,
+        COLOUR_LABELS,
         horizontal=True,
         key="beispiele.farbe",
     )

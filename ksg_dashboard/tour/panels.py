@@ -113,10 +113,10 @@ def stop_select(data: TourData, index: int | None) -> None:
     labels = {ROUTE_OPTION: "Gesamte Route"} | {
         i: f"{i + 1} {stop.place} – {stop.site}" for i, stop in enumerate(data.tour.stops)
     }
-    st.selectbox(
+    ui.labelled_choice(
+        st.selectbox,
         "Halt wählen",
-        options=list(labels),
-        format_func=labels.get,
+        labels,
         key=KEY_PICK,
         on_change=_picked_from_select,
     )
