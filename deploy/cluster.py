@@ -34,6 +34,8 @@ from importlib.metadata import version
 from pathlib import Path
 from string import Template
 
+from harness.server import spawn_streamlit
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
 DEFAULT_RUN_DIR = REPO_ROOT / ".cache" / "cluster"
@@ -205,27 +207,9 @@ def start_replica(
     port: int, log_path: Path, env: dict[str, str], python: str = sys.executable
 ) -> subprocess.Popen:
     """`streamlit run dashboard.py` on 127.0.0.1:port in its own process group (not waited)."""
-    cmd = [
-        python,
-        "-m",
-        "streamlit",
-        "run",
-        str(REPO_ROOT / "dashboard.py"),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-    ]
-    log = log_path.open("wb")
-    return subprocess.Popen(
-        cmd,
-        cwd=REPO_ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-        env={**os.environ, **env},
-    )
+    log = log_path.open("wb")  # stays open with the replica, closed when it exits
+    script = REPO_ROOT / "dashboard.py"
+    return spawn_streamlit(script, port, log, cwd=REPO_ROOT, python=python, env=env)
 
 
 def state_path(run_dir: Path) -> Path:

@@ -11,9 +11,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -147,6 +148,31 @@ def _healthy(url: str) -> bool:
         return False
 
 
+def spawn_streamlit(
+    script: Path,
+    port: int,
+    log: IO[bytes],
+    *,
+    cwd: Path,
+    python: str = sys.executable,
+    env: Mapping[str, str] | None = None,
+    options: Sequence[str] = (),
+) -> subprocess.Popen:
+    """`streamlit run script` on 127.0.0.1:port in its own process group, output to `log`
+    (not waited for; the caller checks health)."""
+    cmd = [python, "-m", "streamlit", "run", str(script)]
+    cmd += ["--server.port", str(port), "--server.address", "127.0.0.1", *options]
+    return subprocess.Popen(
+        cmd,
+        cwd=cwd,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+        env={**os.environ, **(env or {})},
+    )
+
+
 def start_server(
     script: Path = DEFAULT_APP,
     log_path: Path | None = None,
@@ -167,32 +193,16 @@ def start_server(
     log_path = log_path or REPO_ROOT / "tests" / "e2e" / "artifacts" / "streamlit-server.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    cmd = [
-        python,
-        "-m",
-        "streamlit",
-        "run",
-        str(script),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
+    headless = ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
     with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            cmd,
+        process = spawn_streamlit(
+            script,
+            port,
+            log,
             cwd=cwd,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-            env={**os.environ, **(env or {})},
+            python=python,
+            env=env,
+            options=[*headless, "--server.fileWatcherType", "none"],
         )
     server = StreamlitServer(script=script, port=port, process=process, log_path=log_path)
     deadline = time.monotonic() + timeout
