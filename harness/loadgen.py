@@ -21,6 +21,7 @@ import signal
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -320,21 +321,21 @@ class Probe:
     pids: list[int]
     peak_rss: int = 0
 
-    def rss(self) -> int:
-        """Resident memory of all server processes now (bytes)."""
-        total = 0
-        for pid in self.pids:
-            with contextlib.suppress(OSError):
-                total += process_tree_rss(pid)
-        return total
-
-    def cpu(self) -> float:
-        """CPU seconds used so far by all server processes."""
+    def _total(self, measure: Callable[[int], float]) -> float:
+        """A measure summed over the server processes that are still running."""
         total = 0.0
         for pid in self.pids:
             with contextlib.suppress(OSError):
-                total += process_tree_cpu_seconds(pid)
+                total += measure(pid)
         return total
+
+    def rss(self) -> int:
+        """Resident memory of all server processes now (bytes)."""
+        return int(self._total(process_tree_rss))
+
+    def cpu(self) -> float:
+        """CPU seconds used so far by all server processes."""
+        return self._total(process_tree_cpu_seconds)
 
     async def sample(self, stop: asyncio.Event, every: float = 0.25) -> None:
         """Track the peak resident memory until `stop` is set."""
