@@ -303,14 +303,7 @@ def card_body_markdown(example: Example, association: str | None = None) -> str:
 def card_markdown(example: Example, association: str | None = None) -> str:
     """Everything of a card except the uncertainty note, as one markdown text: the heading,
     badge, meta line and themes, then what the compact card shows on demand."""
-    lines = [f"#### {md(example.name)}"]
-    if example.workshop:
-        lines.append(workshop_badge(example))
-    lines.append(meta_line(example))
-    if example.themes:
-        lines.append(theme_tags(example))
-    lines.append(card_body_markdown(example, association))
-    return "\n\n".join(lines)
+    return card_head_markdown(example) + "\n\n" + card_body_markdown(example, association)
 
 
 def uncertain_note(notes: Sequence[str]) -> None:
