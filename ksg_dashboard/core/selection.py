@@ -201,17 +201,35 @@ def parse_query(
     malformed values are dropped with one note per parameter (in German, for the UI), never
     with an error. `land` takes keys, abbreviations or names (state_key); the examples page's
     former `bundesland` adds to `land`, with a note that it now holds on every page."""
-    region_ids = set(known_regions) | {CUSTOM_ID}
-    ags_keys, state_keys = set(known_ags), set(known_states)
+    ags_keys = set(known_ags)
     notes: list[str] = []
+    regions = _read_regions(params, set(known_regions) | {CUSTOM_ID}, notes)
+    ags = _read_ags(params, ags_keys, notes)
+    states = _read_states(params, set(known_states), notes)
+    presenter = _read_presenter(params, notes)
+    custom = _read_custom(params, ags_keys, notes)
+    association = _read_association(params, set(known_associations), notes)
+    if association:
+        regions.append(association)
+    if CUSTOM_ID in regions and not custom:
+        regions.remove(CUSTOM_ID)
+        notes.append("Die eigene Auswahl ist im Link nicht enthalten und wurde ignoriert.")
+    return ParsedQuery(
+        Selection(tuple(regions), ags, tuple(states), presenter, tuple(custom)), notes
+    )
 
-    regions = []
-    unknown_regions = []
-    for value in query_values(params, "region"):
-        (regions if value in region_ids else unknown_regions).append(value)
-    if unknown_regions:
-        notes.append(ignored_note("Unbekannte Region", "Unbekannte Regionen", unknown_regions))
 
+def _read_regions(params: Mapping, region_ids: set[str], notes: list[str]) -> list[str]:
+    """`region`: cooperation ids (and the own list's id)."""
+    values = query_values(params, "region")
+    unknown = [v for v in values if v not in region_ids]
+    if unknown:
+        notes.append(ignored_note("Unbekannte Region", "Unbekannte Regionen", unknown))
+    return [v for v in values if v in region_ids]
+
+
+def _read_ags(params: Mapping, ags_keys: set[str], notes: list[str]) -> str | None:
+    """`ags`: one municipality (8 digits, leading zeros may be missing)."""
     ags = None
     malformed, unknown, surplus = [], [], []
     for value in query_values(params, "ags"):
@@ -244,14 +262,18 @@ def parse_query(
             + ("wurde" if len(surplus) == 1 else "wurden")
             + " ignoriert."
         )
+    return ags
 
+
+def _read_states(params: Mapping, state_keys: set[str], notes: list[str]) -> list[str]:
+    """`land` plus the examples page's former `bundesland` (with a note on the new link)."""
     legacy = query_values(params, LEGACY_STATE_PARAM)
-    states, unknown_states = resolve_values(
+    states, unknown = resolve_values(
         [*query_values(params, "land"), *legacy],
         lambda value: key if (key := state_key(value)) in state_keys else None,
     )
-    if unknown_states:
-        notes.append(ignored_note("Unbekanntes Land", "Unbekannte Länder", unknown_states))
+    if unknown:
+        notes.append(ignored_note("Unbekanntes Land", "Unbekannte Länder", unknown))
     legacy_keys = [k for k in dict.fromkeys(map(state_key, legacy)) if k in states]
     if legacy_keys:
         names = ", ".join(STATE_NAMES[k] for k in legacy_keys)
@@ -260,30 +282,38 @@ def parse_query(
             f"Land ist jetzt Teil der Auswahl in der Seitenleiste und gilt auf allen Seiten "
             f"(neu: land={','.join(legacy_keys)})."
         )
+    return states
 
-    presenter_values = query_values(params, "praesentation")
-    presenter = bool(presenter_values) and presenter_values[-1].lower() in {"1", "ja", "true"}
-    if (
-        presenter_values
-        and not presenter
-        and presenter_values[-1].lower() not in {"0", "nein", "false"}
-    ):
-        notes.append(
-            f"praesentation={cut(presenter_values[-1])} wurde ignoriert (erlaubt: 1 oder 0)."
-        )
+
+def _read_presenter(params: Mapping, notes: list[str]) -> bool:
+    """`praesentation`: 1/ja/true or 0/nein/false (the last value counts)."""
+    values = query_values(params, "praesentation")
+    presenter = bool(values) and values[-1].lower() in {"1", "ja", "true"}
+    if values and not presenter and values[-1].lower() not in {"0", "nein", "false"}:
+        notes.append(f"praesentation={cut(values[-1])} wurde ignoriert (erlaubt: 1 oder 0).")
+    return presenter
+
+
+def _read_custom(params: Mapping, ags_keys: set[str], notes: list[str]) -> list[str]:
+    """`eigene`: the own list of municipalities."""
 
     def known_ags_key(value: str) -> str | None:
         key = value.zfill(8) if AGS_RE.match(value) else None
         return key if key in ags_keys else None
 
-    custom, bad_custom = resolve_values(query_values(params, "eigene"), known_ags_key)
-    if bad_custom:
+    custom, bad = resolve_values(query_values(params, "eigene"), known_ags_key)
+    if bad:
         notes.append(
-            f"Eigene Auswahl: {quote(bad_custom[0])} ist kein bekannter Gemeindeschlüssel."
-            if len(bad_custom) == 1
-            else f"Eigene Auswahl: {listing(bad_custom)} sind keine bekannten Gemeindeschlüssel."
+            f"Eigene Auswahl: {quote(bad[0])} ist kein bekannter Gemeindeschlüssel."
+            if len(bad) == 1
+            else f"Eigene Auswahl: {listing(bad)} sind keine bekannten Gemeindeschlüssel."
         )
-    association_keys = set(known_associations)
+    return custom
+
+
+def _read_association(params: Mapping, association_keys: set[str], notes: list[str]) -> str:
+    """`verband`: one Gemeindeverband as a region id ("" if none)."""
+    chosen = ""
     for value in query_values(params, "verband")[:MAX_ASSOCIATION_VALUES]:
         key = value.zfill(9) if ASSOCIATION_RE.match(value) else None
         if key is None:
@@ -292,18 +322,11 @@ def parse_query(
             )
         elif key not in association_keys:
             notes.append(f"Gemeindeverband {key} ist nicht bekannt und wurde ignoriert.")
-        elif any(r.startswith(ASSOCIATION_PREFIX) for r in regions):
+        elif chosen:
             notes.append(f"Nur ein Gemeindeverband auswählbar; {key} wurde ignoriert.")
         else:
-            regions.append(association_region(key))
-
-    if CUSTOM_ID in regions and not custom:
-        regions.remove(CUSTOM_ID)
-        notes.append("Die eigene Auswahl ist im Link nicht enthalten und wurde ignoriert.")
-
-    return ParsedQuery(
-        Selection(tuple(regions), ags, tuple(states), presenter, tuple(custom)), notes
-    )
+            chosen = association_region(key)
+    return chosen
 
 
 def to_query(selection: Selection) -> dict[str, str]:
