@@ -474,6 +474,113 @@ def _other_separator(values: Sequence[str], separator: str | None) -> str | None
     return None
 
 
+@dataclass
+class _KeyTally:
+    """What the key column of an upload held, row by row."""
+
+    ags: list[str] = field(default_factory=list)  # known keys, in file order, each once
+    names: dict[str, str] = field(default_factory=dict)
+    groups: dict[str, str] = field(default_factory=dict)
+    unknown: list[str] = field(default_factory=list)  # well-formed keys not in the register
+    invalid: list[str] = field(default_factory=list)  # values that are no key at all
+    duplicates: int = 0
+    zero_restored: int = 0
+    ars_converted: int = 0
+    scientific: int = 0
+
+
+def _tally_keys(body: list[list[str]], columns: _Columns, known: frozenset[str]) -> _KeyTally:
+    tally = _KeyTally()
+    seen: set[str] = set()
+    for row in body:
+        raw = _cell(row, columns.key)
+        if not raw:
+            continue
+        cleaned = _clean_key(raw)
+        key, how = _to_ags(cleaned)
+        if key is None:
+            tally.scientific += bool(_SCIENTIFIC.match(cleaned))
+            if raw not in tally.invalid:
+                tally.invalid.append(raw)
+            continue
+        if key in seen:
+            tally.duplicates += 1
+            continue
+        seen.add(key)
+        tally.zero_restored += how in ("zero", "ars-zero")
+        tally.ars_converted += how in ("ars", "ars-zero")
+        if key not in known:
+            tally.unknown.append(key)
+            continue
+        tally.ags.append(key)
+        if _cell(row, columns.name):
+            tally.names[key] = _cell(row, columns.name)
+        if _cell(row, columns.group):
+            tally.groups[key] = _cell(row, columns.group)
+    return tally
+
+
+def _cleaning_notes(tally: _KeyTally) -> list[str]:
+    """What was repaired or dropped while reading the keys."""
+    notes = []
+    if tally.zero_restored:
+        notes.append(
+            _count(tally.zero_restored, "Schlüssel hatte", "Schlüssel hatten")
+            + " keine führende Null mehr (z. B. 5970004 statt 05970004); sie wurde ergänzt."
+        )
+    if tally.ars_converted:
+        notes.append(
+            _count(
+                tally.ars_converted,
+                "Regionalschlüssel (ARS) wurde",
+                "Regionalschlüssel (ARS) wurden",
+            )
+            + " in Gemeindeschlüssel (AGS) umgerechnet."
+        )
+    if tally.duplicates:
+        notes.append(
+            _count(tally.duplicates, "doppelter Eintrag wurde", "doppelte Einträge wurden")
+            + " entfernt."
+        )
+    if tally.invalid:
+        notes.append(
+            _count(
+                len(tally.invalid),
+                "Wert ist kein Gemeindeschlüssel und wurde",
+                "Werte sind keine Gemeindeschlüssel und wurden",
+            )
+            + f" übersprungen: {_listing(tally.invalid)}."
+        )
+    return notes
+
+
+def _problem_notes(tally: _KeyTally, separator: str | None) -> list[str]:
+    """Hints on how to fix the file: mixed separators, scientific notation, unknown keys."""
+    notes = []
+    other = _other_separator(tally.invalid, separator)
+    if other is not None and separator is not None:
+        notes.append(
+            f"Einige Zeilen verwenden {SEPARATORS[other]} statt {SEPARATORS[separator]} als "
+            "Trennzeichen und wurden deshalb übersprungen. Bitte in der ganzen Datei dasselbe "
+            f"Trennzeichen verwenden (hier: {SEPARATORS[separator]}), z. B. in Excel mit "
+            "„Speichern unter → CSV (Trennzeichen-getrennt)“."
+        )
+    if tally.scientific:
+        notes.append(
+            "Einige Schlüssel stehen in Exponentialschreibweise (z. B. 1,46E+11); dabei gehen "
+            "Ziffern verloren. Bitte die Spalte in Excel als Text formatieren und neu speichern."
+        )
+    unknown = tally.unknown
+    if unknown:
+        notes.append(
+            _count(len(unknown), "Gemeindeschlüssel ist", "Gemeindeschlüssel sind")
+            + " nicht im Gemeindeverzeichnis und "
+            + ("wurde" if len(unknown) == 1 else "wurden")
+            + f" übersprungen: {_listing(unknown, quote=False)}."
+        )
+    return notes
+
+
 def _parse_rows(
     rows: list[list[str]],
     notes: list[str],
@@ -492,104 +599,28 @@ def _parse_rows(
             "„Gemeindeschlüssel“, „GKZ“ oder „ARS“ mit den 8-stelligen Gemeindeschlüsseln.",
         )
     notes.append(columns.note)
-    body, key_col, name_col, group_col = columns.body, columns.key, columns.name, columns.group
-    if not body:
+    if not columns.body:
         return UploadResult(
             notes=tuple(notes),
             error="Die Datei enthält nur eine Kopfzeile, aber keine Gemeinden.",
         )
-
-    ags: list[str] = []
-    names: dict[str, str] = {}
-    groups: dict[str, str] = {}
-    unknown: list[str] = []
-    invalid: list[str] = []
-    seen: set[str] = set()
-    duplicates = zero_restored = ars_converted = scientific = 0
-    for row in body:
-        raw = _cell(row, key_col)
-        if not raw:
-            continue
-        cleaned = _clean_key(raw)
-        key, how = _to_ags(cleaned)
-        if key is None:
-            scientific += bool(_SCIENTIFIC.match(cleaned))
-            if raw not in invalid:
-                invalid.append(raw)
-            continue
-        if key in seen:
-            duplicates += 1
-            continue
-        seen.add(key)
-        zero_restored += how in ("zero", "ars-zero")
-        ars_converted += how in ("ars", "ars-zero")
-        if key not in known:
-            unknown.append(key)
-            continue
-        ags.append(key)
-        if _cell(row, name_col):
-            names[key] = _cell(row, name_col)
-        if _cell(row, group_col):
-            groups[key] = _cell(row, group_col)
-
-    if zero_restored:
-        notes.append(
-            _count(zero_restored, "Schlüssel hatte", "Schlüssel hatten")
-            + " keine führende Null mehr (z. B. 5970004 statt 05970004); sie wurde ergänzt."
-        )
-    if ars_converted:
-        notes.append(
-            _count(ars_converted, "Regionalschlüssel (ARS) wurde", "Regionalschlüssel (ARS) wurden")
-            + " in Gemeindeschlüssel (AGS) umgerechnet."
-        )
-    if duplicates:
-        notes.append(
-            _count(duplicates, "doppelter Eintrag wurde", "doppelte Einträge wurden") + " entfernt."
-        )
-    if invalid:
-        notes.append(
-            _count(
-                len(invalid),
-                "Wert ist kein Gemeindeschlüssel und wurde",
-                "Werte sind keine Gemeindeschlüssel und wurden",
-            )
-            + f" übersprungen: {_listing(invalid)}."
-        )
-    other = _other_separator(invalid, separator)
-    if other is not None and separator is not None:
-        notes.append(
-            f"Einige Zeilen verwenden {SEPARATORS[other]} statt {SEPARATORS[separator]} als "
-            "Trennzeichen und wurden deshalb übersprungen. Bitte in der ganzen Datei dasselbe "
-            f"Trennzeichen verwenden (hier: {SEPARATORS[separator]}), z. B. in Excel mit "
-            "„Speichern unter → CSV (Trennzeichen-getrennt)“."
-        )
-    if scientific:
-        notes.append(
-            "Einige Schlüssel stehen in Exponentialschreibweise (z. B. 1,46E+11); dabei gehen "
-            "Ziffern verloren. Bitte die Spalte in Excel als Text formatieren und neu speichern."
-        )
-    if unknown:
-        notes.append(
-            _count(len(unknown), "Gemeindeschlüssel ist", "Gemeindeschlüssel sind")
-            + " nicht im Gemeindeverzeichnis und "
-            + ("wurde" if len(unknown) == 1 else "wurden")
-            + f" übersprungen: {_listing(unknown, quote=False)}."
-        )
+    tally = _tally_keys(columns.body, columns, known)
+    notes += _cleaning_notes(tally) + _problem_notes(tally, separator)
     error = None
-    if not ags:
+    if not tally.ags:
         error = (
             "Keiner der Gemeindeschlüssel in der Datei ist bekannt."
-            if unknown
+            if tally.unknown
             else "Die Datei enthält keine gültigen Gemeindeschlüssel."
         )
     else:
-        notes.append(_count(len(ags), "Gemeinde", "Gemeinden") + " übernommen.")
+        notes.append(_count(len(tally.ags), "Gemeinde", "Gemeinden") + " übernommen.")
     return UploadResult(
-        ags=tuple(ags),
-        names=names,
-        groups=groups,
-        unknown=tuple(unknown),
-        invalid=tuple(invalid),
+        ags=tuple(tally.ags),
+        names=tally.names,
+        groups=tally.groups,
+        unknown=tuple(tally.unknown),
+        invalid=tuple(tally.invalid),
         notes=tuple(notes),
         error=error,
     )
