@@ -13,10 +13,8 @@ from ksg_dashboard.app.cache import (
     load_sources,
     overview_map,
 )
-from ksg_dashboard.core.config import LAST_YEAR
-from ksg_dashboard.core.selection import selected_ags, selection_from_click
+from ksg_dashboard.core.selection import selected_ags
 from ksg_dashboard.maps import render_cache as map_cache
-from ksg_dashboard.maps.layers import association_legend
 from ksg_dashboard.overview import panels
 from ksg_dashboard.profile import panels as profile_panels
 
@@ -34,16 +32,7 @@ ags = selected_ags(selection, data.cooperations, data.register)
 heading = st.container()
 map_column, detail_column = st.columns([3, 2], gap="medium")
 with map_column:
-    toggles = st.columns(2)
-    online = not selection.presenter and toggles[0].toggle(
-        "Online-Hintergrundkarte (OpenStreetMap)", key="overview.tiles"
-    )
-    show_bodies = toggles[1].toggle(
-        "Gemeindeverbände anzeigen",
-        key="overview.verbaende",
-        help="Ämter, Verwaltungsgemeinschaften, Samt- und Verbandsgemeinden, "
-        "Verwaltungsverbände und erfüllende Gemeinden als gestrichelte Umrisse",
-    )
+    online, show_bodies = panels.map_toggles(selection.presenter)
     view = ui.load_or_stop(
         lambda: map_cache.rendered_with_progress(
             ("overview", selection.with_presenter(False), online, show_bodies, selection.presenter),
@@ -53,13 +42,7 @@ with map_column:
     map_slot = st.empty()
     map_cache.clear_if_changed(map_slot, "overview.map", view)
 with heading:
-    if not selection.presenter:
-        st.title("Kooperationen und Programmkommunen")
-    st.html(
-        '<p class="ksg-secondary" style="margin:-.6rem 0 0">Transferwerkstatt „Sicherung der '
-        "Daseinsvorsorge durch Kooperationen und überörtliche Netzwerke“, 11.–12. März 2019 in "
-        "Gröditz. Karte: erst eine Kooperation anklicken, dann eine Gemeinde.</p>"
-    )
+    panels.intro(selection.presenter)
     filters.show_notes()
     figures = load_headline(mode, tuple(ags), selection.is_empty, selection)  # cached
     panels.headline_metrics(figures, selection, data, mode)
@@ -71,25 +54,9 @@ with map_column:
             height=260 if selection.presenter else 500,
             returned_objects=["last_active_drawing"],
         )
-    ui.legend(view.extra or [])  # what the map shows in its view
-    if show_bodies:
-        ui.legend(association_legend(), shape="line")
-        st.caption(
-            f"Gemeindeverbände zum 31.12.{LAST_YEAR}, Umrisse aus den Gemeindeflächen mit "
-            "Gebietsstand 2016 (später neu gebildete Gemeinden fehlen im Umriss). Gemeinden ohne "
-            "Gemeindeverband sind verbandsfrei. Name und Art beim Zeigen auf die Linie."
-        )
-    ui.sources_caption(
-        sources,
-        ["boundaries", "population", "cooperations", "measures"]
-        + (["associations"] if show_bodies else []),
-    )
+    panels.map_notes(view.extra or [], show_bodies, sources)  # legend: what is in view
 
-feature = (clicked or {}).get("last_active_drawing")
-if feature:
-    new = selection_from_click(feature.get("properties"), selection)
-    if new != selection:
-        filters.request_selection(new)
+panels.follow_map_click(clicked, selection)
 
 with detail_column:
     panels.selection_details(data, selection, ags, filters.custom_names())

@@ -23,7 +23,7 @@ from ksg_dashboard.app.cache import (
 from ksg_dashboard.app.widgets import format_float, format_int, sources_caption
 from ksg_dashboard.associations import panels as association_panels
 from ksg_dashboard.core import numbers, territory
-from ksg_dashboard.core.config import DEFAULT_BASE_YEAR, STATE_NAMES
+from ksg_dashboard.core.config import DEFAULT_BASE_YEAR, LAST_YEAR, STATE_NAMES
 from ksg_dashboard.core.export import (
     csv_bytes,
     download_header,
@@ -37,6 +37,7 @@ from ksg_dashboard.core.indicators import Headline, territorial_changes
 from ksg_dashboard.core.selection import CUSTOM_ID, Selection, selection_from_click
 from ksg_dashboard.core.text import plain
 from ksg_dashboard.demography.themes import panels as daseinsvorsorge_panels
+from ksg_dashboard.maps.layers import association_legend
 from ksg_dashboard.overview import model as overview
 from ksg_dashboard.overview.model import (
     OverviewData,
@@ -44,6 +45,61 @@ from ksg_dashboard.overview.model import (
     member_table,
     regions_of,
 )
+
+INTRO_HTML = (
+    '<p class="ksg-secondary" style="margin:-.6rem 0 0">Transferwerkstatt „Sicherung der '
+    "Daseinsvorsorge durch Kooperationen und überörtliche Netzwerke“, 11.–12. März 2019 in "
+    "Gröditz. Karte: erst eine Kooperation anklicken, dann eine Gemeinde.</p>"
+)
+
+
+def map_toggles(presenter: bool) -> tuple[bool, bool]:
+    """The overview map's switches: online background (not in presenter mode) and
+    Gemeindeverbände."""
+    toggles = st.columns(2)
+    online = not presenter and toggles[0].toggle(
+        "Online-Hintergrundkarte (OpenStreetMap)", key="overview.tiles"
+    )
+    show_bodies = toggles[1].toggle(
+        "Gemeindeverbände anzeigen",
+        key="overview.verbaende",
+        help="Ämter, Verwaltungsgemeinschaften, Samt- und Verbandsgemeinden, "
+        "Verwaltungsverbände und erfüllende Gemeinden als gestrichelte Umrisse",
+    )
+    return online, show_bodies
+
+
+def intro(presenter: bool) -> None:
+    """Title (not in presenter mode) and what the workshop and the map are."""
+    if not presenter:
+        st.title("Kooperationen und Programmkommunen")
+    st.html(INTRO_HTML)
+
+
+def map_notes(legend: list, show_bodies: bool, sources: dict) -> None:
+    """Under the map: its legend (what is in view), the Gemeindeverbände key, the sources."""
+    ui.legend(legend)
+    if show_bodies:
+        ui.legend(association_legend(), shape="line")
+        st.caption(
+            f"Gemeindeverbände zum 31.12.{LAST_YEAR}, Umrisse aus den Gemeindeflächen mit "
+            "Gebietsstand 2016 (später neu gebildete Gemeinden fehlen im Umriss). Gemeinden ohne "
+            "Gemeindeverband sind verbandsfrei. Name und Art beim Zeigen auf die Linie."
+        )
+    ui.sources_caption(
+        sources,
+        ["boundaries", "population", "cooperations", "measures"]
+        + (["associations"] if show_bodies else []),
+    )
+
+
+def follow_map_click(clicked: dict | None, selection: Selection) -> None:
+    """A click on a region or municipality of the map becomes the new selection."""
+    feature = (clicked or {}).get("last_active_drawing")
+    if feature:
+        new = selection_from_click(feature.get("properties"), selection)
+        if new != selection:
+            filters.request_selection(new)
 
 
 def scope_label(selection: Selection, data: OverviewData) -> str:

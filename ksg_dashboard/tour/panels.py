@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import streamlit as st
 
@@ -13,6 +13,8 @@ from ksg_dashboard.app.widgets import format_float, format_int
 from ksg_dashboard.core import numbers
 from ksg_dashboard.core.indicators import Headline
 from ksg_dashboard.demography.themes import panels as daseinsvorsorge_panels
+from ksg_dashboard.maps import render_cache as map_cache
+from ksg_dashboard.tour import charts as tour_charts
 from ksg_dashboard.tour import model as tour
 from ksg_dashboard.tour.model import TourData
 
@@ -263,3 +265,88 @@ def picked_in_timeline(event: Mapping | None) -> int | None:
         if isinstance(number, int | float):
             return int(number) - 1
     return None
+
+
+# --- page sections --------------------------------------------------------------------------
+
+INTRO_HTML = (
+    '<p class="ksg-secondary" style="margin:-.6rem 0 0">Montag, 11. März 2019, '
+    "14.00–17.00 Uhr: „Stadtentwicklung und Daseinsvorsorge kooperativ gestalten“ – "
+    "Rundfahrt durch „Region in Bewegung“ und „Kurstadtregion“.</p>"
+)
+
+
+def intro(data: TourData, presenter: bool, notes: Callable[[], None]) -> None:
+    """Title, date and the reconstruction note (not in presenter mode), the page's notes
+    (`notes`: the filter's, then the tour's own) and any problem of the schedule."""
+    if not presenter:
+        st.title("Rundfahrt durch die Kooperationsräume")
+        st.html(INTRO_HTML)
+        reconstruction_note(data, presenter=False)
+    notes()
+    show_note()
+    for problem in data.problems:
+        st.error(f"Zeitplan nicht stimmig: {problem}", icon="⚠️")
+
+
+def tour_map(data: TourData, index: int | None, presenter: bool) -> None:
+    """The route map with the active stop, its online-tiles switch and its legend."""
+    online = not presenter and st.toggle(
+        "Online-Hintergrundkarte (OpenStreetMap)", key="tour.tiles"
+    )
+    view = map_cache.rendered_with_progress(
+        ("tour", index, online, presenter),
+        lambda: tour_charts.build_tour_map(
+            data.plan,
+            data.members,
+            data.outlines,
+            data.colours,
+            active=index,
+            states=data.states,
+            districts=data.districts,
+            context=data.context,
+            online_tiles=online,
+            presenter=presenter,
+        ),
+    )
+    map_cache.show(view, key="tour.map", height=330 if presenter else 520)
+    regions = list(dict.fromkeys(data.members["region"]))
+    ui.legend(tour_charts.legend_items(regions, data.colours, data.cooperation_names, data.members))
+
+
+def timeline(data: TourData, index: int | None, presenter: bool) -> Mapping | None:
+    """The afternoon's schedule as a chart; returns its selection event (a clicked bar)."""
+    st.subheader("Zeitplan des Nachmittags")
+    return ui.chart(
+        tour_charts.make_tour_timeline(
+            data.tour, data.plan, data.colours, data.cooperation_names, index
+        ),
+        presenter=presenter,
+        key=f"tour.timeline.{index}",
+        on_select="rerun",
+        selection_mode="points",
+        config=ui.chart_config("rundfahrt_zeitplan"),
+    )
+
+
+def stops_section(data: TourData, index: int | None, territory_label: str, sources) -> int | None:
+    """The table of stops with how it is computed and its sources; returns a clicked row."""
+    st.subheader("Halte")
+    picked = stop_list(data, index)
+    st.caption(
+        f"Berechnung: {data.tour.assumptions} Einwohner: Gemeinde des Halts, Stand 31.12. des "
+        f"letzten Jahres, Veränderung seit 2012 (Zensus-Basis), {territory_label}. Zeile oder "
+        "Balken anklicken, um den Halt zu zeigen."
+    )
+    ui.sources_caption(sources, ["boundaries", "population", "cooperations", "tour"])
+    st.caption(f"Route: {tour.attribution(data.tour)}")
+    return picked
+
+
+def follow_pick(event: Mapping | None, picked_row: int | None, index: int | None) -> None:
+    """A bar clicked in the timeline (or else a row of the table) becomes the shown stop."""
+    picked = picked_in_timeline(event)
+    picked = picked if picked is not None else picked_row
+    if picked is not None and picked != index:
+        set_stop(picked)
+        st.rerun()
