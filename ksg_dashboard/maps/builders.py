@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 import folium
 import geopandas as gpd
@@ -12,6 +11,7 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
+from ksg_dashboard.assets import fill_asset, one_line, read_asset
 from ksg_dashboard.core import palette
 from ksg_dashboard.maps import offline
 from ksg_dashboard.maps.layers import GERMANY_BOUNDS, HOST_COLOUR, MEASURE_COLOUR
@@ -26,6 +26,8 @@ ONLINE_TILES_ATTRIBUTION = "© OpenStreetMap-Mitwirkende"
 TILE_ERROR_NOTICE = "Online-Karte nicht erreichbar – Offline-Grundkarte wird gezeigt"
 LABEL_PX = 13  # member labels at regional zoom
 LABEL_PX_PRESENTER = 18  # what a room can read from a projector
+MAP_BASE_CSS = f"<style>{one_line(fill_asset('map_base.css', background=BACKGROUND))}</style>"
+LABEL_CSS = f"<style>{one_line(read_asset('map_labels.css'))}</style>"
 
 
 class IconImagePath(MacroElement):
@@ -97,12 +99,7 @@ def base_map(bounds: tuple[tuple, tuple] | None, online_tiles: bool = False) -> 
         # page inside the component iframe and swallows that click.
         keyboard=False,
     )
-    fmap.get_root().header.add_child(
-        folium.Element(
-            f"<style>.leaflet-container{{background:{BACKGROUND};}}"
-            ".ksg-tip{white-space:normal;width:max-content;max-width:220px;}</style>" + LABEL_CSS
-        )
-    )
+    fmap.get_root().header.add_child(folium.Element(MAP_BASE_CSS + LABEL_CSS))
     fmap.add_child(IconImagePath(leaflet_image_path()))
     fmap.add_child(MetricScale())
     fmap.add_child(NoTabStops())
@@ -428,17 +425,6 @@ def add_member_labels(fmap: folium.Map, members: gpd.GeoDataFrame, size_px: int)
         folium.Marker((point.y, point.x), icon=icon, interactive=False, keyboard=False).add_to(fmap)
 
 
-LABEL_CSS = (
-    "<style>.ksg-label-icon{background:none;border:none;}"
-    ".ksg-label{position:absolute;transform:translate(-50%,-50%);white-space:nowrap;"
-    "font-family:system-ui,sans-serif;font-weight:600;color:#1d2630;pointer-events:none;"
-    "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;}"
-    ".ksg-host{position:relative;pointer-events:none;}"
-    ".ksg-host-label{position:absolute;left:24px;top:4px;white-space:nowrap;}"
-    ".ksg-host-label.ksg-flip{left:auto;right:calc(100% - 2px);}</style>"
-)
-
-
 def add_region_areas(fmap: folium.Map, areas: gpd.GeoDataFrame) -> None:
     """Large regions as one filled outline each, with name and member count as tooltip."""
     if areas.empty:
@@ -552,7 +538,7 @@ def add_host(
     folium.Marker((lat, lon), icon=icon, interactive=False, keyboard=False).add_to(fmap)
 
 
-ENCODED_LAYER_JS = (Path(__file__).parent / "js" / "encoded_layer.js").read_text(encoding="utf-8")
+ENCODED_LAYER_JS = read_asset("encoded_layer.js")
 
 
 FLAG_OUTLINE = "#111111"  # outline of polygons whose value spans a territorial change
@@ -563,7 +549,7 @@ class EncodedChoropleth(JSCSSMixin, MacroElement):
 
     A GeoJSON layer of 11,000 polygons is about 10 MB; the encoded rings are under 1 MB and
     the canvas renderer draws them in a fraction of the time of SVG paths. The rings are
-    decoded in the browser by @mapbox/polyline, served from the app (js/encoded_layer.js).
+    decoded in the browser by @mapbox/polyline, served from the app (assets/encoded_layer.js).
     """
 
     _template = Template(
