@@ -3,7 +3,9 @@
 Each file starts with a `/* ... */` header comment (what it is for, which placeholders it
 has); `read_asset` returns the text after it. Placeholders are `string.Template` fields
 (`$name`, `${name}`), filled by `fill_asset`: CSS and JS use braces, which `str.format`
-would read as fields. The files ship with the package (the app runs from the checkout).
+would read as fields. The scripts of folium map elements (the files with `{{ this.… }}`
+fields) are Jinja templates that folium fills, as for its own elements (`macro_template`).
+The files ship with the package (the app runs from the checkout).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 from string import Template
+
+import jinja2
 
 ASSETS_DIR = Path(__file__).parent
 _HEADER = re.compile(r"\A/\*.*?\*/\n", re.DOTALL)
@@ -30,8 +34,17 @@ def fill_asset(name: str, **fields: object) -> str:
 
 
 def one_line(text: str) -> str:
-    """The lines joined without line breaks (for compact CSS inside a map's header)."""
-    return "".join(text.splitlines())
+    """The lines joined without line breaks, whole-line `//` comments dropped: compact CSS
+    in a map's header and the map elements' scripts, as they were sent before the move."""
+    return "".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
+
+
+def macro_template(name: str) -> jinja2.Template:
+    """A folium element's `script` macro whose body is the Jinja asset `name` (sent as one
+    line, see `one_line`)."""
+    return jinja2.Template(
+        "{% macro script(this, kwargs) %}" + one_line(read_asset(name)) + "{% endmacro %}"
+    )
 
 
 def style_block(css: str) -> str:

@@ -54,6 +54,7 @@ def test_map_scripts_are_unchanged():
         "NoTabStops": builders.NoTabStops(),
         "TileErrorNotice": builders.TileErrorNotice(tiles),
         "LabelsInside": builders.LabelsInside(),
+        "MapScope": builders.MapScope("Sachsen"),
         "HatchPatterns": builders.HatchPatterns(["#AA0000", "#00bb00"]),
     }
     for name, element in elements.items():
