@@ -11,58 +11,21 @@ import json
 
 import streamlit as st
 
+from ksg_dashboard.assets import fill_asset, script_block
+
 # Buttons the arrow keys press, by the keyed container Streamlit wraps them in.
 PREVIOUS_BUTTONS = (".st-key-tour-prev button", ".st-key-programm-prev button")
 NEXT_BUTTONS = (".st-key-tour-next button", ".st-key-programm-next button")
 # Below this width Streamlit draws the sidebar over the page (its "md" breakpoint).
 NARROW_MAX_PX = 767
 
-STEP_KEYS_JS = """
-<script>
-(() => {
-  if (window.__ksgStepKeys) return;
-  window.__ksgStepKeys = true;
-  const TARGETS = {ArrowLeft: PREVIOUS, ArrowRight: NEXT};
-  function step(event) {
-    const selector = TARGETS[event.key];
-    if (!selector || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-    const button = document.querySelector(selector);
-    if (!button) return;  // no step buttons on this page: the key stays with the map
-    event.preventDefault();
-    event.stopPropagation();
-    if (!button.disabled) button.click();
-  }
-  function attach(frame) {
-    try {
-      const inner = frame.contentWindow;
-      if (inner && !inner.__ksgStepKeys) {
-        inner.__ksgStepKeys = true;
-        inner.addEventListener('keydown', step, true);  // capture: before Leaflet sees it
-      }
-    } catch (error) { /* another origin: leave it alone */ }
-  }
-  window.addEventListener('blur', () => setTimeout(() => {
-    const active = document.activeElement;
-    if (active && active.tagName === 'IFRAME') attach(active);
-  }, 0));
-})();
-</script>
-""".replace("PREVIOUS", json.dumps(", ".join(PREVIOUS_BUTTONS))).replace(
-    "NEXT", json.dumps(", ".join(NEXT_BUTTONS))
+STEP_KEYS_JS = script_block(
+    fill_asset(
+        "step_keys.js",
+        previous_buttons=json.dumps(", ".join(PREVIOUS_BUTTONS)),
+        next_buttons=json.dumps(", ".join(NEXT_BUTTONS)),
+    )
 )
-
-CLOSE_SIDEBAR_JS = """
-<script>
-/* NONCE */
-(() => {
-  if (!window.matchMedia('(max-width: WIDTHpx)').matches) return;
-  const sidebar = document.querySelector('[data-testid=stSidebar]');
-  if (!sidebar || sidebar.getAttribute('data-collapsed') === 'true') return;
-  const button = document.querySelector('[data-testid=stSidebarCollapseButton] button');
-  if (button) button.click();
-})();
-</script>
-"""
 
 
 def step_keys() -> None:
@@ -70,10 +33,11 @@ def step_keys() -> None:
     st.html(STEP_KEYS_JS, unsafe_allow_javascript=True, width="content")
 
 
+def close_sidebar_script(nonce: int) -> str:
+    """The script that closes the sidebar on narrow screens; `nonce` makes each one differ."""
+    return script_block(fill_asset("close_sidebar.js", nonce=int(nonce), max_width=NARROW_MAX_PX))
+
+
 def close_sidebar_on_narrow_screens(nonce: int) -> None:
     """Close the sidebar if it covers the page (phones); `nonce` makes each call run again."""
-    st.html(
-        CLOSE_SIDEBAR_JS.replace("NONCE", str(int(nonce))).replace("WIDTH", str(NARROW_MAX_PX)),
-        unsafe_allow_javascript=True,
-        width="content",
-    )
+    st.html(close_sidebar_script(nonce), unsafe_allow_javascript=True, width="content")

@@ -11,6 +11,7 @@ from ksg_dashboard.app import browser_js, url_state
 from ksg_dashboard.app import sidebar as filters
 from ksg_dashboard.app import widgets as ui
 from ksg_dashboard.app.cache import load_cooperations
+from ksg_dashboard.assets import read_asset, style_block
 from ksg_dashboard.core import share
 from ksg_dashboard.core.selection import Selection
 
@@ -18,26 +19,8 @@ KEY_TOOLS = "ksg-tools"
 KEY_REGION = "presenter.region"
 NO_REGION = ""
 
-TOOLS_CSS = """
-<style>
-.st-key-ksg-tools { margin-top: .6rem; }
-.ksg-qr { text-align: center; }
-.ksg-qr img { width: 100%; max-width: 300px; image-rendering: pixelated; }
-.ksg-qr-url { font-family: monospace; font-size: 1rem; word-break: break-all; margin-top: .3rem; }
-</style>
-"""
-PRESENTER_TOOLS_CSS = """
-<style>
-.st-key-ksg-tools { position: fixed; top: 10px; right: 12px; z-index: 999991;
-  width: auto !important; margin: 0; gap: 6px; background: #fff; }
-.st-key-ksg-tools button { min-height: 38px; padding: 2px 8px; gap: 0; }
-.st-key-ksg-tools button p { font-size: 18px; }
-/* The top navigation ends where the tools begin (its last items move into its overflow menu). */
-header[data-testid="stHeader"] { padding-right: 300px; }
-.st-key-ksg-tools button [data-testid="stIconMaterial"],
-.st-key-ksg-tools button svg { display: none; }
-</style>
-"""
+TOOLS_CSS = style_block(read_asset("view_tools.css"))
+PRESENTER_TOOLS_CSS = style_block(read_asset("view_tools_presenter.css"))
 
 
 def current_page_params() -> dict[str, list[str]]:

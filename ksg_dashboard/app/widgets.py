@@ -10,6 +10,7 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
+from ksg_dashboard.assets import read_asset, style_block
 from ksg_dashboard.charts.figures import IMAGE_FORMATS, IMAGE_HEIGHT, IMAGE_WIDTH, image_config
 from ksg_dashboard.charts.presenter import readable
 from ksg_dashboard.core import numbers, territory
@@ -19,36 +20,8 @@ from ksg_dashboard.core.validation import DataValidationError
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-PRESENTER_CSS = """
-<style>
-html { font-size: 21px; }
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
-.ksg-secondary { display: none; }
-[data-testid="stMainBlockContainer"] { padding-top: 3.9rem; max-width: 100%; }
-.ksg-legend { gap: .1rem 1rem; }
-</style>
-"""
-BASE_CSS = """
-<style>
-[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; padding-bottom: 2rem; }
-h1 { font-size: 2rem !important; padding-top: 0 !important; }
-.ksg-legend { display: flex; flex-wrap: wrap; gap: .35rem 1.1rem; font-size: .9rem;
-  margin: .2rem 0; }
-.ksg-legend span.swatch { display: inline-block; width: .95rem; height: .95rem;
-  border-radius: 3px; margin-right: .35rem; vertical-align: -2px; border: 1px solid #0003; }
-.ksg-source { font-size: .8rem; color: #55606b; margin-top: .2rem; }
-/* Streamlit draws captions in the text colour at 60 % opacity (#777d83 on white, contrast
-   4.2:1); WCAG 2.1 AA asks 4.5:1 for body text: the source-line grey (6.4:1) instead. */
-[data-testid="stCaptionContainer"] { color: #55606b; opacity: 1; }
-.ksg-compact-headline { display: none; }
-@media (max-width: 640px) {
-  [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
-  .st-key-ksg-metrics { display: none; }
-  .ksg-compact-headline { display: block; font-size: 1.05rem; }
-}
-.ksg-uncertain { background: #fff4d6; border-left: 4px solid #e0a100; padding: .2rem .5rem; }
-</style>
-"""
+PRESENTER_CSS = style_block(read_asset("presenter.css"))
+BASE_CSS = style_block(read_asset("base.css"))
 
 
 KEY_IMAGE_FORMAT = "ui.bildformat"

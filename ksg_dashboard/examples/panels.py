@@ -15,6 +15,7 @@ from ksg_dashboard.app import url_state
 from ksg_dashboard.app import widgets as ui
 from ksg_dashboard.app.cache import load_municipality_shapes, load_sources, load_states
 from ksg_dashboard.app.widgets import format_float, format_int
+from ksg_dashboard.assets import read_asset
 from ksg_dashboard.core.config import STATE_NAMES
 from ksg_dashboard.core.text import plain
 from ksg_dashboard.examples import categories as example_categories
@@ -42,10 +43,7 @@ KEY_LIMIT = "beispiele.anzahl"  # (filter, number of cards shown): more cards on
 PAGE_SIZE = 12  # cards at a time (4 rows of 3, 6 of 2); a phone shows them one below another
 MAX_CARD_PROJECTS = 3
 # On phones the chosen themes and the open option list must not cover the page.
-PHONE_FILTER_CSS = """<style>@media (max-width: 640px) {
-  .st-key-beispiele-thema [data-baseweb="select"] > div { max-height: 5.5rem; overflow-y: auto; }
-  [data-baseweb="popover"] [role="listbox"] { max-height: 40vh !important; }
-}</style>"""
+PHONE_FILTER_CSS = f"<style>{read_asset('examples_phone_filter.css').rstrip()}</style>"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#+|~$:])")
 
 

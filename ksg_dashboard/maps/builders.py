@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 import folium
 import geopandas as gpd
@@ -12,6 +11,7 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
+from ksg_dashboard.assets import fill_asset, macro_template, one_line, read_asset
 from ksg_dashboard.core import palette
 from ksg_dashboard.maps import offline
 from ksg_dashboard.maps.layers import GERMANY_BOUNDS, HOST_COLOUR, MEASURE_COLOUR
@@ -26,6 +26,8 @@ ONLINE_TILES_ATTRIBUTION = "© OpenStreetMap-Mitwirkende"
 TILE_ERROR_NOTICE = "Online-Karte nicht erreichbar – Offline-Grundkarte wird gezeigt"
 LABEL_PX = 13  # member labels at regional zoom
 LABEL_PX_PRESENTER = 18  # what a room can read from a projector
+MAP_BASE_CSS = f"<style>{one_line(fill_asset('map_base.css', background=BACKGROUND))}</style>"
+LABEL_CSS = f"<style>{one_line(read_asset('map_labels.css'))}</style>"
 
 
 class IconImagePath(MacroElement):
@@ -54,17 +56,7 @@ class NoTabStops(MacroElement):
     What a click on the map does is reachable with the buttons and selects beside it.
     """
 
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "(function (map) {"
-        " function off() { map.getContainer().querySelectorAll("
-        "'.leaflet-interactive:not([tabindex])').forEach(function (e) {"
-        " e.setAttribute('tabindex', '-1'); }); }"
-        " map.on('layeradd', function () { setTimeout(off, 0); });"
-        " map.whenReady(function () { setTimeout(off, 0); });"
-        "})({{ this._parent.get_name() }});"
-        "{% endmacro %}"
-    )
+    _template = macro_template("map_no_tab_stops.js")
 
     def __init__(self) -> None:
         super().__init__()
@@ -97,12 +89,7 @@ def base_map(bounds: tuple[tuple, tuple] | None, online_tiles: bool = False) -> 
         # page inside the component iframe and swallows that click.
         keyboard=False,
     )
-    fmap.get_root().header.add_child(
-        folium.Element(
-            f"<style>.leaflet-container{{background:{BACKGROUND};}}"
-            ".ksg-tip{white-space:normal;width:max-content;max-width:220px;}</style>" + LABEL_CSS
-        )
-    )
+    fmap.get_root().header.add_child(folium.Element(MAP_BASE_CSS + LABEL_CSS))
     fmap.add_child(IconImagePath(leaflet_image_path()))
     fmap.add_child(MetricScale())
     fmap.add_child(NoTabStops())
@@ -133,23 +120,7 @@ class MetricScale(MacroElement):
 class TileErrorNotice(MacroElement):
     """A German notice on the map when online tiles fail to load (e.g. offline)."""
 
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "(function (map, tiles) {"
-        "  var shown = false;"
-        "  tiles.on('tileerror', function () {"
-        "    if (shown) return; shown = true;"
-        "    var box = L.DomUtil.create('div', 'ksg-tile-error', map.getContainer());"
-        "    box.setAttribute('role', 'status');"
-        "    box.textContent = {{ this.text|tojson }};"
-        "    box.style.cssText = 'position:absolute;z-index:1000;top:8px;left:50%;"
-        "transform:translateX(-50%);max-width:calc(100% - 90px);background:#fff;"
-        "color:#1d2630;border:1px solid #7a8793;border-radius:4px;padding:4px 8px;"
-        "font:600 13px system-ui,sans-serif;box-shadow:0 1px 4px #0004;';"
-        "  });"
-        "})({{ this._parent.get_name() }}, {{ this.tiles.get_name() }});"
-        "{% endmacro %}"
-    )
+    _template = macro_template("map_tile_error.js")
 
     def __init__(self, tiles: folium.TileLayer, text: str = TILE_ERROR_NOTICE) -> None:
         super().__init__()
@@ -163,44 +134,7 @@ class LabelsInside(MacroElement):
     other side of its point (`.ksg-host-label`, `.ksg-stop-label`) or is shifted inwards
     (`.ksg-label`), after every move and zoom."""
 
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "(function (map) {"
-        "  var FLIP = {'ksg-host-label': 'ksg-flip', 'ksg-stop-label': 'ksg-stop-label-left'};"
-        "  function fit() {"
-        "    var box = map.getContainer().getBoundingClientRect(), pad = 4;"
-        "    if (box.width < 60 || box.height < 60) return;"  # not laid out yet
-        "    var els = map.getContainer().querySelectorAll("
-        "      '.ksg-label, .ksg-host-label, .ksg-stop-label');"
-        "    els.forEach(function (el) {"
-        "      el.style.translate = '';"
-        "      Object.keys(FLIP).forEach(function (k) {"
-        "        if (!el.classList.contains(k)) return;"
-        "        if (el.dataset.ksgFlipped) {"
-        "          el.classList.remove(FLIP[k]); delete el.dataset.ksgFlipped; }"
-        "        if (el.getBoundingClientRect().right > box.right - pad"
-        "            && !el.classList.contains(FLIP[k])) {"
-        "          el.classList.add(FLIP[k]); el.dataset.ksgFlipped = '1'; }"
-        "      });"
-        "      var r = el.getBoundingClientRect(), dx = 0, dy = 0;"
-        "      if (r.right > box.right - pad) dx = box.right - pad - r.right;"
-        "      if (r.left + dx < box.left + pad) dx = box.left + pad - r.left;"
-        "      if (r.bottom > box.bottom - pad) dy = box.bottom - pad - r.bottom;"
-        "      if (r.top + dy < box.top + pad) dy = box.top + pad - r.top;"
-        # Only nudge a label that straddles the edge: one whose point lies outside stays put.
-        "      if (Math.abs(dx) > r.width) dx = 0;"
-        "      if (Math.abs(dy) > r.height) dy = 0;"
-        "      if (dx || dy) el.style.translate = dx + 'px ' + dy + 'px';"
-        "    });"
-        "  }"
-        "  map.on('moveend zoomend resize', fit);"
-        "  if (window.ResizeObserver) new ResizeObserver(function () { setTimeout(fit, 50); })"
-        "    .observe(map.getContainer());"
-        "  map.whenReady(function () { setTimeout(fit, 0); setTimeout(fit, 400); });"
-        "  window.ksgFitLabels = fit;"
-        "})({{ this._parent.get_name() }});"
-        "{% endmacro %}"
-    )
+    _template = macro_template("map_labels_inside.js")
 
     def __init__(self) -> None:
         super().__init__()
@@ -211,15 +145,7 @@ class MapScope(MacroElement):
     """Names what the map shows on its container (`aria-label`, `data-ksg-scope`), so
     screen readers and tests can tell which selection a drawn map belongs to."""
 
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "(function (el) {"
-        "  el.setAttribute('role', 'region');"
-        "  el.setAttribute('aria-label', {{ ('Karte: ' ~ this.scope)|tojson }});"
-        "  el.dataset.ksgScope = {{ this.scope|tojson }};"
-        "})({{ this._parent.get_name() }}.getContainer());"
-        "{% endmacro %}"
-    )
+    _template = macro_template("map_scope.js")
 
     def __init__(self, scope: str) -> None:
         super().__init__()
@@ -231,38 +157,7 @@ class HatchPatterns(MacroElement):
     """SVG hatch patterns, one per colour, for polygons with `fillColor: url(#ksg-hatch-…)`
     (a second membership drawn over the first region's fill)."""
 
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "(function (colours) {"
-        "  var NS = 'http://www.w3.org/2000/svg';"
-        "  var svg = document.getElementById('ksg-hatches');"
-        "  if (!svg) {"
-        "    svg = document.createElementNS(NS, 'svg'); svg.id = 'ksg-hatches';"
-        "    svg.setAttribute('width', '0'); svg.setAttribute('height', '0');"
-        "    svg.style.position = 'absolute';"
-        "    svg.appendChild(document.createElementNS(NS, 'defs'));"
-        "    document.body.appendChild(svg);"
-        "  }"
-        "  colours.forEach(function (c, i) {"
-        "    var id = 'ksg-hatch-' + c.replace('#', '').toLowerCase();"
-        "    if (document.getElementById(id)) return;"
-        "    var p = document.createElementNS(NS, 'pattern');"
-        "    p.id = id; p.setAttribute('patternUnits', 'userSpaceOnUse');"
-        "    p.setAttribute('width', '9'); p.setAttribute('height', '9');"
-        # Every other colour at the opposite angle: a third membership cross-hatches.
-        "    p.setAttribute('patternTransform', 'rotate(' + (i % 2 ? -45 : 45) + ')');"
-        "    var l = document.createElementNS(NS, 'rect');"
-        "    l.setAttribute('width', '4'); l.setAttribute('height', '9');"
-        "    l.setAttribute('fill', c);"
-        # A white edge keeps the stripes apart from a fill of a similar colour below.
-        "    var w = document.createElementNS(NS, 'rect');"
-        "    w.setAttribute('x', '4'); w.setAttribute('width', '1.5');"
-        "    w.setAttribute('height', '9'); w.setAttribute('fill', '#ffffff');"
-        "    p.appendChild(l); p.appendChild(w); svg.firstChild.appendChild(p);"
-        "  });"
-        "})({{ this.colours|tojson }});"
-        "{% endmacro %}"
-    )
+    _template = macro_template("map_hatch_patterns.js")
 
     def __init__(self, colours: list[str]) -> None:
         super().__init__()
@@ -428,17 +323,6 @@ def add_member_labels(fmap: folium.Map, members: gpd.GeoDataFrame, size_px: int)
         folium.Marker((point.y, point.x), icon=icon, interactive=False, keyboard=False).add_to(fmap)
 
 
-LABEL_CSS = (
-    "<style>.ksg-label-icon{background:none;border:none;}"
-    ".ksg-label{position:absolute;transform:translate(-50%,-50%);white-space:nowrap;"
-    "font-family:system-ui,sans-serif;font-weight:600;color:#1d2630;pointer-events:none;"
-    "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;}"
-    ".ksg-host{position:relative;pointer-events:none;}"
-    ".ksg-host-label{position:absolute;left:24px;top:4px;white-space:nowrap;}"
-    ".ksg-host-label.ksg-flip{left:auto;right:calc(100% - 2px);}</style>"
-)
-
-
 def add_region_areas(fmap: folium.Map, areas: gpd.GeoDataFrame) -> None:
     """Large regions as one filled outline each, with name and member count as tooltip."""
     if areas.empty:
@@ -552,7 +436,7 @@ def add_host(
     folium.Marker((lat, lon), icon=icon, interactive=False, keyboard=False).add_to(fmap)
 
 
-ENCODED_LAYER_JS = (Path(__file__).parent / "js" / "encoded_layer.js").read_text(encoding="utf-8")
+ENCODED_LAYER_JS = read_asset("encoded_layer.js")
 
 
 FLAG_OUTLINE = "#111111"  # outline of polygons whose value spans a territorial change
@@ -563,7 +447,7 @@ class EncodedChoropleth(JSCSSMixin, MacroElement):
 
     A GeoJSON layer of 11,000 polygons is about 10 MB; the encoded rings are under 1 MB and
     the canvas renderer draws them in a fraction of the time of SVG paths. The rings are
-    decoded in the browser by @mapbox/polyline, served from the app (js/encoded_layer.js).
+    decoded in the browser by @mapbox/polyline, served from the app (assets/encoded_layer.js).
     """
 
     _template = Template(

@@ -24,6 +24,8 @@ import folium.elements
 import streamlit as st
 import streamlit_folium
 
+from ksg_dashboard.assets import fill_asset
+
 DEFAULT_BUDGET_MB = 64.0
 _RETURN_DEFAULTS = {
     "last_clicked": None,
@@ -287,40 +289,14 @@ def _update_script(view: RenderedMap, key: str) -> str:
     with the slot and the view it shows (see `clear_if_changed`)."""
     digest = json.dumps(view.digest)
     header_digest = json.dumps(hashlib.sha256(view.header.encode()).hexdigest()[:16])
-    return (
-        "(function () {\n"
-        f"var view = {digest};\n"
-        "var frame = window.frameElement;\n"
-        "var mark = function () {\n"
-        "  window.__ksgView = view;\n"
-        f"  window.__ksgHeader = {header_digest};\n"
-        f"  if (frame) {{ frame.dataset.ksgSlot = {json.dumps(key)}; "
-        "frame.dataset.ksgView = view; }\n"
-        "};\n"
-        "if (window.__ksgView === view) return;\n"
-        "if (window.__ksgView == null) { mark(); return; }\n"
-        f"if (window.__ksgHeader !== {header_digest}) {{\n"
-        "  document.head.insertAdjacentHTML('beforeend', header);\n"
-        "}\n"
-        "if (window.map) { window.map.off(); window.map.remove(); }\n"
-        "var g = window.__GLOBAL_DATA__;\n"
-        "g.lat_lng_clicked = null; g.last_object_clicked = null;\n"
-        "g.last_object_clicked_tooltip = null; g.last_object_clicked_popup = null;\n"
-        "g.last_active_drawing = null; g.all_drawings = null;\n"
-        "var returned = g.returned_objects || [];\n"
-        f"var sent = {{}}; {json.dumps(list(_CLICK_FIELDS))}.forEach(function (k) {{\n"
-        f"  if (returned.indexOf(k) >= 0) sent[k] = k === {json.dumps(_COUNT)} ? "
-        f"g.{_COUNT} : null;\n"
-        "});\n"
-        "g.previous_data = sent;\n"
-        "try {\n"
-        "  eval(script + '\\n;window.__ksgNewMap = map_div;');\n"
-        "  window.map = window.__ksgNewMap;\n"
-        "  window.initComponent(window.map, false);\n"
-        "} finally {\n"
-        "  mark();\n"
-        "}\n"
-        "})();\n"
+    return fill_asset(
+        "map_update.js",
+        view=digest,
+        header_digest=header_digest,
+        slot=json.dumps(key),
+        click_fields=json.dumps(list(_CLICK_FIELDS)),
+        count_json=json.dumps(_COUNT),
+        count_field=_COUNT,
     )
 
 

@@ -11,6 +11,7 @@ import geopandas as gpd
 import pandas as pd
 import plotly.graph_objects as go
 
+from ksg_dashboard.assets import read_asset, style_block
 from ksg_dashboard.maps import builders as maps
 from ksg_dashboard.overview.model import HATCH_LEGEND
 from ksg_dashboard.tour.model import (
@@ -29,28 +30,9 @@ DRIVE_COLOUR = "#b7c0c8"
 BUFFER_COLOUR = "#e9edf1"
 # Half the size of the view around a highlighted stop, in degrees (about ±9 km at 51.5° N).
 STOP_VIEW_LAT, STOP_VIEW_LON = 0.08, 0.13
-MAP_CSS = """
-<style>
-.ksg-stop-icon, .ksg-arrow-icon { background: none; border: none; }
-.ksg-stop { width: 26px; height: 26px; box-sizing: border-box; border-radius: 50%;
-  background: #fff; border: 3px solid var(--ksg-c); color: #1d2630; text-align: center;
-  font: 700 13px/20px system-ui, sans-serif; box-shadow: 0 1px 3px #0007; }
-.ksg-stop-active { background: #1d2630; color: #fff; transform: scale(1.4);
-  box-shadow: 0 0 0 4px var(--ksg-c), 0 2px 8px #000a; }
-.ksg-stop-label { position: absolute; left: 31px; top: 4px; white-space: nowrap;
-  font: 600 12px system-ui, sans-serif; color: #1d2630;
-  text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; }
-.ksg-stop-active + .ksg-stop-label { left: 36px; top: 1px; font-size: 16px; font-weight: 800; }
-.ksg-stop-label.ksg-stop-label-left { left: auto; right: 36px; }
-</style>
-"""
+MAP_CSS = style_block(read_asset("tour_map.css"))
 # Presenter mode: place names a room can read from a projector (at least 18 px).
-PRESENTER_CSS = """
-<style>
-.ksg-stop-label { font-size: 18px; top: 1px; }
-.ksg-stop-active + .ksg-stop-label { font-size: 20px; top: 0; }
-</style>
-"""
+PRESENTER_CSS = style_block(read_asset("tour_map_presenter.css"))
 
 
 def _stop_icon(number: int, place: str, colour: str, active: bool, shift: int, left: bool) -> str:

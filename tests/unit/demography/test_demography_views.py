@@ -435,7 +435,7 @@ def test_districts_of() -> None:
 
 # ---------------------------------------------------------------------------------------------
 # encoded polylines (databuild.webgeometry), decoded with the `polyline` library as the browser
-# decodes them with @mapbox/polyline (maps/js/encoded_layer.js)
+# decodes them with @mapbox/polyline (assets/encoded_layer.js)
 # ---------------------------------------------------------------------------------------------
 
 

@@ -1,3 +1,4 @@
+/* No placeholders: sent as it is, inside the map script (maps.builders.EncodedChoropleth). */
 // Draws many municipality polygons from encoded polylines on one canvas renderer.
 // Data: [precision, geometry: [[[ring, ...], ...], ...]] plus per-feature colour index and label.
 // Rings are Google encoded polylines, decoded by @mapbox/polyline (loaded before this script).
