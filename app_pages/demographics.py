@@ -9,8 +9,6 @@ from ksg_dashboard.app import widgets as ui
 from ksg_dashboard.app.cache import (
     load_change_events,
     load_cooperations,
-    load_dependency_ratios,
-    load_district_age,
     load_municipalities,
     load_municipality_names,
     load_municipality_table,
@@ -22,7 +20,6 @@ from ksg_dashboard.app.cache import (
 )
 from ksg_dashboard.core.navigation import PAGES
 from ksg_dashboard.core.selection import selected_ags
-from ksg_dashboard.demography import model as demography
 from ksg_dashboard.demography import panels as population_panels
 from ksg_dashboard.demography import views as demography_views
 from ksg_dashboard.demography.model import INDICATORS
@@ -56,15 +53,7 @@ theme = daseinsvorsorge_panels.theme_selector()
 if theme != daseinsvorsorge_panels.DEFAULT_THEME:
     # Age structure, migration and natural change have panels of their own; the rest of this
     # file is the population theme.
-    daseinsvorsorge_panels.render_theme(theme, selection, cooperations, names, ags, sources)
-    if theme == "altersstruktur":
-        population_panels.district_age_section(
-            ui.load_or_stop(load_district_age),
-            ui.load_or_stop(load_dependency_ratios),
-            demography_views.districts_of(ags),
-            selection.presenter,
-            sources,
-        )
+    population_panels.theme_page(theme, selection, cooperations, names, ags, sources)
     share_panels.view_tools("demografie")
     st.stop()
 
@@ -76,9 +65,7 @@ population_panels.association_caption(cooperations, params.year)
 url_state.write(PARAM_KEYS, demography_views.to_query(params))
 indicator = INDICATORS[params.indicator]
 
-note = demography.change_note(params.year, params.base_year)
-if note and indicator.key in {"veraenderung", "veraenderung_pct", "index"}:
-    st.warning(note, icon="⚠️")
+population_panels.change_warning(params.year, params.base_year, indicator)
 
 chart_column, map_column = st.columns(2, gap="medium")
 with chart_column:
