@@ -15,7 +15,6 @@ from ksg_dashboard.app.cache import (
 from ksg_dashboard.associations import panels as association_panels
 from ksg_dashboard.core import territory
 from ksg_dashboard.examples import criteria as example_criteria
-from ksg_dashboard.examples import map as examples_map
 from ksg_dashboard.examples import panels
 from ksg_dashboard.examples import records as example_records
 
@@ -27,16 +26,7 @@ all_examples = example_records.build_examples(
 themes = example_records.all_themes(all_examples)
 panels.init_state(all_examples, themes)
 
-panels.page_header(
-    "Beispiele aus der Programmumsetzung",
-    "Welche Poster bei der Posterausstellung in Gröditz gezeigt wurden, ist nicht bekannt. "
-    "Diese Seite zeigt Beispiele aus der Umsetzung des Programms „Kleinere Städte "
-    "und Gemeinden“ mit Quelle je Beispiel. Mit ★ markiert: Kooperationen, die auf der "
-    "Werkstatt in Vorträgen oder bei der Rundfahrt vorgestellt wurden.",
-    "Beispiele mit Quellen – nicht die in Gröditz gezeigten Poster (unbekannt). "
-    "★ = auf der Werkstatt vorgestellt.",
-    presenter,
-)
+panels.page_header(presenter)
 filters.show_notes()
 panels.show_notes()
 
@@ -61,10 +51,7 @@ with map_column:
 with chart_column:
     panels.chart_section(shown, presenter)
 
-hit = examples_map.example_from_tooltip((clicked or {}).get("last_object_clicked_tooltip"), shown)
-if hit is not None and hit.id != state.selected:
-    panels.select(hit.id)
-    st.rerun()
+panels.follow_map_click(clicked, shown, state.selected)
 
 panels.gallery(
     shown,

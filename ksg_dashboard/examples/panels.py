@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -140,7 +140,22 @@ def sync_url(state: PageState) -> None:
     url_state.write(EXAMPLE_PARAMS, to_params(state.filter, state.selected))
 
 
-def page_header(title: str, note: str, short_note: str, presenter: bool) -> None:
+TITLE = "Beispiele aus der Programmumsetzung"
+INTRO = (
+    "Welche Poster bei der Posterausstellung in Gröditz gezeigt wurden, ist nicht bekannt. "
+    "Diese Seite zeigt Beispiele aus der Umsetzung des Programms „Kleinere Städte "
+    "und Gemeinden“ mit Quelle je Beispiel. Mit ★ markiert: Kooperationen, die auf der "
+    "Werkstatt in Vorträgen oder bei der Rundfahrt vorgestellt wurden."
+)
+SHORT_INTRO = (
+    "Beispiele mit Quellen – nicht die in Gröditz gezeigten Poster (unbekannt). "
+    "★ = auf der Werkstatt vorgestellt."
+)
+
+
+def page_header(
+    presenter: bool, title: str = TITLE, note: str = INTRO, short_note: str = SHORT_INTRO
+) -> None:
     """Page title and a note; presenter mode: one compact line each (room for map and cards)."""
     if presenter:
         st.html(
@@ -587,3 +602,12 @@ def chart_section(shown: Sequence[Example], presenter: bool) -> None:
         "Länderübergreifende Beispiele zählen in jedem beteiligten Land, Beispiele mit "
         "mehreren Themen bei jedem Thema."
     )
+
+
+def follow_map_click(clicked: Mapping | None, shown: Sequence[Example], selected_id: str) -> None:
+    """A click on an example's marker opens that example."""
+    tooltip = (clicked or {}).get("last_object_clicked_tooltip")
+    hit = examples_map.example_from_tooltip(tooltip, shown)
+    if hit is not None and hit.id != selected_id:
+        select(hit.id)
+        st.rerun()
