@@ -153,16 +153,6 @@ def load_quietly(loader: Callable[[], T], default: T) -> T:
         return default
 
 
-def format_int(value: float | int | None, signed: bool = False) -> str:
-    """German thousands separator; 'unbekannt' for missing values; optional +/− sign."""
-    return numbers.number(value, 0, signed, missing="unbekannt")
-
-
-def format_float(value: float | None, digits: int = 1, signed: bool = False) -> str:
-    """German decimal comma and thousands dot; 'unbekannt' for missing values."""
-    return numbers.number(value, digits, signed, missing="unbekannt")
-
-
 def number_columns(frame: pd.DataFrame) -> dict[str, st.column_config.NumberColumn]:
     """Column config showing numbers in the reader's locale (1.234,5 in German browsers), with
     one number of decimals per column (the step sets it: never "32" above "27,3")."""

@@ -65,6 +65,15 @@ def number(value: object, digits: int = 0, signed: bool = False, missing: str = 
     return text
 
 
+UNKNOWN = "unbekannt"
+
+
+def or_unknown(value: object, digits: int = 0, signed: bool = False) -> str:
+    """A number for running text and metrics, where a dash would read oddly: 'unbekannt' if
+    missing (else as `number`)."""
+    return number(value, digits, signed, missing=UNKNOWN)
+
+
 def percent(value: object, digits: int = 1, signed: bool = False, missing: str = MISSING) -> str:
     """'27,3 %', '−7,1 %' (signed: '+2,4 %'); `missing` for None/NaN."""
     if is_missing(value):

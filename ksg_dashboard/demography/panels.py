@@ -17,7 +17,7 @@ from ksg_dashboard.app.cache import (
     load_district_age,
     load_municipality_shapes,
 )
-from ksg_dashboard.app.widgets import format_float, sources_caption
+from ksg_dashboard.app.widgets import sources_caption
 from ksg_dashboard.charts.figures import make_pyramid, make_time_chart
 from ksg_dashboard.core import export, numbers, territory
 from ksg_dashboard.core.config import FIRST_YEAR, LAST_YEAR
@@ -307,8 +307,8 @@ def district_age_section(
         )
         sources_caption(sources, ["district_age"])
     with right:
-        st.metric("Anteil unter 18 Jahren", f"{format_float(shares['unter_18'])} %")
-        st.metric("Anteil 65 Jahre und älter", f"{format_float(shares['ab_65'])} %")
+        st.metric("Anteil unter 18 Jahren", f"{numbers.or_unknown(shares['unter_18'], 1)} %")
+        st.metric("Anteil 65 Jahre und älter", f"{numbers.or_unknown(shares['ab_65'], 1)} %")
         rows = ratios[ratios["district_key"].isin(district_keys)]
         if not rows.empty:
             table = rows[["district_name", "youth_ratio", "old_age_ratio"]].rename(

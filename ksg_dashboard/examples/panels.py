@@ -14,8 +14,8 @@ from ksg_dashboard.app import sidebar as filters
 from ksg_dashboard.app import url_state
 from ksg_dashboard.app import widgets as ui
 from ksg_dashboard.app.cache import load_municipality_shapes, load_sources, load_states
-from ksg_dashboard.app.widgets import format_float, format_int
 from ksg_dashboard.assets import read_asset
+from ksg_dashboard.core import numbers
 from ksg_dashboard.core.config import STATE_NAMES
 from ksg_dashboard.core.text import plain
 from ksg_dashboard.examples import categories as example_categories
@@ -471,7 +471,7 @@ def detail_body(
         for column in columns:
             shown[column] = shown[column].map(format_int_or_blank)
         shown["± %"] = table["± %"].map(
-            lambda v: "" if pd.isna(v) else format_float(v, 1, signed=True)
+            lambda v: "" if pd.isna(v) else numbers.or_unknown(v, 1, signed=True)
         )
         ui.chart(
             charts_examples.make_population_chart(series, large=presenter),
@@ -498,7 +498,7 @@ def detail_body(
 
 def format_int_or_blank(value: float | None) -> str:
     """German integer, empty for missing values."""
-    return "" if value is None or pd.isna(value) else format_int(value)
+    return "" if value is None or pd.isna(value) else numbers.or_unknown(value)
 
 
 def detail_dialog(example: Example, **kwargs) -> None:

@@ -20,7 +20,7 @@ from ksg_dashboard.app.cache import (
     load_population_for,
     load_territorial_changes,
 )
-from ksg_dashboard.app.widgets import format_float, format_int, sources_caption
+from ksg_dashboard.app.widgets import sources_caption
 from ksg_dashboard.associations import panels as association_panels
 from ksg_dashboard.core import numbers, territory
 from ksg_dashboard.core.config import DEFAULT_BASE_YEAR, LAST_YEAR, STATE_NAMES
@@ -111,11 +111,11 @@ def headline_line(figures: Headline) -> str:
     """The key figures as one line of text (presenter mode)."""
     parts = [
         numbers.count(figures.municipalities, "Gemeinde", "Gemeinden"),
-        f"{format_int(figures.population)} Einw. ({figures.year})",
-        f"{format_float(figures.area_km2, 0)} km²",
+        f"{numbers.or_unknown(figures.population)} Einw. ({figures.year})",
+        f"{numbers.or_unknown(figures.area_km2, 0)} km²",
     ]
     if figures.change_pct is not None:
-        percent = format_float(figures.change_pct, 1, signed=True)
+        percent = numbers.or_unknown(figures.change_pct, 1, signed=True)
         marker = " (inkl. Gebietsänderung)" if figures.territorial_changes else ""
         parts.append(f"{percent} % seit {figures.base_year}{marker}")
     return " · ".join(parts)
@@ -139,16 +139,16 @@ def headline_metrics(
     # On phones the four cards would stack and push the map off the screen: one line instead.
     st.html(f'<div class="ksg-compact-headline">{html.escape(headline_line(figures))}</div>')
     cols = st.container(key="ksg-metrics").columns(4)
-    cols[0].metric("Gemeinden", format_int(figures.municipalities))
-    cols[1].metric(f"Einwohner {figures.year}", format_int(figures.population))
-    cols[2].metric("Fläche", f"{format_float(figures.area_km2, 0)} km²")
+    cols[0].metric("Gemeinden", numbers.or_unknown(figures.municipalities))
+    cols[1].metric(f"Einwohner {figures.year}", numbers.or_unknown(figures.population))
+    cols[2].metric("Fläche", f"{numbers.or_unknown(figures.area_km2, 0)} km²")
     # The true minus sign; the arrow is set explicitly (Streamlit would look for a "-").
     change = figures.change_pct
     delta = None if change is None else numbers.percent(change, signed=True)
     arrow = "off" if not change else ("down" if change < 0 else "up")
     cols[3].metric(
         f"Veränderung seit {figures.base_year}",
-        format_int(figures.change_abs, signed=True),
+        numbers.or_unknown(figures.change_abs, signed=True),
         delta=delta,
         delta_color="off",
         delta_arrow=arrow,
@@ -202,10 +202,11 @@ def territorial_notes(population: pd.DataFrame, register: pd.DataFrame, ags: lis
         changes = territorial_changes(population[population["ags"].isin(ags)])
     names = register.set_index("ags")["name"]
     for row in changes.itertuples():
+        area = [numbers.or_unknown(a, 1) for a in (row.area_before, row.area_after)]
+        people = [numbers.or_unknown(p) for p in (row.population_before, row.population_after)]
         st.caption(
             f"Gebietsänderung {names.get(row.ags, row.ags)} {row.year}: Fläche "
-            f"{format_float(row.area_before)} → {format_float(row.area_after)} km², Einwohner "
-            f"{format_int(row.population_before)} → {format_int(row.population_after)}."
+            f"{area[0]} → {area[1]} km², Einwohner {people[0]} → {people[1]}."
         )
 
 
@@ -375,7 +376,9 @@ def custom_details(data: OverviewData, cooperation: dict, file_names: dict[str, 
     )
     for column in shown.columns[shown.columns.str.startswith(("Einw.", "±"))]:
         shown[column] = [
-            format_float(v, 1) if column.startswith("±") and v != "" else format_int(v or None)
+            numbers.or_unknown(v, 1)
+            if column.startswith("±") and v != ""
+            else numbers.or_unknown(v or None)
             for v in shown[column]
         ]
     st.table(shown)

@@ -9,7 +9,6 @@ import streamlit as st
 
 from ksg_dashboard.app import url_state
 from ksg_dashboard.app import widgets as ui
-from ksg_dashboard.app.widgets import format_float, format_int
 from ksg_dashboard.core import numbers
 from ksg_dashboard.core.indicators import Headline
 from ksg_dashboard.demography.themes import panels as daseinsvorsorge_panels
@@ -154,7 +153,7 @@ def _figures_text(figure: Headline | None) -> str:
     """'7.792 Einw. (2022) · −592 (−7,1 %) seit 2012' for the stop's municipality."""
     if figure is None or figure.population is None:
         return "Einwohnerzahl unbekannt"
-    text = f"{format_int(figure.population)} Einw. ({figure.year})"
+    text = f"{numbers.or_unknown(figure.population)} Einw. ({figure.year})"
     if figure.change_pct is not None:
         text += f" · {_change_text(figure)} seit {figure.base_year}"
     return text
@@ -163,8 +162,8 @@ def _figures_text(figure: Headline | None) -> str:
 def _change_text(figure: Headline) -> str:
     """'−592 (−7,1 %)'."""
     return (
-        f"{format_int(figure.change_abs, signed=True)} "
-        f"({format_float(figure.change_pct, 1, signed=True)} %)"
+        f"{numbers.or_unknown(figure.change_abs, signed=True)} "
+        f"({numbers.or_unknown(figure.change_pct, 1, signed=True)} %)"
     )
 
 
@@ -221,8 +220,8 @@ def route_card(data: TourData) -> None:
     st.markdown(
         f"**{tour.format_km(straight)} Luftlinie**, geschätzt "
         f"{tour.format_km(road)} Straße (Umwegfaktor "
-        f"{format_float(the_tour.detour_factor, 1)}); {drive} min Fahrt bei "
-        f"{format_int(the_tour.average_speed_kmh)} km/h, {dwell} min Aufenthalt."
+        f"{numbers.or_unknown(the_tour.detour_factor, 1)}); {drive} min Fahrt bei "
+        f"{numbers.or_unknown(the_tour.average_speed_kmh)} km/h, {dwell} min Aufenthalt."
     )
     st.caption(the_tour.assumptions)
     st.markdown("Mit **Nächster Halt** (oder Pfeiltaste →) geht es Halt für Halt durch die Route.")

@@ -17,7 +17,7 @@ import plotly.io as pio
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ksg_dashboard.app.widgets import format_float
+from ksg_dashboard.core import numbers
 from ksg_dashboard.core.navigation import PAGES
 from ksg_dashboard.data import datastore
 from ksg_dashboard.demography.model import age_shares, pyramid
@@ -247,8 +247,8 @@ def test_district_age_section_for_a_cooperation() -> None:
     # Region in Bewegung lies in the districts Meißen (14627) and Elbe-Elster (12062).
     shares = age_shares(pyramid(datastore.read_district_age(), ["14627", "12062"], 2020))
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Anteil unter 18 Jahren"] == f"{format_float(shares['unter_18'])} %"
-    assert metrics["Anteil 65 Jahre und älter"] == f"{format_float(shares['ab_65'])} %"
+    assert metrics["Anteil unter 18 Jahren"] == f"{numbers.or_unknown(shares['unter_18'], 1)} %"
+    assert metrics["Anteil 65 Jahre und älter"] == f"{numbers.or_unknown(shares['ab_65'], 1)} %"
     pyramids = [c for c in charts(at) if c.data and c.data[0].orientation == "h"]
     # The cooperation's own pyramid (municipal data 2015) first, then the districts' pyramid.
     assert len(pyramids) == 2, "expected the cooperation's and the districts' age pyramids"
@@ -262,7 +262,9 @@ def test_district_age_section_for_a_cooperation() -> None:
     at.select_slider(key="demografie.altersjahr").set_value(2015).run()
     shares_2015 = age_shares(pyramid(datastore.read_district_age(), ["14627", "12062"], 2015))
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Anteil unter 18 Jahren"] == f"{format_float(shares_2015['unter_18'])} %"
+    assert (
+        metrics["Anteil unter 18 Jahren"] == f"{numbers.or_unknown(shares_2015['unter_18'], 1)} %"
+    )
 
 
 @pytest.mark.parametrize(
