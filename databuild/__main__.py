@@ -27,7 +27,7 @@ from databuild import (
     territory,
     tour,
 )
-from databuild.context import BuildContext
+from databuild.context import COOPERATIONS_FILE, REGISTER_FILE, BuildContext
 from databuild.files import write_manifest, write_parquet
 from ksg_dashboard.core import config
 from ksg_dashboard.core.validation import DataValidationError
@@ -58,7 +58,7 @@ def _population(ctx: BuildContext) -> None:
 
 
 def _register(ctx: BuildContext) -> None:
-    write_parquet(ctx.register, ctx.out / "municipalities.parquet")
+    write_parquet(ctx.register, ctx.out / REGISTER_FILE)
     log.info("register: %d municipalities", len(ctx.register))
 
 
@@ -79,7 +79,7 @@ def _curated(ctx: BuildContext) -> None:
     curated.write_curated(
         ctx.out,
         ctx.cooperations,
-        ctx.register[["ags", "name", "state_key"]],
+        ctx.written_register[["ags", "name", "state_key"]],
         config.facts_dir() / "examples.yaml",
         config.REPO_ROOT / "curated" / "measure_notes.yaml",
     )
@@ -87,7 +87,7 @@ def _curated(ctx: BuildContext) -> None:
 
 def _tour(ctx: BuildContext) -> None:
     record = tour.build_tour(
-        config.REPO_ROOT / "curated" / "tour.yaml", ctx.register, ctx.cooperation_ids
+        config.REPO_ROOT / "curated" / "tour.yaml", ctx.written_register, ctx.cooperation_ids
     )
     tour.write_tour(record, ctx.out / "tour.yaml")
     log.info("tour: %d stops", len(record["stops"]))
@@ -120,7 +120,7 @@ STEPS: tuple[Step, ...] = (
         _boundaries,
     ),
     Step("population", ("population.parquet", "population_2022.parquet"), _population),
-    Step("register", ("municipalities.parquet",), _register),
+    Step("register", (REGISTER_FILE,), _register),
     Step(
         "associations",
         (
@@ -151,9 +151,9 @@ STEPS: tuple[Step, ...] = (
         ),
         _regional_stats,
     ),
-    Step("curated", ("cooperations.yaml", "measures.yaml"), _curated),
-    Step("tour", ("tour.yaml",), _tour),
-    Step("programme", ("programme.yaml",), _programme),
+    Step("curated", (COOPERATIONS_FILE, "measures.yaml"), _curated, reads=(REGISTER_FILE,)),
+    Step("tour", ("tour.yaml",), _tour, reads=(REGISTER_FILE, COOPERATIONS_FILE)),
+    Step("programme", ("programme.yaml",), _programme, reads=(COOPERATIONS_FILE,)),
     Step("sources", ("sources.json", "SOURCES.md"), _sources),
 )
 

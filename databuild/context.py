@@ -9,6 +9,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import yaml
 
 from databuild import boundaries, curated, population, territory
 from ksg_dashboard.core import config
@@ -17,6 +18,8 @@ log = logging.getLogger("databuild")
 
 GV_ISYS_FOLDER = "destatis-gv-isys"
 BBSR_FILE = Path("bbsr-umstiegsschluessel") / "xm20_2010_2020.csv"
+REGISTER_FILE = "municipalities.parquet"
+COOPERATIONS_FILE = "cooperations.yaml"
 
 
 class BuildContext:
@@ -106,11 +109,19 @@ class BuildContext:
         )
 
     @cached_property
+    def written_register(self) -> pd.DataFrame:
+        """The register as the register step wrote it to `out` (the steps after it read the
+        file, so rebuilding the curated files, the tour or the programme alone is quick)."""
+        return pd.read_parquet(self.out / REGISTER_FILE)
+
+    @cached_property
     def cooperations(self) -> list[dict]:
-        """The curated cooperations, checked against the register."""
-        known = self.register[["ags", "name", "state_key"]]
+        """The curated cooperations, checked against the written register."""
+        known = self.written_register[["ags", "name", "state_key"]]
         return curated.build_cooperations(config.REPO_ROOT / "curated" / "cooperations.yaml", known)
 
     @cached_property
     def cooperation_ids(self) -> list[str]:
-        return [c["id"] for c in self.cooperations]
+        """The ids in the cooperations file the curated step wrote to `out`."""
+        records = yaml.safe_load((self.out / COOPERATIONS_FILE).read_text(encoding="utf-8"))
+        return [record["id"] for record in records]

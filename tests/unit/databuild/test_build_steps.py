@@ -153,6 +153,21 @@ def test_associations_alone_needs_boundaries_only_when_their_files_are_missing(
     assert names_of(cli.resolve(["associations"], tmp_path)) == ["associations"]
 
 
+def test_curated_tour_programme_read_the_written_register_and_cooperations(
+    tmp_path: Path,
+) -> None:
+    assert names_of(cli.resolve(["tour"], tmp_path)) == ["register", "curated", "tour"]
+    assert names_of(cli.resolve(["programme"], tmp_path)) == ["register", "curated", "programme"]
+    (tmp_path / "municipalities.parquet").write_bytes(b"")
+    assert names_of(cli.resolve(["tour", "programme"], tmp_path)) == [
+        "curated",
+        "tour",
+        "programme",
+    ]
+    (tmp_path / "cooperations.yaml").write_text("[]")
+    assert names_of(cli.resolve(["programme"], tmp_path)) == ["programme"]
+
+
 # --- running ----------------------------------------------------------------------------------
 
 
@@ -240,3 +255,19 @@ def test_context_reads_gv_isys_once_and_only_when_asked(
     assert ctx.latest["year"].tolist() == [2022]
     assert ctx.all_years is frame
     assert calls == [raw / "destatis-gv-isys"]
+
+
+def test_context_reads_register_and_cooperation_ids_from_out(tmp_path: Path) -> None:
+    for name in ("municipalities.parquet", "cooperations.yaml"):
+        (tmp_path / name).write_bytes((DATA / name).read_bytes())
+    ctx = BuildContext(tmp_path, raw=tmp_path / "no-raw", cache=tmp_path / "no-cache")
+    assert ctx.cooperation_ids == [
+        "region-in-bewegung",
+        "kurstadtregion-elbe-elster",
+        "mittelbereich-templin",
+        "ag-bachtal",
+        "bad-berleburg",
+    ]
+    register = ctx.written_register
+    assert register.set_index("ags").loc["14627050", "name"] == "Gröditz, Stadt"
+    assert {c["id"] for c in ctx.cooperations} == set(ctx.cooperation_ids)
