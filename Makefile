@@ -105,8 +105,9 @@ test: install-dev chromium nginx poppler
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
 
+# All steps, or only some: make data STEPS="tour programme" (python -m databuild --list).
 data: $(VENV)/.runtime
-	KSG_RAW_DIR=$(RAW) $(PY) -m databuild
+	KSG_RAW_DIR=$(RAW) $(PY) -m databuild $(STEPS)
 
 bench: install-dev chromium
 	$(PY) -m bench

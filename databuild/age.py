@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -12,11 +13,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from databuild import territory
+from databuild.files import write_parquet
 from ksg_dashboard.core.validation import (
     DataValidationError,
     check_non_negative,
     check_unique,
 )
+
+log = logging.getLogger(__name__)
 
 # The 17 age groups of the 12411 tables: (label exactly as in the source, age_from,
 # age_to_exclusive or None for the open top group), youngest first.
@@ -449,3 +454,13 @@ def read_dependency_ratios(path: Path | str, *, drop_empty: bool = True) -> pd.D
             table.file, f"ratios above 200 per 100 for {implausible['district_key'].tolist()[:5]}"
         )
     return frame
+
+
+def write_age(out: Path, raw: Path) -> None:
+    """district_age.parquet, dependency_ratios.parquet and official_totals.parquet."""
+    district_age = read_district_age_structure(raw / "destatis-12411-0018" / "12411-0018.csv")
+    write_parquet(district_age, out / "district_age.parquet")
+    ratios = read_dependency_ratios(raw / "regionalstatistik-2018" / "12411-08-01-4-B_2018.csv")
+    write_parquet(ratios, out / "dependency_ratios.parquet")
+    log.info("district age: %d rows, dependency ratios: %d", len(district_age), len(ratios))
+    write_parquet(territory.official_totals(district_age), out / "official_totals.parquet")

@@ -10,11 +10,14 @@ of its own with Textkennzeichen 50 and VB "0" + its municipality number (unincor
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
+from databuild import boundaries
+from databuild.files import write_geoparquet, write_json, write_parquet
 from ksg_dashboard.core.validation import DataValidationError, check_ags_format, check_unique
 
 log = logging.getLogger(__name__)
@@ -237,3 +240,76 @@ def agreement_summary(result: pd.DataFrame, members_year: int, reference_date: s
             for r in exceptions.itertuples()
         ],
     }
+
+
+# The VG250 layer of 01.01.2016 shows the bodies as of the GV-ISys extract of 31.12.2015; the
+# extract of 31.12.2016 is compared as well (changes during 2016 show up as exceptions).
+AGREEMENT_YEARS = (2015, 2016)
+
+
+def write_associations(
+    out: Path, all_years: pd.DataFrame, polygons: gpd.GeoDataFrame, package: Path
+) -> None:
+    """Gemeindeverbände per year, their members, outlines, and the check against VG250.
+
+    `polygons` (unsimplified, keyed by `ags`) is the territory the agreement is computed on;
+    the app's outlines are dissolved from the simplified municipality files already in `out`,
+    so they share their edges with the municipality polygons on every map.
+    """
+    members = association_members(all_years)
+    table = association_table(all_years, members)
+    write_parquet(table, out / "associations.parquet")
+    write_parquet(members, out / "association_members.parquet")
+    log.info("associations: %d body-years, %d memberships", len(table), len(members))
+    reference = vg250_bodies(boundaries.read_layer(package / "verwaltungsgemeinschaften.geo.json"))
+    checks = [
+        agreement_check(members, table, polygons, reference, year) for year in AGREEMENT_YEARS
+    ]
+    write_json(checks, out / "associations_check.json")
+    combined = outline_layers(out, members, polygons)
+    write_geoparquet(combined, out / "association_outlines.parquet")
+    log.info("association outlines: %d", len(combined))
+
+
+def agreement_check(
+    members: pd.DataFrame,
+    table: pd.DataFrame,
+    polygons: gpd.GeoDataFrame,
+    reference: gpd.GeoDataFrame,
+    year: int,
+) -> dict:
+    """The agreement summary of one year's dissolved bodies with the VG250 bodies."""
+    outlines = dissolve_outlines(members[members["year"] == year], polygons)
+    result = agreement(outlines, table[table["year"] == year], reference)
+    summary = agreement_summary(result, year, "01.01.2016")
+    log.info(
+        "associations %d vs VG250: %d of %d match (IoU >= %.2f)",
+        year,
+        summary["matching"],
+        summary["bodies"],
+        IOU_MATCH,
+    )
+    return summary
+
+
+def outline_layers(
+    out: Path, members: pd.DataFrame, polygons: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame:
+    """Outlines per year and level (plus the coarse Germany-wide level) in one frame."""
+    frames = []
+    for level, tolerance in boundaries.TOLERANCES_M.items():
+        # The latest year's bodies consist of 2022 municipalities: their outlines come from the
+        # map's own (2022-territory) polygons; older years' from the 2016 polygons.
+        shapes_2022 = gpd.read_parquet(out / f"municipalities_{level}.parquet")
+        shapes_2016 = boundaries.simplify_coverage(polygons, tolerance)
+        for year in OUTLINE_YEARS:
+            shapes = shapes_2022 if year == max(OUTLINE_YEARS) else shapes_2016
+            outlines = dissolve_outlines(members[members["year"] == year], shapes)
+            outlines.insert(0, "level", level)
+            outlines.insert(0, "year", year)
+            frames.append(outlines)
+            if level == "overview":
+                germany = coarse_outlines(outlines)
+                germany["level"] = "germany"
+                frames.append(germany)
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)

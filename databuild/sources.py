@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 GV_ISYS_URL = (
     "https://www.destatis.de/DE/Themen/Laender-Regionen/Regionales/Gemeindeverzeichnis/_inhalt.html"
 )
@@ -222,3 +225,33 @@ def sources(population_years: list[int]) -> dict[str, dict]:
             "files": ["programme.yaml"],
         },
     }
+
+
+def write_sources(out: Path, records: dict[str, dict]) -> None:
+    """data/sources.json for the app and data/SOURCES.md for people."""
+    (out / "sources.json").write_text(
+        json.dumps(records, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    lines = [
+        "# Quellen der Daten in `data/`",
+        "",
+        "Erzeugt von `make data` (`python -m databuild`) aus den amtlichen Rohdaten; "
+        "nicht von Hand bearbeiten (kuratierte Eingaben liegen in `curated/`).",
+        "",
+    ]
+    for record in records.values():
+        lines += [f"## {record['title']}", ""]
+        for label, key in (
+            ("Herausgeber", "publisher"),
+            ("Bezug", "via"),
+            ("URL", "url"),
+            ("Stand", "reference_date"),
+            ("Lizenz", "licence"),
+            ("Quellenvermerk", "attribution"),
+            ("Bearbeitung", "changes"),
+        ):
+            if record.get(key):
+                lines.append(f"- {label}: {record[key]}")
+        lines.append(f"- Dateien: {', '.join(f'`{f}`' for f in record['files'])}")
+        lines.append("")
+    (out / "SOURCES.md").write_text("\n".join(lines), encoding="utf-8")

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from databuild.files import write_json, write_parquet
 from ksg_dashboard.core.validation import DataValidationError
 
 log = logging.getLogger(__name__)
@@ -811,3 +812,38 @@ def dissolve_to_2022(
         bad = out.loc[out["name"].isna(), "ags"].head(5).tolist()
         raise DataValidationError("municipalities", f"polygons without a 2022 record: {bad}")
     return out.sort_values("ags", ignore_index=True)
+
+
+def write_territory(
+    out: Path,
+    all_years: pd.DataFrame,
+    steps: dict[int, Step],
+    bbsr: pd.DataFrame,
+    table: pd.DataFrame,
+) -> None:
+    """crosswalk.parquet, territorial_changes.csv and territory_validation.json (the derived
+    changes checked against the BBSR key of 2010-2019)."""
+    validation = validate_against_bbsr(all_years, steps, bbsr)
+    log.info(
+        "derivation vs BBSR 2010-2019: %.2f %% of %d (year, key) pairs, %.2f %% of %d changed",
+        validation["agreement"] * 100,
+        validation["pairs"],
+        validation["changed_agreement"] * 100,
+        validation["changed_pairs"],
+    )
+    write_parquet(table, out / "crosswalk.parquet")
+    changes = change_register(steps, bbsr)
+    changes.to_csv(out / "territorial_changes.csv", index=False, float_format="%.6g")
+    counts = (
+        changes[changes["year"] > BBSR_YEAR]
+        .groupby(["year", "kind"])
+        .size()
+        .rename("n")
+        .reset_index()
+        .to_dict("records")
+    )
+    summary = {key: value for key, value in validation.items() if key != "disagreements"}
+    summary["disagreements"] = validation["disagreements"]
+    summary["derived_changes_after_2020"] = counts
+    write_json(summary, out / "territory_validation.json")
+    log.info("crosswalk: %d rows, change register: %d rows", len(table), len(changes))

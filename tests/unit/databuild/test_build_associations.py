@@ -1,9 +1,8 @@
-"""Tests for the Gemeindeverband build (databuild.associations): fixtures and the real extracts."""
+"""Tests for the Gemeindeverband build (databuild.associations) on fixtures (the real extracts:
+tests/raw/test_associations_raw.py)."""
 
 from __future__ import annotations
 
-import collections
-import functools
 from pathlib import Path
 
 import geopandas as gpd
@@ -12,7 +11,6 @@ import pytest
 import shapely
 
 from databuild import associations, gvisys
-from ksg_dashboard.core.config import raw_dir
 from ksg_dashboard.core.validation import DataValidationError
 from tests.unit.databuild.test_build_gvisys import STATE_BY, write_workbook
 
@@ -158,64 +156,3 @@ def test_dissolve_and_agreement() -> None:
     summary = associations.agreement_summary(result.reset_index(), 2015, "01.01.2016")
     assert summary["matching"] == 1
     assert [e["association_key"] for e in summary["exceptions"]] == ["B", "C"]
-
-
-# ---------------------------------------------------------------------------------------------
-# Real extracts (skipped when ../shared/raw or KSG_RAW_DIR is not available)
-# ---------------------------------------------------------------------------------------------
-
-
-def _raw(year: int) -> Path:
-    path = raw_dir() / "destatis-gv-isys" / f"{year}_12_31_Auszug_GV.xlsx"
-    if not path.is_file():
-        pytest.skip(f"raw source {path} not available (set KSG_RAW_DIR to the raw directory)")
-    return path
-
-
-@functools.cache
-def _real(year: int) -> tuple[pd.DataFrame, tuple[tuple, ...]]:
-    path = _raw(year)
-    return gvisys.parse_gv_isys(path), tuple(gvisys.read_rows(path))
-
-
-# Satzart-50 rows per Textkennzeichen, counted by hand in the raw sheets (2010: also 57).
-RAW_TYPE_COUNTS = {
-    2010: {"51": 216, "52": 137, "53": 181, "54": 654, "55": 2, "56": 122, "57": 2, "58": 37},
-    2018: {"51": 210, "52": 116, "53": 161, "54": 599, "55": 2, "56": 120, "58": 37},
-    2022: {"51": 209, "52": 114, "53": 148, "54": 575, "55": 2, "56": 120, "58": 39},
-}
-
-
-@pytest.mark.raw
-@pytest.mark.parametrize("year", sorted(RAW_TYPE_COUNTS))
-def test_real_satzart_50_rows_and_bodies(year: int) -> None:
-    frame, rows = _real(year)
-    satz50 = [r for r in rows if gvisys._text(r[0]) == "50"]
-    counts = collections.Counter(gvisys._text(r[1]) for r in satz50)
-    assert set(counts) - {"50"} == set(RAW_TYPE_COUNTS[year])
-    assert {k: v for k, v in counts.items() if k != "50"} == RAW_TYPE_COUNTS[year]
-    # Bodies carry VB 5xxx; verbandsfreie rows VB "0" + the municipality number or 9xxx.
-    for row in satz50:
-        vb = gvisys._key(row, "vb")
-        assert vb.startswith("5") == (gvisys._text(row[1]) != "50"), row
-    members = associations.association_members(frame)
-    table = associations.association_table(frame, members)
-    assert table.groupby("type_code").size().to_dict() == RAW_TYPE_COUNTS[year]
-    free = frame[frame["association_type_code"] == "50"]
-    assert (free["association_key"].str[5:6].isin(["0", "9"])).all()
-    numbered = free[free["association_key"].str[5] == "0"]
-    assert (numbered["association_key"].str[6:] == numbered["ags"].str[5:]).all()
-
-
-@pytest.mark.raw
-def test_real_workshop_bodies() -> None:
-    frame, _ = _real(2018)
-    members = associations.association_members(frame)
-    of = members.groupby("association_key")["ags"].apply(list).to_dict()
-    assert of["097735714"] == ["09773112", "09773170", "09773187"]  # VG Syrgenstein = AG Bachtal
-    assert of["120735305"] == ["12073157", "12073201", "12073396", "12073404", "12073569"]
-    assert "120625031" not in of  # Verbandsgemeinde Liebenwerda only from 2020
-    assert "12062024" not in set(members["ags"])  # Bad Liebenwerda amtsfrei in 2018
-    frame, _ = _real(2022)
-    of = associations.association_members(frame).groupby("association_key")["ags"].apply(list)
-    assert of["120625031"] == ["12062024", "12062128", "12062341", "12062500"]
