@@ -159,7 +159,7 @@ def test_area_is_conserved_per_change_or_the_reason_is_given(changes) -> None:
 
 
 def test_derivation_agrees_with_the_bbsr_crosswalk() -> None:
-    """The figures the README reports (re-derived from raw in test_build_territory.py)."""
+    """The figures the README reports (re-derived from raw in tests/raw/test_territory_raw.py)."""
     report = json.loads((DATA / "territory_validation.json").read_text(encoding="utf-8"))
     assert report["pairs"] == 112_120
     assert report["agreement"] == pytest.approx(0.9982, abs=5e-5)

@@ -18,10 +18,13 @@ from ksg_dashboard.core.config import REPO_ROOT, raw_dir
 GVISYS = raw_dir() / "destatis-gv-isys"
 BBSR = raw_dir() / "bbsr-umstiegsschluessel" / "xm20_2010_2020.csv"
 
-pytestmark = pytest.mark.skipif(
-    not (GVISYS / "2022_12_31_Auszug_GV.xlsx").exists() or not BBSR.exists(),
-    reason=f"raw sources not available under {raw_dir()} (set KSG_RAW_DIR)",
-)
+pytestmark = [
+    pytest.mark.raw,
+    pytest.mark.skipif(
+        not (GVISYS / "2022_12_31_Auszug_GV.xlsx").exists() or not BBSR.exists(),
+        reason=f"raw sources not available under {raw_dir()} (set KSG_RAW_DIR)",
+    ),
+]
 
 
 @pytest.fixture(scope="module")
