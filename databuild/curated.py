@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -183,80 +183,27 @@ def build_cooperations(curated_path: str | Path, municipalities: pd.DataFrame) -
     result = []
     for position, record in enumerate(records):
         rid = _record_id(record, position, seen, problems)
-        for field in COOPERATION_FIELDS:
-            if field not in record:
-                problems.append(f"{rid}: field {field!r} is missing")
-        for field in ("name", "short_name", "summary", "role_at_workshop"):
-            if field in record and not _has_text(record.get(field)):
-                problems.append(f"{rid}: {field} is empty")
-        if record.get("kind") not in COOPERATION_KINDS:
-            problems.append(f"{rid}: kind must be one of {COOPERATION_KINDS}")
-        _check_record_sources(record, rid, problems)
-
-        members = []
-        for index, member in enumerate(record.get("members") or []):
-            where = f"{rid}: members[{index}]"
-            if not isinstance(member, dict):
-                problems.append(f"{where} is not a mapping")
-                continue
-            ags = _ags(member.get("ags"), where, problems)
-            if ags is None and member.get("ags") in (None, ""):
-                problems.append(f"{where} has no AGS")
-            if ags and ags not in names:
-                unknown.append((rid, str(member.get("name")), ags))
-            for field in ("name", "role", "source"):
-                if not _has_text(member.get(field)):
-                    problems.append(f"{where} has no {field}")
-            members.append({**member, "ags": ags, "official_name": names.get(ags) if ags else None})
-        if not members:
-            problems.append(f"{rid}: no members")
+        _check_cooperation_fields(record, rid, problems)
+        members = _listed_municipalities(
+            record, "members", ("name", "role", "source"), rid, names, problems, unknown, True
+        )
         member_ags = [m["ags"] for m in members if m["ags"]]
-        if len(set(member_ags)) != len(member_ags):
-            problems.append(f"{rid}: a member AGS is listed twice")
-
-        states = record.get("states") or []
-        if not isinstance(states, list) or any(s not in STATE_NAMES for s in states):
-            problems.append(f"{rid}: states must be a list of 2-digit state keys")
-        elif member_ags and set(states) != {ags[:2] for ags in member_ags}:
-            problems.append(
-                f"{rid}: states {sorted(states)} do not match member AGS prefixes "
-                f"{sorted({ags[:2] for ags in member_ags})}"
-            )
-
+        _check_members(members, member_ags, rid, problems)
+        _check_states(record.get("states") or [], member_ags, rid, problems)
         lead_ags = _ags(record.get("lead_ags"), f"{rid}: lead_ags", problems)
         if lead_ags and lead_ags not in member_ags:
             problems.append(f"{rid}: lead_ags {lead_ags} is not a member")
-
-        programme_year = record.get("programme_year")
-        if programme_year is not None and (
-            isinstance(programme_year, bool) or not isinstance(programme_year, int)
-        ):
-            problems.append(f"{rid}: programme_year must be an int or null")
-        elif programme_year is not None and not _has_text(record.get("programme_year_source")):
-            problems.append(f"{rid}: programme_year has no programme_year_source")
-        if _has_text(record.get("role_at_workshop")) and not _has_text(
-            record.get("role_at_workshop_source")
-        ):
-            problems.append(f"{rid}: role_at_workshop has no role_at_workshop_source")
-
-        not_members = []
-        for index, entry in enumerate(record.get("not_members") or []):
-            where = f"{rid}: not_members[{index}]"
-            if not isinstance(entry, dict):
-                problems.append(f"{where} is not a mapping")
-                continue
-            ags = _ags(entry.get("ags"), where, problems)
-            if ags and ags not in names:
-                unknown.append((rid, str(entry.get("name")), ags))
-            if ags and ags in member_ags:
-                problems.append(f"{where}: {ags} is also listed as a member")
-            for field in ("name", "note", "source"):
-                if not _has_text(entry.get(field)):
-                    problems.append(f"{where} has no {field}")
-            not_members.append(
-                {**entry, "ags": ags, "official_name": names.get(ags) if ags else None}
-            )
-
+        _check_year_and_role(record, rid, problems)
+        not_members = _listed_municipalities(
+            record,
+            "not_members",
+            ("name", "note", "source"),
+            rid,
+            names,
+            problems,
+            unknown,
+            members_already=member_ags,
+        )
         key_projects = _check_sourced_items(
             record.get("key_projects"), rid, "key_projects", "text", problems
         )
@@ -264,16 +211,7 @@ def build_cooperations(curated_path: str | Path, municipalities: pd.DataFrame) -
         uncertain = record.get("uncertain") or ""
         if not isinstance(uncertain, str):
             problems.append(f"{rid}: uncertain must be a string")
-
-        normalised: dict[str, Any] = {}
-        for key, value in record.items():
-            normalised[key] = value
-            if key == "members":
-                normalised["members"] = members
-                normalised["member_ags"] = member_ags
-            elif key == "lead_ags":
-                normalised["lead_ags"] = lead_ags
-                normalised["lead_official_name"] = names.get(lead_ags) if lead_ags else None
+        normalised = _with_members(record, members, member_ags, lead_ags, names)
         normalised.update(
             not_members=not_members,
             key_projects=key_projects,
@@ -285,6 +223,108 @@ def build_cooperations(curated_path: str | Path, municipalities: pd.DataFrame) -
         problems.append(_unknown_message(unknown))
     _raise_if(file, problems)
     return result
+
+
+def _check_cooperation_fields(record: dict, rid: str, problems: list[str]) -> None:
+    for field in COOPERATION_FIELDS:
+        if field not in record:
+            problems.append(f"{rid}: field {field!r} is missing")
+    for field in ("name", "short_name", "summary", "role_at_workshop"):
+        if field in record and not _has_text(record.get(field)):
+            problems.append(f"{rid}: {field} is empty")
+    if record.get("kind") not in COOPERATION_KINDS:
+        problems.append(f"{rid}: kind must be one of {COOPERATION_KINDS}")
+    _check_record_sources(record, rid, problems)
+
+
+def _listed_municipalities(
+    record: dict,
+    key: str,
+    required: tuple[str, ...],
+    rid: str,
+    names: Mapping[str, str],
+    problems: list[str],
+    unknown: list[tuple[str, str, str]],
+    need_ags: bool = False,
+    members_already: Sequence[str] = (),
+) -> list[dict]:
+    """The entries of `members` or `not_members` with their checked AGS and official name
+    (`need_ags`: an entry without AGS is a problem; `members_already`: AGS an entry must not
+    have)."""
+    entries = []
+    for index, entry in enumerate(record.get(key) or []):
+        where = f"{rid}: {key}[{index}]"
+        if not isinstance(entry, dict):
+            problems.append(f"{where} is not a mapping")
+            continue
+        ags = _ags(entry.get("ags"), where, problems)
+        if need_ags and ags is None and entry.get("ags") in (None, ""):
+            problems.append(f"{where} has no AGS")
+        if ags and ags not in names:
+            unknown.append((rid, str(entry.get("name")), ags))
+        if ags and ags in members_already:
+            problems.append(f"{where}: {ags} is also listed as a member")
+        for field in required:
+            if not _has_text(entry.get(field)):
+                problems.append(f"{where} has no {field}")
+        entries.append({**entry, "ags": ags, "official_name": names.get(ags) if ags else None})
+    return entries
+
+
+def _check_members(
+    members: list[dict], member_ags: list[str], rid: str, problems: list[str]
+) -> None:
+    if not members:
+        problems.append(f"{rid}: no members")
+    if len(set(member_ags)) != len(member_ags):
+        problems.append(f"{rid}: a member AGS is listed twice")
+
+
+def _check_states(states: object, member_ags: list[str], rid: str, problems: list[str]) -> None:
+    """`states` lists exactly the states of the members (a cooperation may cross a border)."""
+    if not isinstance(states, list) or any(s not in STATE_NAMES for s in states):
+        problems.append(f"{rid}: states must be a list of 2-digit state keys")
+    elif member_ags and set(states) != {ags[:2] for ags in member_ags}:
+        problems.append(
+            f"{rid}: states {sorted(states)} do not match member AGS prefixes "
+            f"{sorted({ags[:2] for ags in member_ags})}"
+        )
+
+
+def _check_year_and_role(record: dict, rid: str, problems: list[str]) -> None:
+    """The programme year and the role at the workshop each need their source."""
+    programme_year = record.get("programme_year")
+    if programme_year is not None and (
+        isinstance(programme_year, bool) or not isinstance(programme_year, int)
+    ):
+        problems.append(f"{rid}: programme_year must be an int or null")
+    elif programme_year is not None and not _has_text(record.get("programme_year_source")):
+        problems.append(f"{rid}: programme_year has no programme_year_source")
+    if _has_text(record.get("role_at_workshop")) and not _has_text(
+        record.get("role_at_workshop_source")
+    ):
+        problems.append(f"{rid}: role_at_workshop has no role_at_workshop_source")
+
+
+def _with_members(
+    record: dict,
+    members: list[dict],
+    member_ags: list[str],
+    lead_ags: str | None,
+    names: Mapping[str, str],
+) -> dict[str, Any]:
+    """The record in its own key order, with checked members, `member_ags` right after them
+    and the lead's official name right after `lead_ags`."""
+    normalised: dict[str, Any] = {}
+    for key, value in record.items():
+        normalised[key] = value
+        if key == "members":
+            normalised["members"] = members
+            normalised["member_ags"] = member_ags
+        elif key == "lead_ags":
+            normalised["lead_ags"] = lead_ags
+            normalised["lead_official_name"] = names.get(lead_ags) if lead_ags else None
+    return normalised
 
 
 NOTE_FIELDS = ("uncertain",)
