@@ -150,8 +150,25 @@ def _cut_table(path: Path | str, anchor: Iterable[str], header_levels: list[set[
         raise DataValidationError(
             file, f"header row {bottom + 1}: expected at least 2 label columns, found {lead}"
         )
+    header_indices = _header_rows(file, rows, bottom, lead, header_levels)
+    body = _data_block(file, rows, bottom, lead)
+    date_col, key_col, name_col = _label_columns(file, body, lead)
+    return _Table(
+        file=file,
+        header_lines=rows[: header_indices[0]],
+        headers=[_filled(rows[index][lead:]) for index in header_indices],
+        dates=None if date_col is None else [row[date_col] for row in body],
+        keys=[row[key_col] for row in body],
+        names=[row[name_col] for row in body],
+        cells=[row[lead:] for row in body],
+    )
 
-    # Walk upwards from the lowest header row to find each higher header level.
+
+def _header_rows(
+    file: str, rows: list[list[str]], bottom: int, lead: int, header_levels: list[set[str]]
+) -> list[int]:
+    """The line of each header level, walking upwards from the lowest header row."""
+    width = len(rows[bottom])
     header_indices = [bottom]
     search_end = bottom
     for allowed in reversed(header_levels):
@@ -160,11 +177,7 @@ def _cut_table(path: Path | str, anchor: Iterable[str], header_levels: list[set[
             data = [cell.lower() for cell in row[lead:]]
             return len(row) == width and bool(data[0]) and all(c in allowed for c in data if c)
 
-        found = None
-        for index in range(search_end - 1, -1, -1):
-            if matches(rows[index]):
-                found = index
-                break
+        found = next((i for i in range(search_end - 1, -1, -1) if matches(rows[i])), None)
         if found is None:
             raise DataValidationError(
                 file,
@@ -172,17 +185,21 @@ def _cut_table(path: Path | str, anchor: Iterable[str], header_levels: list[set[
             )
         header_indices.insert(0, found)
         search_end = found
+    return header_indices
 
-    headers: list[list[str]] = []
-    for index in header_indices:
-        data = rows[index][lead:]
-        filled: list[str] = []
-        for cell in data:  # GENESIS may print a spanning label only once
-            filled.append(cell if cell else (filled[-1] if filled else ""))
-        headers.append(filled)
 
-    # The data block: consecutive rows of the header's width below the header. Rows right
-    # below it with empty label columns are further header rows (e.g. units: "Anzahl").
+def _filled(cells: list[str]) -> list[str]:
+    """A header row with each spanning label repeated (GENESIS may print it only once)."""
+    filled: list[str] = []
+    for cell in cells:
+        filled.append(cell if cell else (filled[-1] if filled else ""))
+    return filled
+
+
+def _data_block(file: str, rows: list[list[str]], bottom: int, lead: int) -> list[list[str]]:
+    """Consecutive rows of the header's width below the header. Rows right below it with
+    empty label columns are further header rows (e.g. units: "Anzahl")."""
+    width = len(rows[bottom])
     start = bottom + 1
     while start < len(rows) and len(rows[start]) == width and not any(rows[start][:lead]):
         if _is_blank(rows[start]):
@@ -202,8 +219,12 @@ def _cut_table(path: Path | str, anchor: Iterable[str], header_levels: list[set[
         body.append(row)
     if not body:
         raise DataValidationError(file, f"no data rows below header line {bottom + 1}")
+    return body
 
-    # Identify the lead columns by content: a date column, a region key and a name.
+
+def _label_columns(file: str, body: list[list[str]], lead: int) -> tuple[int | None, int, int]:
+    """The label columns identified by content: a date column (optional), a region key and a
+    name."""
     lead_cols = list(zip(*[row[:lead] for row in body], strict=True))
     date_col = key_col = None
     for index, column in enumerate(lead_cols):
@@ -224,16 +245,7 @@ def _cut_table(path: Path | str, anchor: Iterable[str], header_levels: list[set[
         raise DataValidationError(
             file, f"expected one name column among the {lead} label columns, got {name_cols}"
         )
-    name_col = name_cols[0]
-    return _Table(
-        file=file,
-        header_lines=rows[: header_indices[0]],
-        headers=headers,
-        dates=None if date_col is None else [row[date_col] for row in body],
-        keys=[row[key_col] for row in body],
-        names=[row[name_col] for row in body],
-        cells=[row[lead:] for row in body],
-    )
+    return date_col, key_col, name_cols[0]
 
 
 def _parse_numbers(file: str, values: pd.Series, *, integer: bool) -> pd.Series:
