@@ -53,7 +53,7 @@ theme = daseinsvorsorge_panels.theme_selector()
 if theme != daseinsvorsorge_panels.DEFAULT_THEME:
     # Age structure, migration and natural change have panels of their own; the rest of this
     # file is the population theme.
-    population_panels.theme_page(theme, selection, cooperations, names, ags, sources)
+    daseinsvorsorge_panels.render_theme(theme, selection, cooperations, names, ags, sources)
     share_panels.view_tools("demografie")
     st.stop()
 

@@ -13,8 +13,6 @@ from ksg_dashboard.app import widgets as ui
 from ksg_dashboard.app.cache import (
     association_map,
     germany_map,
-    load_dependency_ratios,
-    load_district_age,
     load_municipality_shapes,
 )
 from ksg_dashboard.app.widgets import sources_caption
@@ -30,7 +28,6 @@ from ksg_dashboard.demography.model import (
     change_note,
     pyramid,
 )
-from ksg_dashboard.demography.themes import panels as daseinsvorsorge_panels
 from ksg_dashboard.demography.views import AGE_YEARS, district_names
 from ksg_dashboard.maps import render_cache as map_cache
 from ksg_dashboard.maps.layers import region_colours
@@ -354,27 +351,6 @@ def map_caption(label: str, year: int, mode: str) -> str:
         f"{label}, Stand 31.12.{year}, Gebietsstand 31.12.2022 (Grenzen VG250 2016, "
         "seitdem fusionierte Gemeinden zusammengefasst); grau: ohne veröffentlichten Wert."
     )
-
-
-def theme_page(
-    theme: str,
-    selection: Selection,
-    cooperations: Sequence[dict],
-    names: Mapping[str, str],
-    ags: list[str],
-    sources: Mapping,
-) -> None:
-    """A Daseinsvorsorge theme other than population (age, migration, natural change); the
-    age theme adds the district age structure and dependency ratios."""
-    daseinsvorsorge_panels.render_theme(theme, selection, cooperations, names, ags, sources)
-    if theme == "altersstruktur":
-        district_age_section(
-            ui.load_or_stop(load_district_age),
-            ui.load_or_stop(load_dependency_ratios),
-            demography_views.districts_of(ags),
-            selection.presenter,
-            sources,
-        )
 
 
 def change_warning(year: int, base_year: int, indicator: Indicator) -> None:

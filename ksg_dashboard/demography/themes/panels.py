@@ -20,6 +20,7 @@ from ksg_dashboard.core.indicator_catalogue import BY_KEY, THEMES, entry_href, i
 from ksg_dashboard.core.selection import Selection
 from ksg_dashboard.core.validation import DataValidationError
 from ksg_dashboard.demography import views as demography_views
+from ksg_dashboard.demography.panels import district_age_section
 from ksg_dashboard.demography.themes import model as dv
 from ksg_dashboard.demography.themes import views
 from ksg_dashboard.demography.themes.charts import make_migration_chart, make_natural_chart
@@ -442,7 +443,8 @@ def render_theme(
     ags: list[str],
     sources: Mapping,
 ) -> None:
-    """Draw one of the three Daseinsvorsorge themes for the selection."""
+    """Draw one of the three Daseinsvorsorge themes for the selection; the age theme adds the
+    district age structure and dependency ratios."""
     scope_ = scope(selection, cooperations, names, ags)
     states = ui.load_or_stop(loaders.load_states)
     if theme == "natuerliche_bewegung":
@@ -476,6 +478,13 @@ def render_theme(
     )
     if theme == "altersstruktur":
         age_theme(municipal, age, regions_age)
+        district_age_section(
+            ui.load_or_stop(loaders.load_district_age),
+            ui.load_or_stop(loaders.load_dependency_ratios),
+            demography_views.districts_of(ags),
+            selection.presenter,
+            sources,
+        )
         return
     migration_theme(
         municipal,
