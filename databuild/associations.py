@@ -19,6 +19,7 @@ import shapely
 from databuild import boundaries
 from databuild.files import write_geoparquet, write_json, write_parquet
 from ksg_dashboard.core.validation import DataValidationError, check_ags_format, check_unique
+from ksg_dashboard.data.datastore import ASSOCIATION_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -39,19 +40,6 @@ ASSOCIATION_TYPES = {
 }
 # Names that already say what the body is ("VVG der Stadt …", "GVV …", "EG Nobitz").
 TYPED_PREFIXES = ("vvg ", "gvv ", "eg ", "vg ", "amt ", "verwaltungs", "gemeindeverwaltungs")
-ASSOCIATION_COLUMNS = [
-    "year",
-    "association_key",
-    "name",
-    "display_name",
-    "type_code",
-    "type",
-    "state_key",
-    "district_key",
-    "members",
-    "population",
-    "area_km2",
-]
 OUTLINE_YEARS = (2016, 2022)
 # Germany-wide layers (overview map, demographics): coarser than the municipalities' overview
 # level, so all bodies together stay well under 1 MB of GeoJSON.
@@ -123,7 +111,8 @@ def association_table(all_years: pd.DataFrame, members: pd.DataFrame) -> pd.Data
     grouped["district_key"] = grouped["association_key"].str[:5]
     grouped["population"] = grouped["population"].astype("Int64")
     grouped["area_km2"] = grouped["area_km2"].astype("Float64").round(2)
-    table = grouped[ASSOCIATION_COLUMNS].sort_values(["year", "association_key"], ignore_index=True)
+    table = grouped[list(ASSOCIATION_COLUMNS)]
+    table = table.sort_values(["year", "association_key"], ignore_index=True)
     check_unique("associations.parquet", table, ["year", "association_key"])
     if (table["name"] == "").any():
         raise DataValidationError("associations.parquet", "body without a Satzart-50 name")

@@ -81,20 +81,28 @@ def simplify_coverage(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDat
     return result
 
 
-def municipalities(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Municipality attributes kept for the app, keyed by the 8-digit AGS."""
-    frame = gpd.GeoDataFrame(
-        {
-            "ags": layer["AGS"].astype(str),
-            "ars": layer["RS"].astype(str),
-            "name": layer["GEN"].astype(str),
-            "type": layer["BEZ"].astype(str),
-            "district_key": layer["AGS"].str[:5],
-            "state_key": layer["AGS"].str[:2],
-        },
+# VG250 attribute columns: key (AGS), regional key (RS), name (GEN), type (BEZ).
+def _attributes(layer: gpd.GeoDataFrame, key: str, *columns: str) -> gpd.GeoDataFrame:
+    """The layer's polygons with its key under the app's name `key` and the named attributes
+    (ars, name, type, district_key, state_key)."""
+    codes = layer["AGS"].astype(str)
+    available = {
+        "ars": layer["RS"].astype(str),
+        "name": layer["GEN"].astype(str),
+        "type": layer["BEZ"].astype(str),
+        "district_key": codes.str[:5],
+        "state_key": codes.str[:2],
+    }
+    return gpd.GeoDataFrame(
+        {key: codes, **{c: available[c] for c in columns}},
         geometry=layer.geometry.values,
         crs=4326,
     )
+
+
+def municipalities(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Municipality attributes kept for the app, keyed by the 8-digit AGS."""
+    frame = _attributes(layer, "ags", "ars", "name", "type", "district_key", "state_key")
     if frame["ags"].duplicated().any():
         raise DataValidationError("gemeinden.geo.json", "duplicate AGS among land-area features")
     return frame
@@ -102,26 +110,13 @@ def municipalities(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def districts(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """District (Kreis) outlines with key, name and type."""
-    frame = gpd.GeoDataFrame(
-        {
-            "district_key": layer["AGS"].astype(str),
-            "name": layer["GEN"].astype(str),
-            "type": layer["BEZ"].astype(str),
-            "state_key": layer["AGS"].str[:2],
-        },
-        geometry=layer.geometry.values,
-        crs=4326,
-    )
+    frame = _attributes(layer, "district_key", "name", "type", "state_key")
     return frame.dissolve(by=["district_key", "name", "type", "state_key"], as_index=False)
 
 
 def states(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """State (Land) outlines with key and name."""
-    frame = gpd.GeoDataFrame(
-        {"state_key": layer["AGS"].astype(str), "name": layer["GEN"].astype(str)},
-        geometry=layer.geometry.values,
-        crs=4326,
-    )
+    frame = _attributes(layer, "state_key", "name")
     return frame.dissolve(by=["state_key", "name"], as_index=False)
 
 

@@ -82,35 +82,11 @@ GENERAL_NOTE = re.compile(r"^(?P<years>(Berichtsjahr |ab |von )?[^:]*\d{4}[^:]*)
 TERRITORIAL_STATUS = re.compile(r"Gebietsstand")
 UNINCORPORATED_MARK = re.compile(r"gem\.\s?fr\.|gemeindefrei|gdefr\.|Gutsbezirk", re.IGNORECASE)
 
-AGE_COLUMNS = [
-    "region_key",
-    "level",
-    "ags",
-    "association_key",
-    "name",
-    "sex",
-    "age_order",
-    "age_group",
-    "age_from",
-    "age_to",
-    "population",
-    "inferred_zero",
-]
-MIGRATION_COLUMNS = [
-    "region_key",
-    "level",
-    "ags",
-    "association_key",
-    "name",
-    "direction",
-    "sex",
-    "age_order",
-    "age_group",
-    "age_from",
-    "age_to",
-    "moves",
-    "inferred_zero",
-]
+# The label columns of a parsed table and the age-group columns every table shares.
+PARSED_KEYS = ["region_key", "level", "ags", "association_key", "name"]
+AGE_GROUP = ["age_order", "age_group", "age_from", "age_to"]
+AGE_COLUMNS = [*PARSED_KEYS, "sex", *AGE_GROUP, "population", "inferred_zero"]
+MIGRATION_COLUMNS = [*PARSED_KEYS, "direction", "sex", *AGE_GROUP, "moves", "inferred_zero"]
 VITAL_COLUMNS = ["region_key", "level", "state_key", "name", "year", "total", "male", "female"]
 
 
@@ -694,40 +670,27 @@ TABLE_IDS = {
 REFERENCE_YEAR = 2015
 # GV-ISys type codes of unincorporated areas (65 inhabited, 66 uninhabited).
 UNINCORPORATED_TYPES = frozenset({"65", "66"})
+# The written files: keys first, then the parsed values, then the checks' flags.
+OUTPUT_KEYS = ["ags", "name", "level", "region_key", "association_key"]
+OUTPUT_FLAGS = ["has_values", "territorial_note"]
 OUTPUT_AGE_COLUMNS = [
-    "ags",
-    "name",
-    "level",
-    "region_key",
-    "association_key",
+    *OUTPUT_KEYS,
     "sex",
-    "age_order",
-    "age_group",
-    "age_from",
-    "age_to",
+    *AGE_GROUP,
     "is_total",
     "population",
     "inferred_zero",
-    "has_values",
-    "territorial_note",
+    *OUTPUT_FLAGS,
 ]
 OUTPUT_MIGRATION_COLUMNS = [
-    "ags",
-    "name",
-    "level",
-    "region_key",
-    "association_key",
+    *OUTPUT_KEYS,
     "direction",
     "sex",
-    "age_order",
-    "age_group",
-    "age_from",
-    "age_to",
+    *AGE_GROUP,
     "is_total",
     "moves",
     "inferred_zero",
-    "has_values",
-    "territorial_note",
+    *OUTPUT_FLAGS,
 ]
 
 

@@ -65,6 +65,20 @@ MIGRATION_KEYS = ("ags", "direction", "sex", "age_order")
 AGE_COLUMNS = {"ags", "sex", "age_order", "age_from", "age_to", "is_total", "population"}
 MIGRATION_COLUMNS = {"ags", "direction", "sex", "age_order", "age_group", "is_total", "moves"}
 # Municipal count tables are keyed by 8-digit AGS, the region tables by "DG" and the state keys.
+# Written in this order by databuild.associations.
+ASSOCIATION_COLUMNS = (
+    "year",
+    "association_key",
+    "name",
+    "display_name",
+    "type_code",
+    "type",
+    "state_key",
+    "district_key",
+    "members",
+    "population",
+    "area_km2",
+)
 MUNICIPAL_AGE = {"ags": ("ags",), "unique": AGE_KEYS, "non_negative": ("population",)}
 MUNICIPAL_MIGRATION = {"ags": ("ags",), "unique": MIGRATION_KEYS, "non_negative": ("moves",)}
 SPECS: dict[str, TableSpec] = {
@@ -114,20 +128,7 @@ SPECS: dict[str, TableSpec] = {
     "municipalities_regional.parquet": _spec(SHAPE_COLUMNS, ags=("ags",)),
     "districts.parquet": _spec({"district_key", "name", "geometry"}),
     "states.parquet": _spec({"state_key", "name", "geometry"}),
-    "associations.parquet": _spec(
-        {
-            "year",
-            "association_key",
-            "name",
-            "display_name",
-            "type_code",
-            "type",
-            "state_key",
-            "members",
-            "population",
-        },
-        unique=("year", "association_key"),
-    ),
+    "associations.parquet": _spec(set(ASSOCIATION_COLUMNS), unique=("year", "association_key")),
     "association_members.parquet": _spec(
         {"year", "association_key", "ags"}, ags=("ags",), unique=("year", "ags")
     ),
