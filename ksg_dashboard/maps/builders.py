@@ -370,17 +370,22 @@ def add_associations(fmap: folium.Map, frame: gpd.GeoDataFrame) -> None:
     ).add_to(fmap)
 
 
-def add_selected(fmap: folium.Map, frame: gpd.GeoDataFrame) -> None:
-    """A bold outline around the selected municipality."""
+def _add_outline(fmap: folium.Map, frame: gpd.GeoDataFrame, name: str, style: dict) -> None:
+    """An outline that takes no clicks (the polygons below it stay clickable)."""
     if frame.empty:
         return
     folium.GeoJson(
         frame[["geometry"]],
-        name="Auswahl",
-        style_function=lambda _: SELECTED_STYLE,
+        name=name,
+        style_function=lambda _: style,
         interactive=False,
         control=False,
     ).add_to(fmap)
+
+
+def add_selected(fmap: folium.Map, frame: gpd.GeoDataFrame) -> None:
+    """A bold outline around the selected municipality."""
+    _add_outline(fmap, frame, "Auswahl", SELECTED_STYLE)
 
 
 SELECTED_STATE_STYLE = {"color": "#1d2630", "weight": 3, "dashArray": "10 5", "fill": False}
@@ -388,15 +393,7 @@ SELECTED_STATE_STYLE = {"color": "#1d2630", "weight": 3, "dashArray": "10 5", "f
 
 def add_selected_states(fmap: folium.Map, frame: gpd.GeoDataFrame) -> None:
     """A bold dashed outline around the states of the selection (state outlines frame)."""
-    if frame.empty:
-        return
-    folium.GeoJson(
-        frame[["geometry"]],
-        name="Gewählte Länder",
-        style_function=lambda _: SELECTED_STATE_STYLE,
-        interactive=False,
-        control=False,
-    ).add_to(fmap)
+    _add_outline(fmap, frame, "Gewählte Länder", SELECTED_STATE_STYLE)
 
 
 def add_host(
