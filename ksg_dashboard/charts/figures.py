@@ -51,25 +51,38 @@ def needs_panels(long: pd.DataFrame, indicator: Indicator) -> bool:
     return len(largest) > 1 and largest.max() / largest.min() > PANEL_RATIO
 
 
+# The x axis always spans the years shown, with half a year either side: plotly would otherwise
+# widen it to fit the line labels, which on a phone squeezed the lines into a third of the chart.
+X_RANGE = [FIRST_YEAR - 0.5, LAST_YEAR + 0.5]
+
+
+def _label_row(large: bool) -> int:
+    """Height in px of one row of line labels above the plot."""
+    return (16 if large else 12) + 6
+
+
 def _line_labels(base_year: int, large: bool) -> list[dict]:
-    """Labels of the census break and the base-year line, on opposite sides so they never
-    overlap (the base year is often 2012, right next to the break)."""
-    after = base_year > BREAK_X
+    """Labels of the census break (upper row) and the base-year line (lower row), each beside
+    its line and reading into the chart: stacked, they never overlap, however close the lines
+    (the base year is often 2012, right next to the break); a late base year reads leftwards."""
     size = 16 if large else 12
     common = {"y": 1.0, "yref": "paper", "showarrow": False, "yanchor": "bottom"}
+    late = base_year > (FIRST_YEAR + LAST_YEAR) / 2
     return [
         {
             **common,
             "x": BREAK_X,
             "text": "Zensus 2011: Bruch der Reihe",
-            "xanchor": "right" if after else "left",
+            "xanchor": "left",
+            "yshift": _label_row(large),
             "font": {"size": size, "color": "#55606b"},
         },
         {
             **common,
             "x": base_year,
             "text": f"Basisjahr {base_year}",
-            "xanchor": "left" if after else "right",
+            "xanchor": "right" if late else "left",
+            "yshift": 0,
             "font": {"size": size, "color": "#1d2630"},
         },
     ]
@@ -170,17 +183,21 @@ def make_time_chart(
             figure.add_annotation(label)
     else:
         label = _line_labels(LAST_YEAR, large)[0]  # no base line: the break label alone
-        figure.add_annotation({**label, "xanchor": "center"})
+        figure.add_annotation({**label, "yshift": 0})
     unit_title = f"{indicator.label} ({indicator.unit})" if indicator.unit else indicator.label
     height = (460 if large else 380) if not panels else (170 if large else 150) * len(names) + 90
     figure.update_layout(
         font={**FONT, "size": 18 if large else 14},
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        margin={"l": 10, "r": 10, "t": 2 * _label_row(large) + 8, "b": 10},
         height=height,
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
         showlegend=True,
         yaxis_title=None if panels else unit_title,
-        xaxis={"tickvals": list(range(FIRST_YEAR, LAST_YEAR + 1, 2)), "tickangle": 0},
+        xaxis={
+            "tickvals": list(range(FIRST_YEAR, LAST_YEAR + 1, 2)),
+            "tickangle": 0,
+            "range": X_RANGE,
+        },
         separators=PLOTLY_SEPARATORS,
         hovermode="x unified",
         plot_bgcolor="#ffffff",
@@ -197,19 +214,21 @@ def make_time_chart(
             y=1,
             yref="paper",
             yanchor="bottom",
-            yshift=26 if large else 22,
+            yshift=(26 if large else 22) + _label_row(large),
             align="left",
             showarrow=False,
             font={"size": 16 if large else 13, "color": "#1d2630"},
         )
         figure.update_layout(
-            margin={"l": 10, "r": 10, "t": 100 if large else 90, "b": 10},
+            margin={"l": 10, "r": 10, "t": (100 if large else 90) + _label_row(large), "b": 10},
             showlegend=False,
         )
         # Panel titles to the right, clear of the census label at the top left.
         for title in figure.layout.annotations[: len(names)]:
             title.update(x=1.0, xanchor="right", font={"size": 16 if large else 13})
-        figure.update_xaxes(tickvals=list(range(FIRST_YEAR, LAST_YEAR + 1, 2)), tickangle=0)
+        figure.update_xaxes(
+            tickvals=list(range(FIRST_YEAR, LAST_YEAR + 1, 2)), tickangle=0, range=X_RANGE
+        )
         figure.update_yaxes(rangemode="normal", tickformat=",.0f")
     return figure
 

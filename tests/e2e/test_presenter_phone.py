@@ -104,6 +104,21 @@ def test_example_link_beyond_the_first_page_shows_it(app_server, browser_page: P
     expect(page.locator(".st-key-beispiele-card-samtgemeinde-aue")).to_be_visible()
 
 
+def test_time_chart_uses_the_width_of_a_phone(app_server, browser_page: Page) -> None:
+    page = browser_page
+    show(page, app_server, "demografie", "region=region-in-bewegung", PHONE)
+    layout = page.evaluate(
+        "() => { const g = document.querySelector('.js-plotly-plot')._fullLayout;"
+        " return {range: g.xaxis.range, left: g._size.l, width: g._size.w}; }"
+    )
+    # The years 2010–2022 fill the plot (the line labels once widened the axis back to 1993).
+    assert layout["range"] == [2009.5, 2022.5]
+    assert layout["width"] > 250
+    expect(page.get_by_text("Zensus 2011: Bruch der Reihe")).to_be_visible()
+    expect(page.get_by_text("Basisjahr 2012")).to_be_visible()
+    save_screenshot(page, "phone-time-chart")
+
+
 def test_sidebar_closes_after_choosing_on_a_phone(app_server, browser_page: Page) -> None:
     page = browser_page
     show(page, app_server, "", "", PHONE)

@@ -529,10 +529,26 @@ def test_time_chart_breaks_every_line_at_the_census(kurstadt_long: pd.DataFrame)
     assert vlines == [BREAK_X, 2012]  # census break, base year
     census, base = figure.layout.annotations
     assert "Zensus 2011" in census.text and census.x == BREAK_X
-    # The base-year line is labelled, on the other side of its line than the census label.
+    # The base-year line is labelled too; the two labels stand in two rows, so they never
+    # overlap, and both read into the chart from their line.
     assert base.text == "Basisjahr 2012" and base.x == 2012
-    assert (census.xanchor, base.xanchor) == ("right", "left")
+    assert (census.xanchor, base.xanchor) == ("left", "left")
+    assert census.yshift > base.yshift == 0
+    assert figure.layout.margin.t >= 2 * census.yshift
+    # The labels do not widen the axis (on a phone that squeezed the lines into a third).
+    assert list(figure.layout.xaxis.range) == [2009.5, 2022.5]
     assert figure.layout.separators == ",."
+
+
+def test_a_late_base_year_is_labelled_towards_the_chart(
+    population: pd.DataFrame, cooperations: list[dict], names: dict[str, str]
+) -> None:
+    selection = Selection(regions=("kurstadtregion-elbe-elster",))
+    long = comparison_long(population, selection, cooperations, names, "veraenderung_pct", 2021)
+    figure = make_time_chart(long, INDICATORS["veraenderung_pct"], 2021)
+    census, base = figure.layout.annotations
+    assert base.text == "Basisjahr 2021" and base.xanchor == "right"  # not past the right edge
+    assert census.xanchor == "left"
 
 
 def test_counts_of_very_different_size_get_one_panel_each(
