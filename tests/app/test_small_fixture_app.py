@@ -108,3 +108,16 @@ def test_demographics_shows_groeditz_like_for_like(small_data: Path) -> None:
     assert table.at[GROEDITZ, CHANGE] == pytest.approx(expected, abs=0.005)
     captions = "\n".join(c.value for c in at.caption)
     assert "Gröditz, Stadt 2013: Zusammenschluss/Eingliederung (Nauwalde)" in captions
+
+
+def test_examples_lists_the_fixtures_cooperations_and_measures(small_data: Path) -> None:
+    at = run_page("app_pages/examples.py")
+    assert not at.exception, at.exception
+    names = {}
+    for name in ("cooperations.yaml", "measures.yaml"):
+        for record in yaml.safe_load((small_data / name).read_text(encoding="utf-8")):
+            names.setdefault(record["id"], record["name"])
+    markdown = [m.value for m in at.markdown]
+    assert f"**{len(names)}** von {len(names)} Beispielen" in markdown
+    headings = [m.splitlines()[0] for m in markdown if m.startswith("#### ")]
+    assert sorted(h.removeprefix("#### ") for h in headings) == sorted(names.values())
