@@ -9,6 +9,7 @@ app at other files (any KSG_* environment variable differs) or patches anything 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 import streamlit as st
@@ -52,3 +53,22 @@ def _streamlit_caches(request: pytest.FixtureRequest):
     seen = getattr(request.node, "ksg_environments", set())
     if isolated or any(env != BASELINE_ENVIRONMENT for env in seen):
         clear_caches()
+
+
+SMALL_DATA = REPO_ROOT / "tests" / "fixtures" / "small"
+
+
+@pytest.fixture(scope="session")
+def small_data() -> Path:
+    """The small fixture data folder (tests/fixtures/small_data.py; two districts, a merger,
+    a cooperation across a state border), read-only."""
+    return SMALL_DATA
+
+
+@pytest.fixture
+def small_data_env(small_data: Path, monkeypatch: pytest.MonkeyPatch):
+    """The app reads the fixture folder (KSG_DATA_DIR); caches are empty before and after."""
+    monkeypatch.setenv("KSG_DATA_DIR", str(small_data))
+    clear_caches()
+    yield small_data
+    clear_caches()
