@@ -17,7 +17,7 @@ from ksg_dashboard.app.cache import (
 )
 from ksg_dashboard.app.widgets import labelled_choice
 from ksg_dashboard.associations import model as associations
-from ksg_dashboard.core import numbers, territory
+from ksg_dashboard.core import numbers, share, territory
 from ksg_dashboard.core.config import STATE_NAMES
 from ksg_dashboard.core.selection import (
     CUSTOM_ID,
@@ -29,7 +29,6 @@ from ksg_dashboard.core.selection import (
     association_region,
     custom_cooperation,
     parse_query,
-    permalink,
     search_municipalities,
     selected_ags,
     to_query,
@@ -411,10 +410,8 @@ def show_notes() -> None:
 
 def permalink_url(url_path: str, page_params: dict[str, str] | None = None) -> str:
     """The permalink to the current view (selection, territory, the page's parameters)."""
-    base = st.context.url.split("?")[0] if st.context.url else ""
-    if url_path and base.rstrip("/").endswith("/" + url_path):
-        base = base.rstrip("/")[: -len(url_path) - 1]
     params = to_query(current_selection()) | (page_params or {})
     if territory_mode() != territory.DEFAULT_MODE:
         params[territory.PARAM] = territory_mode()
-    return permalink(base or "http://localhost:8501", url_path, params)
+    # The same base as the QR code and "Link kopieren": KSG_PUBLIC_URL, else this server.
+    return share.view_url(share.public_base(st.context.url, url_path), url_path, params)

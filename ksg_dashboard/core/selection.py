@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from urllib.parse import urlencode
 
 import pandas as pd
 
@@ -346,12 +345,6 @@ def to_query(selection: Selection) -> dict[str, str]:
     if selection.custom and len(selection.custom) <= MAX_CUSTOM_IN_URL:
         params["eigene"] = ",".join(selection.custom)
     return params
-
-
-def permalink(base_url: str, url_path: str, params: Mapping[str, str]) -> str:
-    """Absolute link to a page (url_path "" is the default page at "/") with its query string."""
-    link = f"{base_url.rstrip('/')}/{url_path}"
-    return f"{link}?{urlencode(params, safe=',')}" if params else link
 
 
 def selected_ags(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from ksg_dashboard.core import share
 from ksg_dashboard.core.selection import (
     Selection,
     municipality_labels,
     parse_query,
-    permalink,
     selected_ags,
     selection_from_click,
     to_query,
@@ -86,6 +86,7 @@ def test_empty_selection_has_no_parameters():
 
 
 def test_permalink_for_default_and_named_page():
+    permalink = share.view_url
     params = {"region": "a,b", "ags": "14627050"}
     assert permalink("http://h:8501/", "", params) == "http://h:8501/?region=a,b&ags=14627050"
     assert permalink("http://h:8501", "tour", {"stopp": "2"}) == "http://h:8501/tour?stopp=2"
