@@ -36,18 +36,21 @@ panels.states_without_examples(flt.states, example_records.all_states(all_exampl
 state = panels.current()
 shown = example_criteria.filter_examples(all_examples, flt)
 selected = example_records.example_by_id(all_examples, state.selected)
-panels.result_line(
+colour_slot = panels.result_line(
     len(shown),
     len(all_examples),
     example_criteria.hidden_for_unknown_year(all_examples, flt),
     example_criteria.filter_summary(flt),
+    presenter,
 )
 
 mode = filters.territory_mode()
 population = ui.load_or_stop(lambda: load_population_for(mode))
 map_column, chart_column = st.columns([3, 2], gap="medium")
 with map_column:
-    clicked = panels.map_section(shown, selected, state, flt, register, population, mode, presenter)
+    clicked = panels.map_section(
+        shown, selected, state, flt, register, population, mode, presenter, colour_slot
+    )
 with chart_column:
     panels.chart_section(shown, presenter)
 

@@ -233,9 +233,13 @@ def filter_widgets(states: Sequence[str], themes: Sequence[str]) -> ExampleFilte
     return effective_filter()
 
 
-def result_line(shown: int, total: int, hidden_unknown_year: int, summary: str = "") -> None:
-    """How many examples pass which filter, with a reset button."""
-    cols = st.columns([4, 1], vertical_alignment="center")
+def result_line(
+    shown: int, total: int, hidden_unknown_year: int, summary: str = "", presenter: bool = False
+):
+    """How many examples pass which filter, with a reset button. In presenter mode the line
+    keeps room for the map's colour choice and returns that slot (else None), so map and
+    legend fit on a 1280×720 screen."""
+    cols = st.columns([2, 3, 1] if presenter else [4, 1], vertical_alignment="center")
     text = f"**{shown}** von {total} Beispielen"
     if summary:
         text += f" ({plain(summary, 200)})"
@@ -243,7 +247,8 @@ def result_line(shown: int, total: int, hidden_unknown_year: int, summary: str =
         text += f" · {hidden_unknown_year} ohne bekanntes Aufnahmejahr ausgeblendet"
     cols[0].markdown(text)
     if not current().filter.is_empty:
-        cols[1].button("Filter zurücksetzen", key="beispiele.reset", on_click=_reset_filter)
+        cols[-1].button("Filter zurücksetzen", key="beispiele.reset", on_click=_reset_filter)
+    return cols[1] if presenter else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -524,6 +529,7 @@ def dialog_open() -> bool:
 
 
 COLOUR_LABELS = {"theme": "Thema", "state": "Land"}
+PRESENTER_COLOUR_LABELS = {"theme": "Farbe: Thema", "state": "Farbe: Land"}
 
 
 def map_section(
@@ -535,18 +541,22 @@ def map_section(
     population: pd.DataFrame,
     mode: str,
     presenter: bool,
+    colour_slot=None,
 ) -> dict | None:
     """The examples map coloured by theme or state, its legend and sources; returns the
-    component's value (the clicked marker's tooltip)."""
+    component's value (the clicked marker's tooltip). The colour choice goes into
+    `colour_slot` if given (see result_line), else above the map."""
     if selected:
         selection_bar(selected)
-    colour_by = ui.labelled_choice(
-        st.radio,
-        "Farbe der Punkte nach",
-        COLOUR_LABELS,
-        horizontal=True,
-        key="beispiele.farbe",
-    )
+    with colour_slot or st.container():
+        colour_by = ui.labelled_choice(
+            st.radio,
+            "Farbe der Punkte nach",
+            COLOUR_LABELS if colour_slot is None else PRESENTER_COLOUR_LABELS,
+            horizontal=True,
+            key="beispiele.farbe",
+            label_visibility="visible" if colour_slot is None else "collapsed",
+        )
     categories = {e.id: example_categories.marker_category(e, colour_by, flt.themes) for e in shown}
     colours = example_categories.category_colours(categories.values())
     states_shapes = ui.load_or_stop(load_states)
@@ -570,13 +580,17 @@ def map_section(
         )
 
     view = map_cache.rendered(("beispiele", flt, state.selected, colour_by, mode), build_map)
-    clicked = map_cache.show(
-        view,
-        key="beispiele.map",
-        height=420 if presenter else 520,
-        returned_objects=["last_object_clicked_tooltip"],
-    )
-    ui.legend(example_categories.legend_items(colours, colour_by), shape="circle")
+    # In presenter mode the legend stands beside the map, so both fit on a 1280×720 screen.
+    map_part, legend_part = st.columns([3, 2]) if presenter else (st.container(), st.container())
+    with map_part:
+        clicked = map_cache.show(
+            view,
+            key="beispiele.map",
+            height=340 if presenter else 520,
+            returned_objects=["last_object_clicked_tooltip"],
+        )
+    with legend_part:
+        ui.legend(example_categories.legend_items(colours, colour_by), shape="circle")
     ui.sources_caption(ui.load_or_default(load_sources, {}), ["boundaries", "measures"])
     return clicked
 

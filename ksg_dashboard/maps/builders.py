@@ -408,13 +408,15 @@ def add_host(
     """
     shadow = "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff"
     if compact:
+        # Left of the marker, ending in the star: Gröditz lies in the east, and to its right
+        # the label ran past the edge of a narrow map (presenter mode).
         icon = folium.DivIcon(
             html=(
                 '<div style="font-size:12px;font-weight:700;color:#1d2630;white-space:nowrap;'
-                f'{shadow}">★ {html.escape(label)}</div>'
+                f'text-align:right;{shadow}">{html.escape(label)} ★</div>'
             ),
             icon_size=(170, 16),
-            icon_anchor=(-12, 8),
+            icon_anchor=(182, 8),
         )
         folium.Marker((lat, lon), icon=icon, interactive=False).add_to(fmap)
         return

@@ -171,10 +171,10 @@ def test_presenter_dependency_table_shows_every_row(app_server, browser_page: Pa
     save_screenshot(page, "presenter-dependency-table")
 
 
-@pytest.mark.parametrize("path", ["", "tour"])
-def test_presenter_map_legend_is_above_the_fold(app_server, browser_page, path) -> None:
+@pytest.mark.parametrize(("path", "query"), [("", ""), ("tour", "&stopp=2"), ("beispiele", "")])
+def test_presenter_map_legend_is_above_the_fold(app_server, browser_page, path, query) -> None:
     page = browser_page
-    show(page, app_server, path, "praesentation=1" + ("&stopp=2" if path else ""), PRESENTER)
+    show(page, app_server, path, "praesentation=1" + query, PRESENTER)
     legend = page.locator(".ksg-legend").first.bounding_box()
     assert legend["y"] + legend["height"] <= PRESENTER["height"], legend
     save_screenshot(page, f"presenter-legend-{path or 'overview'}")
