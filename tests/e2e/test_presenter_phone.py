@@ -171,7 +171,16 @@ def test_presenter_dependency_table_shows_every_row(app_server, browser_page: Pa
     save_screenshot(page, "presenter-dependency-table")
 
 
-@pytest.mark.parametrize(("path", "query"), [("", ""), ("tour", "&stopp=2"), ("beispiele", "")])
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("", ""),
+        ("tour", "&stopp=2"),
+        ("beispiele", ""),
+        ("demografie", "&bereich=altersstruktur&region=region-in-bewegung"),
+        ("demografie", "&bereich=natuerliche_bewegung&region=region-in-bewegung"),
+    ],
+)
 def test_presenter_map_legend_is_above_the_fold(app_server, browser_page, path, query) -> None:
     page = browser_page
     show(page, app_server, path, "praesentation=1" + query, PRESENTER)

@@ -189,6 +189,12 @@ def caption(key: str, date: str, extra: str = "") -> None:
 # --- maps --------------------------------------------------------------------------------------
 
 
+def map_height(presenter: bool) -> int:
+    """The demographics maps' height: lower in presenter mode, so the legend under the map
+    stays on a 1280×720 screen below the theme and indicator controls."""
+    return 300 if presenter else 420
+
+
 def _municipal_map(theme: MunicipalTheme, key: str, view: str, source_ids: Sequence[str]) -> None:
     scope_ = theme.scope
     indicator = views.indicator(key)
@@ -210,7 +216,7 @@ def _municipal_map(theme: MunicipalTheme, key: str, view: str, source_ids: Seque
             icon="🗺️",
         )
         return
-    map_cache.show(rendered, key="demografie.dvmap", height=420)
+    map_cache.show(rendered, key="demografie.dvmap", height=map_height(theme.presenter))
     ui.legend(demography_views.legend_items(rendered.extra, indicator))
     ui.sources_caption(theme.sources, ["boundaries", *source_ids])
 
@@ -428,7 +434,7 @@ def natural_theme(
             ("dv", "kreise", key, year, scope_.districts),
             lambda: district_map_builder(key, year, scope_.districts),
         )
-        map_cache.show(rendered, key="demografie.dvnatmap", height=420)
+        map_cache.show(rendered, key="demografie.dvnatmap", height=map_height(presenter))
         ui.legend(demography_views.legend_items(rendered.extra, views.indicator(key)))
         caption(key, f"Jahr {year}", "Kreise im jeweiligen Gebietsstand.")
         ui.sources_caption(sources, ["boundaries", *ids])
