@@ -161,18 +161,17 @@ def time_chart_section(
     )
 
 
-def map_section(
+def _rendered_map(
     params: demography_views.DemographyParams,
     mode: str,
     ags: list[str],
     states,
     table: pd.DataFrame,
-    sources: dict,
-) -> None:
-    """The map of the chosen view with its legend, caption and sources (or an empty state)."""
+) -> map_cache.RenderedMap | None:
+    """The rendered map of the chosen view: Germany (also for a selection too large to draw
+    alone), the Gemeindeverbände or the selection; None (with a hint) for no selection."""
     indicator = INDICATORS[params.indicator]
     view, year, base_year = params.view, params.year, params.base_year
-    map_key = ("demografie", view, indicator.key, year, base_year, mode, tuple(ags))
     if view == "deutschland" or len(ags) > demography_views.MAX_SELECTION_MAP:
         if view != "deutschland":
             st.caption(
@@ -181,20 +180,21 @@ def map_section(
                 "Karte aller Gemeinden (schneller als eine Karte der Auswahl)."
             )
         germany_key = ("demografie", "deutschland", indicator.key, year, base_year, mode)
-        rendered = ui.load_or_stop(
+        return ui.load_or_stop(
             lambda: map_cache.rendered_with_progress(
                 germany_key, lambda: germany_map(indicator.key, year, base_year, mode)
             )
         )
-    elif view == "verbaende":
-        rendered = ui.load_or_stop(
+    if view == "verbaende":
+        return ui.load_or_stop(
             lambda: map_cache.rendered_with_progress(
                 ("demografie", "verbaende", indicator.key, year, base_year),
                 lambda: association_map(indicator.key, year, base_year),
             )
         )
-    elif ags:
-        rendered = map_cache.rendered_with_progress(
+    if ags:
+        map_key = ("demografie", view, indicator.key, year, base_year, mode, tuple(ags))
+        return map_cache.rendered_with_progress(
             map_key,
             lambda: demography_views.selection_map(
                 ui.load_or_stop(lambda: load_municipality_shapes("regional")),
@@ -204,31 +204,54 @@ def map_section(
                 indicator,
             ),
         )
+    st.info(
+        "Für die Karte eine Kooperation, ein Land oder eine Gemeinde wählen – "
+        "oder „Deutschland (alle Gemeinden)“.",
+        icon="🗺️",
+    )
+    return None
+
+
+def _show_map(
+    rendered: map_cache.RenderedMap,
+    params: demography_views.DemographyParams,
+    mode: str,
+    sources: dict,
+) -> None:
+    """The map with its legend, caption and sources."""
+    indicator = INDICATORS[params.indicator]
+    view, year = params.view, params.year
+    map_cache.show(rendered, key="demografie.map", height=420)
+    breaks, shape_year = rendered.extra if view == "verbaende" else (rendered.extra, None)
+    ui.legend(demography_views.legend_items(breaks, indicator))
+    if view == "verbaende":
+        st.caption(
+            f"{indicator.label} der Gemeindeverbände (Summe der Mitglieder), Stand "
+            f"31.12.{year}; Umrisse zum 31.12.{shape_year} aus den Gemeindeflächen 2016. "
+            "Verbandsfreie Gemeinden sind nicht eingefärbt; grau: kein Wert für alle "
+            "Mitglieder."
+        )
     else:
-        rendered = None
-        st.info(
-            "Für die Karte eine Kooperation, ein Land oder eine Gemeinde wählen – "
-            "oder „Deutschland (alle Gemeinden)“.",
-            icon="🗺️",
-        )
+        st.caption(map_caption(indicator.label, year, mode))
+    ui.sources_caption(
+        sources,
+        ["boundaries", "population", "crosswalk"]
+        + (["associations"] if view == "verbaende" else []),
+    )
+
+
+def map_section(
+    params: demography_views.DemographyParams,
+    mode: str,
+    ags: list[str],
+    states,
+    table: pd.DataFrame,
+    sources: dict,
+) -> None:
+    """The map of the chosen view with its legend, caption and sources (or an empty state)."""
+    rendered = _rendered_map(params, mode, ags, states, table)
     if rendered is not None:
-        map_cache.show(rendered, key="demografie.map", height=420)
-        breaks, shape_year = rendered.extra if view == "verbaende" else (rendered.extra, None)
-        ui.legend(demography_views.legend_items(breaks, indicator))
-        if view == "verbaende":
-            st.caption(
-                f"{indicator.label} der Gemeindeverbände (Summe der Mitglieder), Stand "
-                f"31.12.{year}; Umrisse zum 31.12.{shape_year} aus den Gemeindeflächen 2016. "
-                "Verbandsfreie Gemeinden sind nicht eingefärbt; grau: kein Wert für alle "
-                "Mitglieder."
-            )
-        else:
-            st.caption(map_caption(indicator.label, year, mode))
-        ui.sources_caption(
-            sources,
-            ["boundaries", "population", "crosswalk"]
-            + (["associations"] if view == "verbaende" else []),
-        )
+        _show_map(rendered, params, mode, sources)
 
 
 def ranking_section(
