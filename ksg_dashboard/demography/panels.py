@@ -287,6 +287,29 @@ def ranking_section(
     ui.sources_caption(sources, ["population", "crosswalk"])
 
 
+def _age_shares_and_ratios(
+    frame: pd.DataFrame,
+    ratios: pd.DataFrame,
+    district_keys: list[str],
+    presenter: bool,
+    sources: dict,
+) -> None:
+    """The shares under 18 and 65+ of the pyramid `frame` and the districts' dependency ratios."""
+    shares = age_shares(frame)
+    st.metric("Anteil unter 18 Jahren", f"{numbers.or_unknown(shares['unter_18'], 1)} %")
+    st.metric("Anteil 65 Jahre und älter", f"{numbers.or_unknown(shares['ab_65'], 1)} %")
+    table = demography_views.dependency_table(ratios, district_keys, short=presenter)
+    if table.empty:
+        return
+    st.markdown("**Jugend- und Altenquotient 2018** (je Kreis)")
+    ui.table(table, presenter=presenter)
+    st.caption(
+        "Personen unter 20 bzw. ab 65 Jahren je 100 Personen von 20 bis unter 65 Jahren "
+        "(aus den Altersgruppen nachgerechnet; die Quelle nennt die Definition nicht)."
+    )
+    sources_caption(sources, ["dependency_ratios"])
+
+
 def district_age_section(
     district_age: pd.DataFrame,
     ratios: pd.DataFrame,
@@ -318,7 +341,6 @@ def district_age_section(
             icon="ℹ️",
         )
         return
-    shares = age_shares(frame)
     left, right = st.columns([3, 2])
     with left:
         st.markdown(f"**{', '.join(names)}** · 31.12.{year}")
@@ -330,25 +352,7 @@ def district_age_section(
         )
         sources_caption(sources, ["district_age"])
     with right:
-        st.metric("Anteil unter 18 Jahren", f"{numbers.or_unknown(shares['unter_18'], 1)} %")
-        st.metric("Anteil 65 Jahre und älter", f"{numbers.or_unknown(shares['ab_65'], 1)} %")
-        rows = ratios[ratios["district_key"].isin(district_keys)]
-        if not rows.empty:
-            table = rows[["district_name", "youth_ratio", "old_age_ratio"]].rename(
-                # Short headers for the room: the full column names would not fit at 1280 px.
-                columns={
-                    "district_name": "Kreis",
-                    "youth_ratio": "Jugend" if presenter else "Jugendquotient",
-                    "old_age_ratio": "Alten" if presenter else "Altenquotient",
-                }
-            )
-            st.markdown("**Jugend- und Altenquotient 2018** (je Kreis)")
-            ui.table(table, presenter=presenter)
-            st.caption(
-                "Personen unter 20 bzw. ab 65 Jahren je 100 Personen von 20 bis unter 65 Jahren "
-                "(aus den Altersgruppen nachgerechnet; die Quelle nennt die Definition nicht)."
-            )
-            sources_caption(sources, ["dependency_ratios"])
+        _age_shares_and_ratios(frame, ratios, district_keys, presenter, sources)
 
 
 def chart_notes(long: pd.DataFrame) -> list[str]:
