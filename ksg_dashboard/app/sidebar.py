@@ -296,6 +296,113 @@ def _active_line(
         st.caption(f"Aktiv: {parts}{count}. {RULE}")
 
 
+def _cooperations_warning(error: DataValidationError) -> None:
+    """One note that the cooperation filter is left out because its data file is broken."""
+    st.warning(
+        f"Kooperationsfilter nicht verfügbar: die Datendatei **{error.file}**"
+        f" ist fehlerhaft oder fehlt ({plain(error.problem, 200)}). "
+        "Bitte die Daten mit `make data` neu erzeugen.",
+        icon="⚠️",
+    )
+
+
+def _region_and_state_filters(names: dict[str, str]) -> None:
+    """The cooperation (if any are known) and state multiselects."""
+    if names:
+        labelled_choice(
+            st.multiselect,
+            "Kooperation",
+            names,
+            key=KEY_REGIONS,
+            on_change=_from_widgets,
+            kwargs={"close_sidebar": True},
+            placeholder="Kooperationen wählen",
+        )
+    labelled_choice(
+        st.multiselect,
+        "Land",
+        STATE_NAMES,
+        key=KEY_STATES,
+        on_change=_from_widgets,
+        placeholder="Länder wählen",
+    )
+
+
+def _municipality_search(labels: dict[str, str]) -> None:
+    """The search field and, when there are hits (or a chosen municipality), the choice of
+    a municipality or a Gemeindeverband."""
+    query = st.text_input(
+        "Gemeinde oder Gemeindeverband suchen",
+        key=KEY_SEARCH,
+        placeholder="Name oder AGS, z. B. Gröditz, Amt Gerswalde",
+    )
+    current = current_selection().ags
+    bodies = _association_data() if query else None
+    body_labels = associations.body_labels(bodies) if bodies is not None else {}
+    body_hits = [
+        BODY_OPTION + key for key in (associations.search_bodies(bodies, query) if bodies else [])
+    ]
+    options = list(
+        dict.fromkeys(
+            ([current] if current else []) + search_municipalities(labels, query) + body_hits
+        )
+    )
+    if query and len(query.strip()) >= 2 and not options:
+        st.caption("Keine Gemeinde und kein Gemeindeverband gefunden.")
+
+    def option_label(value: str) -> str:
+        if value.startswith(BODY_OPTION):
+            return body_labels.get(value[len(BODY_OPTION) :], value)
+        return labels.get(value, value)
+
+    if options:
+        st.selectbox(
+            "Gemeinde oder Gemeindeverband",
+            options=options,
+            format_func=option_label,
+            key=KEY_AGS,
+            index=None,
+            placeholder="Treffer wählen …",
+            on_change=_from_widgets,
+            kwargs={"close_sidebar": True},
+        )
+
+
+def _territory_and_presenter() -> None:
+    """The territory choice (Gebietsstand) and the presentation-mode toggle."""
+    st.session_state[KEY_TERRITORY_WIDGET] = territory_mode()
+    labelled_choice(
+        st.radio,
+        "Gebietsstand",
+        territory.MODES,
+        key=KEY_TERRITORY_WIDGET,
+        on_change=_territory_from_widget,
+        help="Gebietsstand 31.12.2022: alle Jahre auf die heutigen Gemeinden umgerechnet, "
+        "Fusionen verfälschen keine Veränderung. Jeweiliger Gebietsstand: Werte wie "
+        "veröffentlicht; Werte über eine Gebietsänderung hinweg sind mit ⚑ markiert.",
+    )
+    st.toggle(
+        "Präsentationsmodus",
+        key=KEY_PRESENTER,
+        on_change=_from_widgets,
+        help="Große Schrift, ohne Seitenleiste",
+    )
+
+
+def _reset_button(selection: Selection) -> None:
+    """'Auswahl zurücksetzen' for a non-empty selection (the presentation mode stays)."""
+    if not selection.is_empty and st.button("Auswahl zurücksetzen", width="stretch"):
+        request_selection(Selection(presenter=selection.presenter))
+
+
+def _close_on_narrow_screens() -> None:
+    """Close the sidebar on a phone once per choice that asked for it (see _from_widgets)."""
+    closes = st.session_state.get(KEY_CLOSE_SIDEBAR, 0)
+    if closes != st.session_state.get(KEY_CLOSED_SIDEBAR, 0):
+        st.session_state[KEY_CLOSED_SIDEBAR] = closes
+        browser_js.close_sidebar_on_narrow_screens(closes)
+
+
 def sidebar(
     cooperations: list[dict],
     register: pd.DataFrame | None,
@@ -312,92 +419,15 @@ def sidebar(
     with st.sidebar:
         st.subheader("Auswahl")
         if cooperations_error is not None:
-            st.warning(
-                f"Kooperationsfilter nicht verfügbar: die Datendatei **{cooperations_error.file}**"
-                f" ist fehlerhaft oder fehlt ({plain(cooperations_error.problem, 200)}). "
-                "Bitte die Daten mit `make data` neu erzeugen.",
-                icon="⚠️",
-            )
-        if names:
-            labelled_choice(
-                st.multiselect,
-                "Kooperation",
-                names,
-                key=KEY_REGIONS,
-                on_change=_from_widgets,
-                kwargs={"close_sidebar": True},
-                placeholder="Kooperationen wählen",
-            )
-        labelled_choice(
-            st.multiselect,
-            "Land",
-            STATE_NAMES,
-            key=KEY_STATES,
-            on_change=_from_widgets,
-            placeholder="Länder wählen",
-        )
-        query = st.text_input(
-            "Gemeinde oder Gemeindeverband suchen",
-            key=KEY_SEARCH,
-            placeholder="Name oder AGS, z. B. Gröditz, Amt Gerswalde",
-        )
-        current = current_selection().ags
-        bodies = _association_data() if query else None
-        body_labels = associations.body_labels(bodies) if bodies is not None else {}
-        body_hits = [
-            BODY_OPTION + key
-            for key in (associations.search_bodies(bodies, query) if bodies else [])
-        ]
-        options = list(
-            dict.fromkeys(
-                ([current] if current else []) + search_municipalities(labels, query) + body_hits
-            )
-        )
-        if query and len(query.strip()) >= 2 and not options:
-            st.caption("Keine Gemeinde und kein Gemeindeverband gefunden.")
-
-        def option_label(value: str) -> str:
-            if value.startswith(BODY_OPTION):
-                return body_labels.get(value[len(BODY_OPTION) :], value)
-            return labels.get(value, value)
-
-        if options:
-            st.selectbox(
-                "Gemeinde oder Gemeindeverband",
-                options=options,
-                format_func=option_label,
-                key=KEY_AGS,
-                index=None,
-                placeholder="Treffer wählen …",
-                on_change=_from_widgets,
-                kwargs={"close_sidebar": True},
-            )
+            _cooperations_warning(cooperations_error)
+        _region_and_state_filters(names)
+        _municipality_search(labels)
         _active_line(current_selection(), cooperations, register, names, labels)
         _upload_box()
-        st.session_state[KEY_TERRITORY_WIDGET] = territory_mode()
-        labelled_choice(
-            st.radio,
-            "Gebietsstand",
-            territory.MODES,
-            key=KEY_TERRITORY_WIDGET,
-            on_change=_territory_from_widget,
-            help="Gebietsstand 31.12.2022: alle Jahre auf die heutigen Gemeinden umgerechnet, "
-            "Fusionen verfälschen keine Veränderung. Jeweiliger Gebietsstand: Werte wie "
-            "veröffentlicht; Werte über eine Gebietsänderung hinweg sind mit ⚑ markiert.",
-        )
-        st.toggle(
-            "Präsentationsmodus",
-            key=KEY_PRESENTER,
-            on_change=_from_widgets,
-            help="Große Schrift, ohne Seitenleiste",
-        )
+        _territory_and_presenter()
         selection = current_selection()
-        if not selection.is_empty and st.button("Auswahl zurücksetzen", width="stretch"):
-            request_selection(Selection(presenter=selection.presenter))
-        closes = st.session_state.get(KEY_CLOSE_SIDEBAR, 0)
-        if closes != st.session_state.get(KEY_CLOSED_SIDEBAR, 0):
-            st.session_state[KEY_CLOSED_SIDEBAR] = closes
-            browser_js.close_sidebar_on_narrow_screens(closes)
+        _reset_button(selection)
+        _close_on_narrow_screens()
     sync_url(selection)
     sync_territory_url()
     return selection

@@ -109,67 +109,48 @@ def image_config(name: str, image_format: str = "png") -> dict:
     }
 
 
-def make_time_chart(
-    long: pd.DataFrame,
-    indicator: Indicator,
-    base_year: int | None,
-    large: bool = False,
-    region_colours: Mapping[str, str] | None = None,
-) -> go.Figure:
-    """One line per series (columns: series, year, value), broken at the census break.
+def _line_colours(names: list[str], region_colours: Mapping[str, str] | None) -> list[str]:
+    """One colour per series: the regions' map colours (see `palette`) or the series cycle."""
+    if region_colours is not None:
+        return palette.series_colours(names, region_colours)
+    return [SERIES_COLOURS[i % len(SERIES_COLOURS)] for i in range(len(names))]
 
-    Counts of very different size (see `needs_panels`) get one panel per series, each with
-    its own axis; the index indicator (base year = 100) compares them on one axis.
-    With `region_colours` (series label -> colour) a region's line has its map colour and
-    the other series (municipality, states, Germany) are grey and black (see `palette`)."""
-    names = list(dict.fromkeys(long["series"])) if not long.empty else []
-    line_colours = (
-        palette.series_colours(names, region_colours)
-        if region_colours is not None
-        else [SERIES_COLOURS[i % len(SERIES_COLOURS)] for i in range(len(names))]
+
+def _series_trace(rows: pd.DataFrame, name: str, indicator: Indicator, colour: str) -> go.Scatter:
+    """One series' line, broken at the census (a gap row), German hover labels; a noted
+    point (official total, territorial change) is an open diamond with the note in the hover."""
+    rows = rows.sort_values("year")
+    gap = pd.DataFrame({"year": [BREAK_X], "value": [None]})
+    rows = pd.concat([rows[rows["year"] < BREAK_X], gap, rows[rows["year"] > BREAK_X]])
+    values = pd.to_numeric(rows["value"], errors="coerce")
+    notes = rows["note"].fillna("").tolist() if "note" in rows.columns else [""] * len(rows)
+    labels = [
+        "" if pd.isna(v) else f"{german_number(float(v), indicator.digits)} {indicator.unit}"
+        for v in values
+    ]
+    labels = [
+        f"{label.strip()} – {note}" if note and label else label.strip()
+        for label, note in zip(labels, notes, strict=True)
+    ]
+    return year_series(
+        rows["year"],
+        values,
+        name,
+        colour,
+        marker={
+            "symbol": ["diamond-open" if n else "circle" for n in notes],
+            "size": [14 if n else 7 for n in notes],
+            "line": {"width": [2.5 if n else 0 for n in notes]},
+        },
+        customdata=labels,
+        hovertemplate=f"%{{x}}: %{{customdata}}<extra>{name}</extra>",
     )
-    panels = needs_panels(long, indicator)
-    if panels:
-        figure = make_subplots(
-            rows=len(names),
-            cols=1,
-            shared_xaxes=True,
-            vertical_spacing=0.06,
-            subplot_titles=names,
-        )
-    else:
-        figure = go.Figure()
-    for i, (name, rows) in enumerate(long.groupby("series", sort=False)):
-        rows = rows.sort_values("year")
-        gap = pd.DataFrame({"year": [BREAK_X], "value": [None]})
-        rows = pd.concat([rows[rows["year"] < BREAK_X], gap, rows[rows["year"] > BREAK_X]])
-        values = pd.to_numeric(rows["value"], errors="coerce")
-        notes = rows["note"].fillna("").tolist() if "note" in rows.columns else [""] * len(rows)
-        labels = [
-            "" if pd.isna(v) else f"{german_number(float(v), indicator.digits)} {indicator.unit}"
-            for v in values
-        ]
-        # A noted point (official total, territorial change): open diamond, note in the hover.
-        labels = [
-            f"{label.strip()} – {note}" if note and label else label.strip()
-            for label, note in zip(labels, notes, strict=True)
-        ]
-        figure.add_trace(
-            year_series(
-                rows["year"],
-                values,
-                str(name),
-                line_colours[i],
-                marker={
-                    "symbol": ["diamond-open" if n else "circle" for n in notes],
-                    "size": [14 if n else 7 for n in notes],
-                    "line": {"width": [2.5 if n else 0 for n in notes]},
-                },
-                customdata=labels,
-                hovertemplate=f"%{{x}}: %{{customdata}}<extra>{name}</extra>",
-            ),
-            **({"row": names.index(name) + 1, "col": 1} if panels else {}),
-        )
+
+
+def _add_year_lines(
+    figure: go.Figure, indicator: Indicator, base_year: int | None, large: bool, panels: bool
+) -> None:
+    """The census-break line, and the labelled base-year line for the change indicators."""
     lines = {"row": "all", "col": 1} if panels else {}
     figure.add_vline(x=BREAK_X, line_dash="dash", line_color="#888", **lines)
     with_base = base_year is not None and indicator.key in {
@@ -184,8 +165,14 @@ def make_time_chart(
     else:
         label = _line_labels(LAST_YEAR, large)[0]  # no base line: the break label alone
         figure.add_annotation({**label, "yshift": 0})
+
+
+def _time_layout(
+    figure: go.Figure, indicator: Indicator, series: int, large: bool, panels: bool
+) -> None:
+    """Font, height (per panel when `panels`), legend below, German separators, year ticks."""
     unit_title = f"{indicator.label} ({indicator.unit})" if indicator.unit else indicator.label
-    height = (460 if large else 380) if not panels else (170 if large else 150) * len(names) + 90
+    height = (460 if large else 380) if not panels else (170 if large else 150) * series + 90
     figure.update_layout(
         font={**FONT, "size": 18 if large else 14},
         margin={"l": 10, "r": 10, "t": 2 * _label_row(large) + 8, "b": 10},
@@ -203,33 +190,72 @@ def make_time_chart(
         plot_bgcolor="#ffffff",
     )
     figure.update_yaxes(gridcolor="#e5e8eb")
+
+
+def _panel_titles(figure: go.Figure, indicator: Indicator, series: int, large: bool) -> None:
+    """One axis per panel: the title says so and points to the index for a comparison; the
+    panel titles go to the right, clear of the census label at the top left."""
+    figure.add_annotation(
+        text=f"{indicator.label} ({indicator.unit}), eigene Achse je Reihe<br>"
+        "Vergleich: Index (Basisjahr = 100)",
+        x=0,
+        xref="paper",
+        xanchor="left",
+        y=1,
+        yref="paper",
+        yanchor="bottom",
+        yshift=(26 if large else 22) + _label_row(large),
+        align="left",
+        showarrow=False,
+        font={"size": 16 if large else 13, "color": "#1d2630"},
+    )
+    figure.update_layout(
+        margin={"l": 10, "r": 10, "t": (100 if large else 90) + _label_row(large), "b": 10},
+        showlegend=False,
+    )
+    for title in figure.layout.annotations[:series]:
+        title.update(x=1.0, xanchor="right", font={"size": 16 if large else 13})
+    figure.update_xaxes(
+        tickvals=list(range(FIRST_YEAR, LAST_YEAR + 1, 2)), tickangle=0, range=X_RANGE
+    )
+    figure.update_yaxes(rangemode="normal", tickformat=",.0f")
+
+
+def make_time_chart(
+    long: pd.DataFrame,
+    indicator: Indicator,
+    base_year: int | None,
+    large: bool = False,
+    region_colours: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """One line per series (columns: series, year, value), broken at the census break.
+
+    Counts of very different size (see `needs_panels`) get one panel per series, each with
+    its own axis; the index indicator (base year = 100) compares them on one axis.
+    With `region_colours` (series label -> colour) a region's line has its map colour and
+    the other series (municipality, states, Germany) are grey and black (see `palette`)."""
+    names = list(dict.fromkeys(long["series"])) if not long.empty else []
+    line_colours = _line_colours(names, region_colours)
+    panels = needs_panels(long, indicator)
     if panels:
-        # One axis per panel: the title says so and points to the index for a comparison.
-        figure.add_annotation(
-            text=f"{indicator.label} ({indicator.unit}), eigene Achse je Reihe<br>"
-            "Vergleich: Index (Basisjahr = 100)",
-            x=0,
-            xref="paper",
-            xanchor="left",
-            y=1,
-            yref="paper",
-            yanchor="bottom",
-            yshift=(26 if large else 22) + _label_row(large),
-            align="left",
-            showarrow=False,
-            font={"size": 16 if large else 13, "color": "#1d2630"},
+        figure = make_subplots(
+            rows=len(names),
+            cols=1,
+            shared_xaxes=True,
+            vertical_spacing=0.06,
+            subplot_titles=names,
         )
-        figure.update_layout(
-            margin={"l": 10, "r": 10, "t": (100 if large else 90) + _label_row(large), "b": 10},
-            showlegend=False,
+    else:
+        figure = go.Figure()
+    for i, (name, rows) in enumerate(long.groupby("series", sort=False)):
+        figure.add_trace(
+            _series_trace(rows, str(name), indicator, line_colours[i]),
+            **({"row": names.index(name) + 1, "col": 1} if panels else {}),
         )
-        # Panel titles to the right, clear of the census label at the top left.
-        for title in figure.layout.annotations[: len(names)]:
-            title.update(x=1.0, xanchor="right", font={"size": 16 if large else 13})
-        figure.update_xaxes(
-            tickvals=list(range(FIRST_YEAR, LAST_YEAR + 1, 2)), tickangle=0, range=X_RANGE
-        )
-        figure.update_yaxes(rangemode="normal", tickformat=",.0f")
+    _add_year_lines(figure, indicator, base_year, large, panels)
+    _time_layout(figure, indicator, len(names), large, panels)
+    if panels:
+        _panel_titles(figure, indicator, len(names), large)
     return figure
 
 

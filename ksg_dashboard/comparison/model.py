@@ -320,35 +320,42 @@ def _rows_of(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     return frame[frame["ags"].isin(keys)]
 
 
-def comparison_frame(
-    data: ComparisonData,
-    ags: Sequence[str],
-    year: int = LAST_YEAR,
-    base_year: int = DEFAULT_BASE_YEAR,
-    similar_table: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """One row per member, then its districts, states, similar-municipality groups and Germany.
+@dataclass(frozen=True, eq=False)
+class _Members:
+    """The compared members (file order, at most MAX_MEMBERS) and their current records."""
 
-    Columns: schluessel, gebiet, art, bezug (which members a reference row belongs to), then
-    INDICATOR_KEYS. `similar_table` (all municipalities with every indicator, see
-    `municipal_indicators`) is computed when not given.
-    """
-    members = list(dict.fromkeys(ags))[:MAX_MEMBERS]
-    if not members:
-        return pd.DataFrame(columns=[*META_COLUMNS, *INDICATOR_KEYS])
-    current = current_municipalities(data.population)
-    info = current.set_index("ags")
-    names = info["name"].to_dict()
-    districts = data.register.set_index("ags")["district_name"].to_dict()
-    # The 2015 tables cut once to the members' districts (they have 600,000 rows).
-    wanted = set(info["district_key"].reindex(members).dropna().astype(str))
-    nearby = current.loc[current["district_key"].isin(wanted), "ags"].tolist()
-    age, migration = _rows_of(data.age, nearby), _rows_of(data.migration, nearby)
-    rows: list[dict] = []
-    if similar_table is None:
-        similar_table = municipal_indicators(data, year, base_year)
+    keys: list[str]
+    current: pd.DataFrame  # current_municipalities (ags, name, district_key, state_key, ...)
+    info: pd.DataFrame  # current by ags
+    names: dict[str, str]
+
+    @classmethod
+    def of(cls, keys: list[str], population: pd.DataFrame) -> _Members:
+        current = current_municipalities(population)
+        info = current.set_index("ags")
+        return cls(keys, current, info, info["name"].to_dict())
+
+    def name(self, key: str) -> str:
+        return self.names.get(key, key)
+
+    def those_in(self, column: str, value: str) -> str:
+        """The names of the members whose `column` (district_key, state_key) is `value`."""
+        info = self.info
+        return ", ".join(
+            str(self.name(k)) for k in self.keys if str(info[column].get(k, "")) == value
+        )
+
+    def regions(self, column: str) -> list[str]:
+        """The members' districts or states (`column`), each once, in member order."""
+        info = self.info
+        return list(dict.fromkeys(str(info[column].get(k)) for k in self.keys))
+
+
+def _member_rows(members: _Members, similar_table: pd.DataFrame) -> list[dict]:
+    """One row per member with its own values (natural change only per district)."""
     by_ags = similar_table.set_index("ags")
-    for key in members:
+    rows = []
+    for key in members.keys:
         row = by_ags.loc[key] if key in by_ags.index else None
         values = {
             column: None if row is None else _number(row[column])
@@ -357,17 +364,26 @@ def comparison_frame(
         }
         values |= dict.fromkeys(NATURAL_KEYS)  # published per district only (see its row)
         rows.append(
-            {"schluessel": key, "gebiet": names.get(key, key), "art": KIND_MEMBER, "bezug": ""}
+            {"schluessel": key, "gebiet": members.name(key), "art": KIND_MEMBER, "bezug": ""}
             | values
         )
+    return rows
 
-    def members_of(column: str, value: str) -> str:
-        return ", ".join(
-            str(names.get(k, k)) for k in members if str(info[column].get(k, "")) == value
-        )
 
+def _district_rows(
+    data: ComparisonData, members: _Members, year: int, base_year: int
+) -> list[dict]:
+    """One row per district of a member: population of all its municipalities, the 2015
+    age and migration profile, natural change."""
+    current, info = members.current, members.info
+    labels = data.register.set_index("ags")["district_name"].to_dict()
+    # The 2015 tables cut once to the members' districts (they have 600,000 rows).
+    wanted = set(info["district_key"].reindex(members.keys).dropna().astype(str))
+    nearby = current.loc[current["district_key"].isin(wanted), "ags"].tolist()
+    age, migration = _rows_of(data.age, nearby), _rows_of(data.migration, nearby)
     profiles = district_profiles(age, migration)
-    for district in dict.fromkeys(str(info["district_key"].get(k)) for k in members):
+    rows = []
+    for district in members.regions("district_key"):
         keys = [str(a) for a in current.loc[current["district_key"] == district, "ags"]]
         # Unincorporated areas count for the population like in the official district totals.
         all_keys = data.population.loc[
@@ -378,17 +394,23 @@ def comparison_frame(
         values = _population_values(fixed_set_series(scope, all_keys), year, base_year)
         values |= _district_values(profiles, district, keys, set(age["ags"]))
         values |= _natural_values(data.natural, _natural_key_of_district(district))
-        label = districts.get(next(k for k in members if info["district_key"].get(k) == district))
+        label = labels.get(next(k for k in members.keys if info["district_key"].get(k) == district))
         rows.append(
             {
                 "schluessel": district,
                 "gebiet": str(label or district),
                 "art": KIND_DISTRICT,
-                "bezug": members_of("district_key", district),
+                "bezug": members.those_in("district_key", district),
             }
             | values
         )
-    for state in dict.fromkeys(str(info["state_key"].get(k)) for k in members):
+    return rows
+
+
+def _state_rows(data: ComparisonData, members: _Members, year: int, base_year: int) -> list[dict]:
+    """One row per state of a member, with the official totals where they differ."""
+    rows = []
+    for state in members.regions("state_key"):
         yearly, _ = territory.with_official_totals(
             territory_series(data.population, [state]), data.official_totals, [state]
         )
@@ -400,19 +422,26 @@ def comparison_frame(
                 "schluessel": state,
                 "gebiet": STATE_NAMES.get(state, state),
                 "art": KIND_STATE,
-                "bezug": members_of("state_key", state),
+                "bezug": members.those_in("state_key", state),
             }
             | values
         )
+    return rows
+
+
+def _similar_rows(members: _Members, similar_table: pd.DataFrame) -> list[dict]:
+    """One row per group of similar municipalities (state and size class, see
+    `similar_group`): the median of each indicator over the group."""
     groups: dict[tuple[str, int], list[str]] = {}
     group_members: dict[tuple[str, int], list[str]] = {}
-    for key in members:
-        group = similar_group(current, key)
+    for key in members.keys:
+        group = similar_group(members.current, key)
         if group is None:
             continue
         state, klass, keys = group
         groups[(state, klass)] = keys
-        group_members.setdefault((state, klass), []).append(str(names.get(key, key)))
+        group_members.setdefault((state, klass), []).append(str(members.name(key)))
+    rows = []
     for (state, klass), keys in groups.items():
         chosen = similar_table[similar_table["ags"].isin(keys)]
         medians = chosen[[k for k in INDICATOR_KEYS if k in chosen.columns]].median(
@@ -432,15 +461,47 @@ def comparison_frame(
             }
             | values
         )
+    return rows
+
+
+def _germany_row(data: ComparisonData, year: int, base_year: int) -> dict:
+    """The row of Germany, with the official totals where they differ."""
     yearly, _ = territory.with_official_totals(
         territory_series(data.population), data.official_totals
     )
     values = _population_values(yearly, year, base_year)
     values |= _profile_values(data.regions_age, data.regions_migration, [GERMANY])
     values |= _natural_values(data.natural, GERMANY)
-    rows.append(
-        {"schluessel": GERMANY, "gebiet": "Deutschland", "art": KIND_GERMANY, "bezug": ""} | values
-    )
+    row = {"schluessel": GERMANY, "gebiet": "Deutschland", "art": KIND_GERMANY, "bezug": ""}
+    return row | values
+
+
+def comparison_frame(
+    data: ComparisonData,
+    ags: Sequence[str],
+    year: int = LAST_YEAR,
+    base_year: int = DEFAULT_BASE_YEAR,
+    similar_table: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per member, then its districts, states, similar-municipality groups and Germany.
+
+    Columns: schluessel, gebiet, art, bezug (which members a reference row belongs to), then
+    INDICATOR_KEYS. `similar_table` (all municipalities with every indicator, see
+    `municipal_indicators`) is computed when not given.
+    """
+    keys = list(dict.fromkeys(ags))[:MAX_MEMBERS]
+    if not keys:
+        return pd.DataFrame(columns=[*META_COLUMNS, *INDICATOR_KEYS])
+    members = _Members.of(keys, data.population)
+    if similar_table is None:
+        similar_table = municipal_indicators(data, year, base_year)
+    rows = [
+        *_member_rows(members, similar_table),
+        *_district_rows(data, members, year, base_year),
+        *_state_rows(data, members, year, base_year),
+        *_similar_rows(members, similar_table),
+        _germany_row(data, year, base_year),
+    ]
     frame = pd.DataFrame(rows)
     return frame[[*META_COLUMNS, *INDICATOR_KEYS]]
 

@@ -158,18 +158,17 @@ def time_chart_section(
     )
 
 
-def map_section(
+def _rendered_map(
     params: demography_views.DemographyParams,
     mode: str,
     ags: list[str],
     states,
     table: pd.DataFrame,
-    sources: dict,
-) -> None:
-    """The map of the chosen view with its legend, caption and sources (or an empty state)."""
+) -> map_cache.RenderedMap | None:
+    """The rendered map of the chosen view: Germany (also for a selection too large to draw
+    alone), the Gemeindeverbände or the selection; None (with a hint) for no selection."""
     indicator = INDICATORS[params.indicator]
     view, year, base_year = params.view, params.year, params.base_year
-    map_key = ("demografie", view, indicator.key, year, base_year, mode, tuple(ags))
     if view == "deutschland" or len(ags) > demography_views.MAX_SELECTION_MAP:
         if view != "deutschland":
             st.caption(
@@ -178,20 +177,21 @@ def map_section(
                 "Karte aller Gemeinden (schneller als eine Karte der Auswahl)."
             )
         germany_key = ("demografie", "deutschland", indicator.key, year, base_year, mode)
-        rendered = ui.load_or_stop(
+        return ui.load_or_stop(
             lambda: map_cache.rendered_with_progress(
                 germany_key, lambda: germany_map(indicator.key, year, base_year, mode)
             )
         )
-    elif view == "verbaende":
-        rendered = ui.load_or_stop(
+    if view == "verbaende":
+        return ui.load_or_stop(
             lambda: map_cache.rendered_with_progress(
                 ("demografie", "verbaende", indicator.key, year, base_year),
                 lambda: association_map(indicator.key, year, base_year),
             )
         )
-    elif ags:
-        rendered = map_cache.rendered_with_progress(
+    if ags:
+        map_key = ("demografie", view, indicator.key, year, base_year, mode, tuple(ags))
+        return map_cache.rendered_with_progress(
             map_key,
             lambda: demography_views.selection_map(
                 ui.load_or_stop(lambda: load_municipality_shapes("regional")),
@@ -201,31 +201,54 @@ def map_section(
                 indicator,
             ),
         )
+    st.info(
+        "Für die Karte eine Kooperation, ein Land oder eine Gemeinde wählen – "
+        "oder „Deutschland (alle Gemeinden)“.",
+        icon="🗺️",
+    )
+    return None
+
+
+def _show_map(
+    rendered: map_cache.RenderedMap,
+    params: demography_views.DemographyParams,
+    mode: str,
+    sources: dict,
+) -> None:
+    """The map with its legend, caption and sources."""
+    indicator = INDICATORS[params.indicator]
+    view, year = params.view, params.year
+    map_cache.show(rendered, key="demografie.map", height=420)
+    breaks, shape_year = rendered.extra if view == "verbaende" else (rendered.extra, None)
+    ui.legend(demography_views.legend_items(breaks, indicator))
+    if view == "verbaende":
+        st.caption(
+            f"{indicator.label} der Gemeindeverbände (Summe der Mitglieder), Stand "
+            f"31.12.{year}; Umrisse zum 31.12.{shape_year} aus den Gemeindeflächen 2016. "
+            "Verbandsfreie Gemeinden sind nicht eingefärbt; grau: kein Wert für alle "
+            "Mitglieder."
+        )
     else:
-        rendered = None
-        st.info(
-            "Für die Karte eine Kooperation, ein Land oder eine Gemeinde wählen – "
-            "oder „Deutschland (alle Gemeinden)“.",
-            icon="🗺️",
-        )
+        st.caption(map_caption(indicator.label, year, mode))
+    ui.sources_caption(
+        sources,
+        ["boundaries", "population", "crosswalk"]
+        + (["associations"] if view == "verbaende" else []),
+    )
+
+
+def map_section(
+    params: demography_views.DemographyParams,
+    mode: str,
+    ags: list[str],
+    states,
+    table: pd.DataFrame,
+    sources: dict,
+) -> None:
+    """The map of the chosen view with its legend, caption and sources (or an empty state)."""
+    rendered = _rendered_map(params, mode, ags, states, table)
     if rendered is not None:
-        map_cache.show(rendered, key="demografie.map", height=420)
-        breaks, shape_year = rendered.extra if view == "verbaende" else (rendered.extra, None)
-        ui.legend(demography_views.legend_items(breaks, indicator))
-        if view == "verbaende":
-            st.caption(
-                f"{indicator.label} der Gemeindeverbände (Summe der Mitglieder), Stand "
-                f"31.12.{year}; Umrisse zum 31.12.{shape_year} aus den Gemeindeflächen 2016. "
-                "Verbandsfreie Gemeinden sind nicht eingefärbt; grau: kein Wert für alle "
-                "Mitglieder."
-            )
-        else:
-            st.caption(map_caption(indicator.label, year, mode))
-        ui.sources_caption(
-            sources,
-            ["boundaries", "population", "crosswalk"]
-            + (["associations"] if view == "verbaende" else []),
-        )
+        _show_map(rendered, params, mode, sources)
 
 
 def ranking_section(
@@ -261,6 +284,29 @@ def ranking_section(
     ui.sources_caption(sources, ["population", "crosswalk"])
 
 
+def _age_shares_and_ratios(
+    frame: pd.DataFrame,
+    ratios: pd.DataFrame,
+    district_keys: list[str],
+    presenter: bool,
+    sources: dict,
+) -> None:
+    """The shares under 18 and 65+ of the pyramid `frame` and the districts' dependency ratios."""
+    shares = age_shares(frame)
+    st.metric("Anteil unter 18 Jahren", f"{numbers.or_unknown(shares['unter_18'], 1)} %")
+    st.metric("Anteil 65 Jahre und älter", f"{numbers.or_unknown(shares['ab_65'], 1)} %")
+    table = demography_views.dependency_table(ratios, district_keys, short=presenter)
+    if table.empty:
+        return
+    st.markdown("**Jugend- und Altenquotient 2018** (je Kreis)")
+    ui.table(table, presenter=presenter)
+    st.caption(
+        "Personen unter 20 bzw. ab 65 Jahren je 100 Personen von 20 bis unter 65 Jahren "
+        "(aus den Altersgruppen nachgerechnet; die Quelle nennt die Definition nicht)."
+    )
+    sources_caption(sources, ["dependency_ratios"])
+
+
 def district_age_section(
     district_age: pd.DataFrame,
     ratios: pd.DataFrame,
@@ -292,7 +338,6 @@ def district_age_section(
             icon="ℹ️",
         )
         return
-    shares = age_shares(frame)
     left, right = st.columns([3, 2])
     with left:
         st.markdown(f"**{', '.join(names)}** · 31.12.{year}")
@@ -304,25 +349,7 @@ def district_age_section(
         )
         sources_caption(sources, ["district_age"])
     with right:
-        st.metric("Anteil unter 18 Jahren", f"{numbers.or_unknown(shares['unter_18'], 1)} %")
-        st.metric("Anteil 65 Jahre und älter", f"{numbers.or_unknown(shares['ab_65'], 1)} %")
-        rows = ratios[ratios["district_key"].isin(district_keys)]
-        if not rows.empty:
-            table = rows[["district_name", "youth_ratio", "old_age_ratio"]].rename(
-                # Short headers for the room: the full column names would not fit at 1280 px.
-                columns={
-                    "district_name": "Kreis",
-                    "youth_ratio": "Jugend" if presenter else "Jugendquotient",
-                    "old_age_ratio": "Alten" if presenter else "Altenquotient",
-                }
-            )
-            st.markdown("**Jugend- und Altenquotient 2018** (je Kreis)")
-            ui.table(table, presenter=presenter)
-            st.caption(
-                "Personen unter 20 bzw. ab 65 Jahren je 100 Personen von 20 bis unter 65 Jahren "
-                "(aus den Altersgruppen nachgerechnet; die Quelle nennt die Definition nicht)."
-            )
-            sources_caption(sources, ["dependency_ratios"])
+        _age_shares_and_ratios(frame, ratios, district_keys, presenter, sources)
 
 
 def chart_notes(long: pd.DataFrame) -> list[str]:

@@ -378,3 +378,16 @@ def district_names(district_age: pd.DataFrame, keys: list[str]) -> list[str]:
     """Names of districts as published in the age table."""
     names = district_age.drop_duplicates("district_key").set_index("district_key")["district_name"]
     return [str(names.get(k, k)) for k in keys]
+
+
+def dependency_table(ratios: pd.DataFrame, keys: list[str], short: bool) -> pd.DataFrame:
+    """Youth and old-age ratio of the districts `keys` under German headers; `short` ones
+    for presenter mode (the full column names would not fit at 1280 px). Empty if none."""
+    rows = ratios[ratios["district_key"].isin(keys)]
+    return rows[["district_name", "youth_ratio", "old_age_ratio"]].rename(
+        columns={
+            "district_name": "Kreis",
+            "youth_ratio": "Jugend" if short else "Jugendquotient",
+            "old_age_ratio": "Alten" if short else "Altenquotient",
+        }
+    )

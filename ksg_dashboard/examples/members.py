@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import geopandas as gpd
 import pandas as pd
 
+from ksg_dashboard.core import numbers
 from ksg_dashboard.core.config import FIRST_CENSUS_YEAR
 from ksg_dashboard.core.indicators import TERRITORIAL_CHANGE_SHARE
 from ksg_dashboard.examples.records import Example
@@ -118,3 +119,20 @@ def population_table(series: pd.DataFrame, base_year: int = FIRST_CENSUS_YEAR) -
     return table.rename(
         columns={"base": f"Einw. {base_year}", "now": f"Einw. {latest}", "pct": "± %"}
     ).reset_index(drop=True)
+
+
+def format_int_or_blank(value: float | None) -> str:
+    """German integer, empty for missing values."""
+    return "" if value is None or pd.isna(value) else numbers.or_unknown(value)
+
+
+def population_display(table: pd.DataFrame) -> pd.DataFrame:
+    """The `population_table` as German text: integers with thousands points, the change
+    signed with one decimal; missing values blank."""
+    shown = table.copy()
+    for column in [c for c in table.columns if c.startswith("Einw.")]:
+        shown[column] = shown[column].map(format_int_or_blank)
+    shown["± %"] = table["± %"].map(
+        lambda v: "" if pd.isna(v) else numbers.or_unknown(v, 1, signed=True)
+    )
+    return shown

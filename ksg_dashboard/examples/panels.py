@@ -15,7 +15,6 @@ from ksg_dashboard.app import url_state
 from ksg_dashboard.app import widgets as ui
 from ksg_dashboard.app.cache import load_municipality_shapes, load_sources, load_states
 from ksg_dashboard.assets import read_asset
-from ksg_dashboard.core import numbers
 from ksg_dashboard.core.config import STATE_NAMES
 from ksg_dashboard.core.text import plain
 from ksg_dashboard.examples import categories as example_categories
@@ -24,11 +23,10 @@ from ksg_dashboard.examples import map as examples_map
 from ksg_dashboard.examples import members as example_members
 from ksg_dashboard.examples.criteria import YEAR_MAX, YEAR_MIN, ExampleFilter, normalise_years
 from ksg_dashboard.examples.members import population_series, population_table
-from ksg_dashboard.examples.params import EXAMPLE_PARAMS, parse_params, to_params
+from ksg_dashboard.examples.params import EXAMPLE_PARAMS, parse_params, to_params, workshop_links
 from ksg_dashboard.examples.records import STATE_ABBREVIATION, Example, all_states
 from ksg_dashboard.maps import render_cache as map_cache
 from ksg_dashboard.overview.model import HOST_AGS, HOST_LABEL
-from ksg_dashboard.programme import model as programme
 
 KEY_STATE = "beispiele.state"  # canonical page state; widget keys only mirror it
 KEY_NOTES = "beispiele.notes"
@@ -433,6 +431,33 @@ def renumbering_note(series: pd.DataFrame) -> str | None:
     )
 
 
+def _population_part(
+    example: Example,
+    population: pd.DataFrame,
+    register: pd.DataFrame,
+    presenter: bool,
+    territory_note: str | None,
+) -> None:
+    """The members' population chart and table with their notes, or why there is none."""
+    series = population_series(example, population, register)
+    if series.empty:
+        st.caption("Für die Mitglieder liegen keine Gemeindeschlüssel vor (Ämter/Samtgemeinden).")
+        return
+    shown = example_members.population_display(population_table(series))
+    ui.chart(
+        charts_examples.make_population_chart(series, large=presenter),
+        presenter=presenter,
+        config=ui.chart_config(f"beispiel_einwohner_{example.id}"),
+        key=f"beispiele.population.{example.id}",
+    )
+    st.dataframe(shown.drop(columns=["AGS"]) if presenter else shown, hide_index=True)
+    if territory_note:
+        st.caption(territory_note)
+    note = renumbering_note(series)
+    if note:
+        st.caption(note)
+
+
 def detail_body(
     example: Example,
     population: pd.DataFrame,
@@ -446,50 +471,13 @@ def detail_body(
     lead = f" · Leitkommune: {md(example.lead)}" if example.lead else ""
     st.markdown(meta_line(example) + lead)
     if example.workshop:
-        links = [
-            anchor(
-                programme.Link("", "", {"region": example.workshop.cooperation}).href(
-                    extra=link_params
-                ),
-                f"{example.workshop.short_name} auf der Übersichtskarte",
-            )
-        ]
-        for item in programme.items_about(
-            programme_data or {"days": []}, f"region:{example.workshop.cooperation}"
-        ):
-            href = programme.Link("", "programm", {"punkt": item["id"]}).href(extra=link_params)
-            label = f"Im Programm: {item['day_label']}, {programme.time_label(item)}"
-            links.append(anchor(href, label))
+        links = workshop_links(example, programme_data, link_params)
         st.markdown(workshop_badge(example))
-        st.markdown(" · ".join(links), unsafe_allow_html=True)
+        st.markdown(" · ".join(anchor(h, label) for h, label in links), unsafe_allow_html=True)
     if example.themes:
         st.markdown(theme_tags(example))
     st.markdown(md(example.summary))
-
-    series = population_series(example, population, register)
-    if series.empty:
-        st.caption("Für die Mitglieder liegen keine Gemeindeschlüssel vor (Ämter/Samtgemeinden).")
-    else:
-        table = population_table(series)
-        columns = [c for c in table.columns if c.startswith("Einw.")]
-        shown = table.copy()
-        for column in columns:
-            shown[column] = shown[column].map(format_int_or_blank)
-        shown["± %"] = table["± %"].map(
-            lambda v: "" if pd.isna(v) else numbers.or_unknown(v, 1, signed=True)
-        )
-        ui.chart(
-            charts_examples.make_population_chart(series, large=presenter),
-            presenter=presenter,
-            config=ui.chart_config(f"beispiel_einwohner_{example.id}"),
-            key=f"beispiele.population.{example.id}",
-        )
-        st.dataframe(shown.drop(columns=["AGS"]) if presenter else shown, hide_index=True)
-        if territory_note:
-            st.caption(territory_note)
-        note = renumbering_note(series)
-        if note:
-            st.caption(note)
+    _population_part(example, population, register, presenter, territory_note)
     without_key = [m.name for m in example.members if not m.ags]
     if without_key:
         st.caption(
@@ -499,11 +487,6 @@ def detail_body(
         st.markdown("**Schlüsselprojekte**\n\n" + "\n".join(f"- {md(p)}" for p in example.projects))
     uncertain_note(example.uncertain)
     st.markdown("**Quellen**\n\n" + "\n".join(f"- {source_link(t, u)}" for t, u in example.sources))
-
-
-def format_int_or_blank(value: float | None) -> str:
-    """German integer, empty for missing values."""
-    return "" if value is None or pd.isna(value) else numbers.or_unknown(value)
 
 
 def detail_dialog(example: Example, **kwargs) -> None:

@@ -10,7 +10,8 @@ from ksg_dashboard.core.config import STATE_NAMES
 from ksg_dashboard.core.selection import query_values, resolve_values, state_key
 from ksg_dashboard.core.text import cut, ignored_note, quote
 from ksg_dashboard.examples.criteria import YEAR_MAX, YEAR_MIN, ExampleFilter, fold, normalise_years
-from ksg_dashboard.examples.records import STATE_ABBREVIATION
+from ksg_dashboard.examples.records import STATE_ABBREVIATION, Example
+from ksg_dashboard.programme import model as programme
 
 # Query parameters of the page /beispiele (declared in ksg_dashboard.core.navigation as well).
 # The state is the app-wide `land` (old links: `bundesland`, read by selection.parse_query).
@@ -127,3 +128,21 @@ def to_params(flt: ExampleFilter, selected: str | None = None) -> dict[str, str]
     if flt.only_cooperations:
         params["nur_kooperationen"] = "1"
     return params
+
+
+def workshop_links(
+    example: Example, programme_data: dict | None, link_params: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    """(href, label) of a workshop example's links: its cooperation on the overview map, then
+    each programme item about it; `link_params` (the app-wide ones) are kept."""
+    cooperation = example.workshop.cooperation
+    links = [
+        (
+            programme.Link("", "", {"region": cooperation}).href(extra=link_params),
+            f"{example.workshop.short_name} auf der Übersichtskarte",
+        )
+    ]
+    for item in programme.items_about(programme_data or {"days": []}, f"region:{cooperation}"):
+        href = programme.Link("", "programm", {"punkt": item["id"]}).href(extra=link_params)
+        links.append((href, f"Im Programm: {item['day_label']}, {programme.time_label(item)}"))
+    return links

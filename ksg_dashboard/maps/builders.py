@@ -242,6 +242,66 @@ def split_memberships(members: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.
     return frame[~repeated], frame[repeated]
 
 
+REGION_TOOLTIP_FIELDS = ["name", "ags", "population_label", "regions_label"]
+REGION_TOOLTIP_ALIASES = ["Gemeinde", "AGS", "Einwohner", "Kooperation"]
+
+
+def _add_member_fills(
+    fmap: folium.Map, first: gpd.GeoDataFrame, further: gpd.GeoDataFrame, fill_opacity: float
+) -> None:
+    """Each member filled once in its first region's colour; `further` memberships hatched."""
+    folium.GeoJson(
+        escaped(first, ["name", "region_name", "regions_label"]),
+        name="Kooperationen",
+        style_function=lambda f: {
+            "color": f["properties"]["colour"],
+            "weight": 1,
+            "fillColor": f["properties"]["colour"],
+            "fillOpacity": fill_opacity,
+        },
+        highlight_function=lambda _: {"weight": 3, "fillOpacity": min(fill_opacity + 0.2, 0.9)},
+        tooltip=folium.GeoJsonTooltip(fields=REGION_TOOLTIP_FIELDS, aliases=REGION_TOOLTIP_ALIASES),
+        control=False,
+    ).add_to(fmap)
+    if further.empty:
+        return
+    fmap.add_child(HatchPatterns(sorted(set(further["colour"]))))
+    folium.GeoJson(
+        escaped(further, ["name", "region_name", "regions_label"]),
+        name="Weitere Mitgliedschaft",
+        style_function=lambda f: {
+            "color": f["properties"]["colour"],
+            "weight": 1.5,
+            "fillColor": palette.hatch_fill(f["properties"]["colour"]),
+            "fillOpacity": 0.85,
+            "className": "ksg-second-membership",
+        },
+        highlight_function=lambda _: {"weight": 3},
+        tooltip=folium.GeoJsonTooltip(fields=REGION_TOOLTIP_FIELDS, aliases=REGION_TOOLTIP_ALIASES),
+        control=False,
+    ).add_to(fmap)
+
+
+def _add_region_outlines(
+    fmap: folium.Map, members: gpd.GeoDataFrame, outlines: gpd.GeoDataFrame
+) -> None:
+    """Each region's dissolved outline in file order; later ones dashed."""
+    order = list(dict.fromkeys(members["region"]))  # file order of the cooperations
+    for position, region in enumerate(order):
+        folium.GeoJson(
+            outlines.loc[outlines["region"] == region, ["region", "colour", "geometry"]],
+            name=f"Kooperationsraum {region}",
+            style_function=lambda f, dashed=position > 0: {
+                "color": f["properties"]["colour"],
+                "weight": 3.5,
+                "fill": False,
+                "dashArray": "10 7" if dashed else None,
+            },
+            interactive=False,
+            control=False,
+        ).add_to(fmap)
+
+
 def add_regions(
     fmap: folium.Map,
     members: gpd.GeoDataFrame,
@@ -259,51 +319,8 @@ def add_regions(
         return
     columns = ["ags", "name", "region", "region_name", "colour", "population_label", "geometry"]
     first, further = split_memberships(members[columns])
-    tooltip_fields = ["name", "ags", "population_label", "regions_label"]
-    tooltip_aliases = ["Gemeinde", "AGS", "Einwohner", "Kooperation"]
-    folium.GeoJson(
-        escaped(first, ["name", "region_name", "regions_label"]),
-        name="Kooperationen",
-        style_function=lambda f: {
-            "color": f["properties"]["colour"],
-            "weight": 1,
-            "fillColor": f["properties"]["colour"],
-            "fillOpacity": fill_opacity,
-        },
-        highlight_function=lambda _: {"weight": 3, "fillOpacity": min(fill_opacity + 0.2, 0.9)},
-        tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, aliases=tooltip_aliases),
-        control=False,
-    ).add_to(fmap)
-    if not further.empty:
-        fmap.add_child(HatchPatterns(sorted(set(further["colour"]))))
-        folium.GeoJson(
-            escaped(further, ["name", "region_name", "regions_label"]),
-            name="Weitere Mitgliedschaft",
-            style_function=lambda f: {
-                "color": f["properties"]["colour"],
-                "weight": 1.5,
-                "fillColor": palette.hatch_fill(f["properties"]["colour"]),
-                "fillOpacity": 0.85,
-                "className": "ksg-second-membership",
-            },
-            highlight_function=lambda _: {"weight": 3},
-            tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, aliases=tooltip_aliases),
-            control=False,
-        ).add_to(fmap)
-    order = list(dict.fromkeys(members["region"]))  # file order of the cooperations
-    for position, region in enumerate(order):
-        folium.GeoJson(
-            outlines.loc[outlines["region"] == region, ["region", "colour", "geometry"]],
-            name=f"Kooperationsraum {region}",
-            style_function=lambda f, dashed=position > 0: {
-                "color": f["properties"]["colour"],
-                "weight": 3.5,
-                "fill": False,
-                "dashArray": "10 7" if dashed else None,
-            },
-            interactive=False,
-            control=False,
-        ).add_to(fmap)
+    _add_member_fills(fmap, first, further, fill_opacity)
+    _add_region_outlines(fmap, members, outlines)
 
 
 def add_member_labels(fmap: folium.Map, members: gpd.GeoDataFrame, size_px: int) -> None:

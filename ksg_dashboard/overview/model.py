@@ -69,6 +69,57 @@ def labelled_regions(data: OverviewData, selection: Selection) -> list[str]:
     return list(selection.regions)
 
 
+def _selection_view(
+    data: OverviewData, selection: Selection, ags: list[str]
+) -> tuple[gpd.GeoDataFrame, tuple[tuple, tuple] | None]:
+    """The selected municipalities' shapes and the bounds to fit (coarse shapes and a small
+    margin for a selection too large to draw in detail)."""
+    selected = selection_shapes(data, ags)
+    bounds = mapdata.bounds_of(selected, margin=0.25 if selection.ags else 0.08)
+    if len(ags) > MAX_DRAWN_MEMBERS:
+        selected = data.shapes_overview[data.shapes_overview["ags"].isin(ags)]
+        bounds = mapdata.bounds_of(selected, margin=0.02)
+    return selected, bounds
+
+
+def _add_context(
+    fmap: folium.Map,
+    data: OverviewData,
+    bounds: tuple[tuple, tuple] | None,
+    drawn: set[str],
+) -> None:
+    """State outlines; in view also district outlines and the other municipalities (not in
+    `drawn`) as clickable neighbours when few enough."""
+    maps.add_outlines(fmap, data.states[["geometry"]], maps.OUTLINE_STATE, "Länder")
+    if bounds is None:
+        return
+    districts = mapdata.in_view(data.districts, bounds)
+    maps.add_outlines(fmap, districts[["geometry"]], maps.OUTLINE_DISTRICT, "Kreise")
+    context = mapdata.in_view(data.shapes, bounds)
+    context = context[~context["ags"].isin(drawn)]
+    # Clickable neighbours only for a regional view: a selection spread over Germany
+    # would put thousands of polygons into the page.
+    if len(context) <= MAX_CONTEXT_MUNICIPALITIES:
+        context = mapdata.with_population_label(context[["ags", "name", "geometry"]], data.latest)
+        maps.add_context_municipalities(fmap, context)
+
+
+def _add_member_names(
+    fmap: folium.Map,
+    data: OverviewData,
+    selection: Selection,
+    members: gpd.GeoDataFrame,
+    presenter: bool,
+) -> None:
+    """The names of the selected regions' members (not Gröditz: the host star names it),
+    when there are few enough to read."""
+    named = members[members["region"].isin(labelled_regions(data, selection))]
+    named = named[named["ags"] != HOST_AGS]
+    if 0 < named["ags"].nunique() <= MAX_LABELS:
+        size = maps.LABEL_PX_PRESENTER if presenter else maps.LABEL_PX
+        maps.add_member_labels(fmap, named, size)
+
+
 def build_view(
     data: OverviewData,
     selection: Selection,
@@ -93,25 +144,9 @@ def build_view(
         data.measures, data.shapes_overview, data.latest, exclude=members["ags"]
     )
     points = mapdata.measure_points(data.measures)
-    selected = selection_shapes(data, ags)
-    bounds = mapdata.bounds_of(selected, margin=0.25 if selection.ags else 0.08)
-    if len(ags) > MAX_DRAWN_MEMBERS:
-        selected = data.shapes_overview[data.shapes_overview["ags"].isin(ags)]
-        bounds = mapdata.bounds_of(selected, margin=0.02)
+    selected, bounds = _selection_view(data, selection, ags)
     fmap = maps.base_map(bounds, online_tiles=online_tiles)
-    maps.add_outlines(fmap, data.states[["geometry"]], maps.OUTLINE_STATE, "Länder")
-    if bounds is not None:
-        districts = mapdata.in_view(data.districts, bounds)
-        maps.add_outlines(fmap, districts[["geometry"]], maps.OUTLINE_DISTRICT, "Kreise")
-        context = mapdata.in_view(data.shapes, bounds)
-        context = context[~context["ags"].isin(set(members["ags"]) | set(measure_members["ags"]))]
-        # Clickable neighbours only for a regional view: a selection spread over Germany
-        # would put thousands of polygons into the page.
-        if len(context) <= MAX_CONTEXT_MUNICIPALITIES:
-            context = mapdata.with_population_label(
-                context[["ags", "name", "geometry"]], data.latest
-            )
-            maps.add_context_municipalities(fmap, context)
+    _add_context(fmap, data, bounds, set(members["ags"]) | set(measure_members["ags"]))
     maps.add_measures(fmap, measure_members, points)
     maps.add_regions(fmap, members, outlines)
     if large:
@@ -126,11 +161,7 @@ def build_view(
     # The bold outline marks the chosen municipality (the other parts have their own marks).
     maps.add_selected(fmap, selected if selection.ags else selected.iloc[:0])
     if bounds is not None:
-        named = members[members["region"].isin(labelled_regions(data, selection))]
-        named = named[named["ags"] != HOST_AGS]  # the host star names Gröditz
-        if 0 < named["ags"].nunique() <= MAX_LABELS:
-            size = maps.LABEL_PX_PRESENTER if presenter else maps.LABEL_PX
-            maps.add_member_labels(fmap, named, size)
+        _add_member_names(fmap, data, selection, members, presenter)
     host = data.register.set_index("ags").loc[HOST_AGS]
     host_at = (float(host["lat"]), float(host["lon"]))
     maps.add_host(fmap, *host_at, HOST_LABEL)

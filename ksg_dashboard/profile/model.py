@@ -18,6 +18,7 @@ import pandas as pd
 
 from ksg_dashboard.core import numbers, territory
 from ksg_dashboard.core.config import FIRST_CENSUS_YEAR, STATE_NAMES
+from ksg_dashboard.core.indicators import Headline
 from ksg_dashboard.core.selection import CUSTOM_ID, Selection
 from ksg_dashboard.demography.themes import model as dv
 from ksg_dashboard.demography.themes.views import (
@@ -280,6 +281,47 @@ def file_name(title: str) -> str:
     return f"regionsprofil_{slug or 'auswahl'}.pdf"
 
 
+def _profile_notes(
+    mode: str,
+    dv_notes: list[str],
+    headline: Headline,
+    ags: list[str],
+    drawn: int,
+    records: list[dict],
+) -> list[str]:
+    """The profile's notes: territory, the 2015 part's gaps, missing values, municipalities
+    not drawn in the map (`drawn`: shapes found) and the uncertain cooperations."""
+    notes = [territory.caption(mode) + ".", *dv_notes]
+    if headline.missing:
+        notes.append(
+            f"Für {numbers.municipality_count(len(headline.missing))} fehlen Werte in "
+            f"{headline.base_year} oder "
+            f"{headline.year}: Summen und Veränderung nicht berechnet."
+        )
+    if drawn < len(set(ags)):
+        notes.append(
+            f"{numbers.municipality_count(len(set(ags)) - drawn)} ohne Fläche in den "
+            "Grenzen (z. B. "
+            "unbewohnte gemeindefreie Gebiete) sind in der Karte nicht gezeichnet."
+        )
+    uncertain = [r["uncertain"] for r in records if r.get("uncertain")]
+    return notes + [f"Unsicher: {text}" for text in uncertain]
+
+
+def _source_keys(mode: str, records: list[dict]) -> list[str]:
+    """The sources a profile cites, in order: the crosswalk unless on the published
+    territory, associations and curated cooperations when selected (`records`)."""
+    keys = ["population"]
+    if mode != territory.PUBLISHED:
+        keys.append("crosswalk")
+    keys += ["boundaries", "municipal_age_2015", "migration_2015"]
+    if any(r.get("association_key") for r in records):
+        keys.append("associations")
+    if any(r and r["id"] != CUSTOM_ID and not r.get("association_key") for r in records):
+        keys.append("cooperations")
+    return keys
+
+
 def build_profile(
     data: OverviewData,
     selection: Selection,
@@ -303,35 +345,13 @@ def build_profile(
     figures, headline = key_figures(data, selection, ags, mode)
     only_states = bool(selection.states) and not (selection.regions or selection.ags)
     series = trend(data.population, [] if only_states else ags, selection.states)
-    dv_figures, pyramid, net, notes = _dv_part(
+    dv_figures, pyramid, net, dv_notes = _dv_part(
         selection, ags, age, migration, region_age, region_migration
     )
     members, members_note = _members(data, ags)
     shapes, states, districts = _map_layers(data, ags)
-    notes = [territory.caption(mode) + ".", *notes]
-    if headline.missing:
-        notes.append(
-            f"Für {numbers.municipality_count(len(headline.missing))} fehlen Werte in "
-            f"{headline.base_year} oder "
-            f"{headline.year}: Summen und Veränderung nicht berechnet."
-        )
-    if len(shapes) < len(set(ags)):
-        notes.append(
-            f"{numbers.municipality_count(len(set(ags)) - len(shapes))} ohne Fläche in den "
-            "Grenzen (z. B. "
-            "unbewohnte gemeindefreie Gebiete) sind in der Karte nicht gezeichnet."
-        )
-    keys = ["population"]
-    if mode != territory.PUBLISHED:
-        keys.append("crosswalk")
-    keys += ["boundaries", "municipal_age_2015", "migration_2015"]
     records = [cooperation_by_id(data, r) or {} for r in selection.regions]
-    if any(r.get("association_key") for r in records):
-        keys.append("associations")
-    if any(r and r["id"] != CUSTOM_ID and not r.get("association_key") for r in records):
-        keys.append("cooperations")
-    uncertain = [r["uncertain"] for r in records if r.get("uncertain")]
-    notes += [f"Unsicher: {text}" for text in uncertain]
+    notes = _profile_notes(mode, dv_notes, headline, ags, len(shapes), records)
     return RegionProfile(
         title=title,
         kind=kind,
@@ -350,7 +370,7 @@ def build_profile(
         districts=districts,
         labels=len(shapes) <= MAX_MAP_LABELS,
         notes=tuple(notes),
-        sources=source_records(sources, keys),
+        sources=source_records(sources, _source_keys(mode, records)),
         generated=(today or date.today()).strftime("%d.%m.%Y"),
         permalink=permalink,
     )

@@ -310,9 +310,8 @@ def _header(pdf: FPDF, profile: RegionProfile) -> float:
     return max(pdf.get_y() + 3, MARGIN + qr_size + 1)
 
 
-def render_pdf(profile: RegionProfile) -> bytes:
-    """The profile on two A4 pages (German): page 1 map, key figures and charts; page 2
-    members, notes, sources and licences, permalink."""
+def _new_document(profile: RegionProfile) -> _Document:
+    """An empty A4 document with the profile's title, the DejaVu fonts and the margins."""
     pdf = _Document(orientation="P", unit="mm", format="A4")
     pdf.generated = profile.generated
     pdf.set_title(f"Regionsprofil {profile.title}")
@@ -321,10 +320,11 @@ def render_pdf(profile: RegionProfile) -> bytes:
     pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(True, margin=14)
-    pdf.add_page()
-    top = _header(pdf, profile)
+    return pdf
 
-    # Map (left) and key figures (right).
+
+def _map_and_key_figures(pdf: FPDF, profile: RegionProfile, top: float) -> None:
+    """The map on the left, the key figures on the right, each with its caption."""
     map_w, map_h = 86.0, 66.0
     pdf.image(map_png(profile, map_w, map_h), x=MARGIN, y=top, w=map_w, h=map_h)
     pdf.rect(MARGIN, top, map_w, map_h)
@@ -344,9 +344,11 @@ def render_pdf(profile: RegionProfile) -> bytes:
     _figure_rows(pdf, profile.figures, right_x, right_w)
     pdf.set_x(right_x)
     _caption(pdf, profile.attribution(["population", "crosswalk"]), right_w)
-
-    # Population trend.
     pdf.set_xy(MARGIN, max(below_map, pdf.get_y()) + 3)
+
+
+def _trend_section(pdf: FPDF, profile: RegionProfile) -> None:
+    """The population trend chart across the page and its caption."""
     _heading(pdf, "Bevölkerungsentwicklung")
     trend_h = 44.0
     pdf.image(
@@ -361,7 +363,10 @@ def render_pdf(profile: RegionProfile) -> bytes:
         CONTENT_W,
     )
 
-    # Age structure and migration 2015.
+
+def _age_and_migration_section(pdf: FPDF, profile: RegionProfile) -> None:
+    """The 2015 figures line, the age pyramid and the migration chart side by side (or
+    'keine Angabe' where the source lacks a member), and their caption."""
     pdf.ln(2.5)
     _heading(pdf, "Alter und Wanderung 2015")
     pdf.set_font(FONT, size=7.8)
@@ -400,8 +405,9 @@ def render_pdf(profile: RegionProfile) -> bytes:
         CONTENT_W,
     )
 
-    # Page 2: members, notes, sources and licences, permalink.
-    pdf.add_page()
+
+def _members_and_notes(pdf: FPDF, profile: RegionProfile) -> None:
+    """The member table with its note and the profile's notes (if any)."""
     _heading(pdf, f"Gemeinden der Auswahl ({fmt_int(profile.members_total)})")
     _member_table(pdf, profile.members)
     _caption(
@@ -418,6 +424,10 @@ def render_pdf(profile: RegionProfile) -> bytes:
         for note in profile.notes:
             pdf.multi_cell(CONTENT_W, 3.5, f"• {note}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(2.5)
+
+
+def _sources_section(pdf: FPDF, profile: RegionProfile) -> None:
+    """Each source: title, then publisher, date, licence and attribution on one line."""
     _heading(pdf, "Quellen und Lizenzen")
     for source in profile.sources.values():
         pdf.set_font(FONT, "B", 7.6)
@@ -434,6 +444,10 @@ def render_pdf(profile: RegionProfile) -> bytes:
         )
         pdf.ln(1)
     pdf.ln(2)
+
+
+def _permalink_section(pdf: FPDF, profile: RegionProfile) -> None:
+    """The link to this view and the line saying when and how the profile was made."""
     _heading(pdf, "Link zu dieser Ansicht")
     pdf.set_font(FONT, size=7.4)
     pdf.multi_cell(
@@ -449,6 +463,20 @@ def render_pdf(profile: RegionProfile) -> bytes:
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
     )
+
+
+def render_pdf(profile: RegionProfile) -> bytes:
+    """The profile on two A4 pages (German): page 1 map, key figures and charts; page 2
+    members, notes, sources and licences, permalink."""
+    pdf = _new_document(profile)
+    pdf.add_page()
+    _map_and_key_figures(pdf, profile, _header(pdf, profile))
+    _trend_section(pdf, profile)
+    _age_and_migration_section(pdf, profile)
+    pdf.add_page()
+    _members_and_notes(pdf, profile)
+    _sources_section(pdf, profile)
+    _permalink_section(pdf, profile)
     return bytes(pdf.output())
 
 

@@ -30,6 +30,7 @@ from ksg_dashboard.demography.views import (
     VIEWS,
     DemographyParams,
     comparison_long,
+    dependency_table,
     districts_of,
     germany_map,
     legend_items,
@@ -611,3 +612,20 @@ def test_pyramid_chart_of_a_district_without_age_data() -> None:
     assert frame.empty
     figure = make_pyramid(frame)  # must not raise: the page shows it for any selection
     assert len(figure.data) == 2
+
+
+def test_dependency_table_keeps_the_chosen_districts_with_german_headers() -> None:
+    ratios = pd.DataFrame(
+        {
+            "district_key": ["14627", "12062", "09162"],
+            "district_name": ["Meißen, Landkreis", "Elbe-Elster, Landkreis", "München"],
+            "youth_ratio": [27.3, 32.0, 30.1],
+            "old_age_ratio": [49.4, 49.9, 28.0],
+        }
+    )
+    table = dependency_table(ratios, ["12062", "14627"], short=False)
+    assert list(table.columns) == ["Kreis", "Jugendquotient", "Altenquotient"]
+    assert table["Kreis"].tolist() == ["Meißen, Landkreis", "Elbe-Elster, Landkreis"]
+    short = dependency_table(ratios, ["09162"], short=True)
+    assert list(short.columns) == ["Kreis", "Jugend", "Alten"] and short["Alten"].tolist() == [28.0]
+    assert dependency_table(ratios, ["99999"], short=False).empty

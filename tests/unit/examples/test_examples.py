@@ -505,3 +505,31 @@ def test_card_shows_workshop_badge_tags_source_and_amt_marker(examples):
     bachtal = card_markdown(by_id(examples, "ag-bachtal"))
     assert "Auf der Werkstatt vorgestellt" in bachtal
     assert "Poster" not in bachtal
+
+
+def test_population_display_is_german_text_with_blanks_for_gaps():
+    table = pd.DataFrame(
+        {
+            "Gemeinde": ["Gröditz, Stadt", "Wülknitz"],
+            "AGS": ["14627050", "14627340"],
+            "Einw. 2022": [6877.0, None],
+            "Einw. 2012": [7626.0, 2100.0],
+            "± %": [-9.82, None],
+        }
+    )
+    shown = example_members.population_display(table)
+    assert shown["Einw. 2022"].tolist() == ["6.877", ""]
+    assert shown["Einw. 2012"].tolist() == ["7.626", "2.100"]
+    assert shown["± %"].tolist() == ["−9,8", ""]
+    assert shown["Gemeinde"].tolist() == table["Gemeinde"].tolist()
+    assert table["Einw. 2022"].iloc[0] == 6877.0  # the input stays numeric
+
+
+def test_workshop_links_point_to_the_map_and_the_programme(examples):
+    example = next(e for e in examples if e.workshop)
+    data = {"days": []}
+    links = example_params.workshop_links(example, data, {"praesentation": "1"})
+    href, label = links[0]
+    assert f"region={example.workshop.cooperation}" in href and "praesentation=1" in href
+    assert label == f"{example.workshop.short_name} auf der Übersichtskarte"
+    assert len(links) == 1  # no programme items without a programme
