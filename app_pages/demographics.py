@@ -57,7 +57,9 @@ if theme != daseinsvorsorge_panels.DEFAULT_THEME:
     share_panels.view_tools("demografie")
     st.stop()
 
-params = population_panels.controls(demography_views.parse_params(url_state.page_query()))
+params = population_panels.controls(
+    demography_views.parse_params(url_state.page_query()), selection.presenter
+)
 # A selected Gemeindeverband counts with its members of the chosen year.
 cooperations = filters.session_cooperations(curated_cooperations, params.year)
 ags = selected_ags(selection, cooperations, register)
@@ -75,7 +77,7 @@ with chart_column:
     )  # fmt: skip
 table = load_municipality_table(params.year, params.base_year, mode)
 with map_column:
-    population_panels.map_section(params, mode, ags, states, table, sources)
+    population_panels.map_section(params, mode, ags, states, table, sources, selection.presenter)
 population_panels.ranking_section(table, names, params, mode, ags, sources)
 ui.change_notes(ui.load_or_default(load_territorial_changes, None), events, register, ags, mode)
 share_panels.view_tools("demografie")

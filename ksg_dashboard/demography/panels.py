@@ -67,9 +67,12 @@ def _ranking(_table, _names, key: tuple):
     return demography_views.ranking(_table, list(ags_key), INDICATORS[indicator_key], _names)
 
 
-def controls(parsed: demography_views.ParsedParams) -> demography_views.DemographyParams:
+def controls(
+    parsed: demography_views.ParsedParams, presenter: bool = False
+) -> demography_views.DemographyParams:
     """Indicator, year, base year and map view; the URL's values on the session's first run
-    (bad values become notes)."""
+    (bad values become notes). In presenter mode the map view is a one-line select, so chart,
+    map and legend fit on a 1280×720 screen (the three radio options wrap to three lines)."""
     if KEY_INDICATOR not in st.session_state:
         for note in parsed.notes:
             ui.note(note)
@@ -86,12 +89,12 @@ def controls(parsed: demography_views.ParsedParams) -> demography_views.Demograp
     )
     year = controls[1].selectbox("Jahr", YEARS, key="demografie.jahr")
     base_year = controls[2].selectbox("Basisjahr", YEARS, key="demografie.basis")
-    view = controls[3].radio(
+    view = ui.labelled_choice(
+        controls[3].selectbox if presenter else controls[3].radio,
         "Karte",
-        list(demography_views.VIEWS),
-        format_func=demography_views.VIEWS.get,
+        demography_views.VIEWS,
         key="demografie.ansicht",
-        horizontal=True,
+        **({} if presenter else {"horizontal": True}),
     )
     return demography_views.DemographyParams(indicator_key, year, base_year, view)
 
@@ -209,16 +212,23 @@ def _rendered_map(
     return None
 
 
+def map_height(presenter: bool) -> int:
+    """The demographics maps' height: lower in presenter mode, so the legend under the map
+    stays on a 1280×720 screen below the theme and indicator controls."""
+    return 300 if presenter else 420
+
+
 def _show_map(
     rendered: map_cache.RenderedMap,
     params: demography_views.DemographyParams,
     mode: str,
     sources: dict,
+    presenter: bool,
 ) -> None:
     """The map with its legend, caption and sources."""
     indicator = INDICATORS[params.indicator]
     view, year = params.view, params.year
-    map_cache.show(rendered, key="demografie.map", height=420)
+    map_cache.show(rendered, key="demografie.map", height=map_height(presenter))
     breaks, shape_year = rendered.extra if view == "verbaende" else (rendered.extra, None)
     ui.legend(demography_views.legend_items(breaks, indicator))
     if view == "verbaende":
@@ -244,11 +254,12 @@ def map_section(
     states,
     table: pd.DataFrame,
     sources: dict,
+    presenter: bool = False,
 ) -> None:
     """The map of the chosen view with its legend, caption and sources (or an empty state)."""
     rendered = _rendered_map(params, mode, ags, states, table)
     if rendered is not None:
-        _show_map(rendered, params, mode, sources)
+        _show_map(rendered, params, mode, sources, presenter)
 
 
 def ranking_section(

@@ -177,6 +177,7 @@ def test_presenter_dependency_table_shows_every_row(app_server, browser_page: Pa
         ("", ""),
         ("tour", "&stopp=2"),
         ("beispiele", ""),
+        ("demografie", "&region=region-in-bewegung"),
         ("demografie", "&bereich=altersstruktur&region=region-in-bewegung"),
         ("demografie", "&bereich=natuerliche_bewegung&region=region-in-bewegung"),
     ],

@@ -20,7 +20,7 @@ from ksg_dashboard.core.indicator_catalogue import BY_KEY, THEMES, entry_href, i
 from ksg_dashboard.core.selection import Selection
 from ksg_dashboard.core.validation import DataValidationError
 from ksg_dashboard.demography import views as demography_views
-from ksg_dashboard.demography.panels import district_age_section
+from ksg_dashboard.demography.panels import district_age_section, map_height
 from ksg_dashboard.demography.themes import model as dv
 from ksg_dashboard.demography.themes import views
 from ksg_dashboard.demography.themes.charts import make_migration_chart, make_natural_chart
@@ -187,12 +187,6 @@ def caption(key: str, date: str, extra: str = "") -> None:
 
 
 # --- maps --------------------------------------------------------------------------------------
-
-
-def map_height(presenter: bool) -> int:
-    """The demographics maps' height: lower in presenter mode, so the legend under the map
-    stays on a 1280×720 screen below the theme and indicator controls."""
-    return 300 if presenter else 420
 
 
 def _municipal_map(theme: MunicipalTheme, key: str, view: str, source_ids: Sequence[str]) -> None:
