@@ -515,6 +515,20 @@ COLOUR_LABELS = {"theme": "Thema", "state": "Land"}
 PRESENTER_COLOUR_LABELS = {"theme": "Farbe: Thema", "state": "Farbe: Land"}
 
 
+def _colour_choice(slot) -> str:
+    """Colour the markers by theme or by state: a radio above the map, or in `slot` (presenter
+    mode: on the result line, labelled by its options)."""
+    with slot or st.container():
+        return ui.labelled_choice(
+            st.radio,
+            "Farbe der Punkte nach",
+            COLOUR_LABELS if slot is None else PRESENTER_COLOUR_LABELS,
+            horizontal=True,
+            key="beispiele.farbe",
+            label_visibility="visible" if slot is None else "collapsed",
+        )
+
+
 def map_section(
     shown: Sequence[Example],
     selected: Example | None,
@@ -531,15 +545,7 @@ def map_section(
     `colour_slot` if given (see result_line), else above the map."""
     if selected:
         selection_bar(selected)
-    with colour_slot or st.container():
-        colour_by = ui.labelled_choice(
-            st.radio,
-            "Farbe der Punkte nach",
-            COLOUR_LABELS if colour_slot is None else PRESENTER_COLOUR_LABELS,
-            horizontal=True,
-            key="beispiele.farbe",
-            label_visibility="visible" if colour_slot is None else "collapsed",
-        )
+    colour_by = _colour_choice(colour_slot)
     categories = {e.id: example_categories.marker_category(e, colour_by, flt.themes) for e in shown}
     colours = example_categories.category_colours(categories.values())
     states_shapes = ui.load_or_stop(load_states)
