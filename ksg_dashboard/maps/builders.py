@@ -166,7 +166,8 @@ class HatchPatterns(MacroElement):
 
 
 def add_outlines(fmap: folium.Map, frame: gpd.GeoDataFrame, style: dict, name: str) -> None:
-    """Non-interactive outlines (states, districts) as the offline basemap."""
+    """Non-interactive outlines (states, districts as the offline basemap; the selection): they
+    take no clicks, so the polygons below them stay clickable."""
     if frame.empty:
         return
     folium.GeoJson(
@@ -387,22 +388,9 @@ def add_associations(fmap: folium.Map, frame: gpd.GeoDataFrame) -> None:
     ).add_to(fmap)
 
 
-def _add_outline(fmap: folium.Map, frame: gpd.GeoDataFrame, name: str, style: dict) -> None:
-    """An outline that takes no clicks (the polygons below it stay clickable)."""
-    if frame.empty:
-        return
-    folium.GeoJson(
-        frame[["geometry"]],
-        name=name,
-        style_function=lambda _: style,
-        interactive=False,
-        control=False,
-    ).add_to(fmap)
-
-
 def add_selected(fmap: folium.Map, frame: gpd.GeoDataFrame) -> None:
     """A bold outline around the selected municipality."""
-    _add_outline(fmap, frame, "Auswahl", SELECTED_STYLE)
+    add_outlines(fmap, frame, SELECTED_STYLE, "Auswahl")
 
 
 SELECTED_STATE_STYLE = {"color": "#1d2630", "weight": 3, "dashArray": "10 5", "fill": False}
@@ -410,7 +398,7 @@ SELECTED_STATE_STYLE = {"color": "#1d2630", "weight": 3, "dashArray": "10 5", "f
 
 def add_selected_states(fmap: folium.Map, frame: gpd.GeoDataFrame) -> None:
     """A bold dashed outline around the states of the selection (state outlines frame)."""
-    _add_outline(fmap, frame, "Gewählte Länder", SELECTED_STATE_STYLE)
+    add_outlines(fmap, frame, SELECTED_STATE_STYLE, "Gewählte Länder")
 
 
 def add_host(
