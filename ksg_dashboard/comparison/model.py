@@ -394,7 +394,8 @@ def _district_rows(
         values = _population_values(fixed_set_series(scope, all_keys), year, base_year)
         values |= _district_values(profiles, district, keys, set(age["ags"]))
         values |= _natural_values(data.natural, _natural_key_of_district(district))
-        label = labels.get(next(k for k in members.keys if info["district_key"].get(k) == district))
+        first = next((k for k in members.keys if info["district_key"].get(k) == district), None)
+        label = labels.get(first) if first else None
         rows.append(
             {
                 "schluessel": district,

@@ -222,3 +222,10 @@ def test_map_click_toggles_and_respects_the_limit():
     result = cmp.toggle(full, "13", names)
     assert result.ags == full
     assert "Dreizehn nicht hinzugefügt" in result.notes[0] and "höchstens 12" in result.notes[0]
+
+
+def test_an_unknown_key_among_the_members_does_not_break_the_table(data, similar):
+    # The page resolves keys first; the model must still not fail on one it cannot place.
+    frame = cmp.comparison_frame(data, ["14627050", "99999999"], similar_table=similar)
+    assert "14627050" in set(frame.loc[frame["art"] == cmp.KIND_MEMBER, "schluessel"])
+    assert "14627" in set(frame.loc[frame["art"] == cmp.KIND_DISTRICT, "schluessel"])
