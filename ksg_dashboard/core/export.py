@@ -182,7 +182,7 @@ def xlsx_bytes(
     for sheet, frame in ((first, neutralised(table)), (second, neutralised(sources))):
         sheet.append([str(c) for c in frame.columns])
         for row in frame.itertuples(index=False):
-            sheet.append([None if _missing(v) else _cell(v) for v in row])
+            sheet.append([None if _missing(v) else _excel_value(v) for v in row])
         sheet.freeze_panes = "A2"
         for index, column in enumerate(frame.columns, start=1):
             widest = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)])
@@ -199,7 +199,7 @@ def _missing(value: object) -> bool:
         return False
 
 
-def _cell(value: object) -> object:
+def _excel_value(value: object) -> object:
     """Plain Python values for openpyxl (numpy numbers become int/float)."""
     if hasattr(value, "item"):
         return value.item()

@@ -11,7 +11,7 @@ import pandas as pd
 from ksg_dashboard.core.config import STATE_ABBREVIATIONS, STATE_NAMES
 from ksg_dashboard.core.navigation import PAGES
 from ksg_dashboard.core.numbers import number
-from ksg_dashboard.core.text import cut, ignored_note, listing, quote
+from ksg_dashboard.core.text import cut, ignored_note, listing, quote, search_key
 
 AGS_RE = re.compile(r"^\d{7,8}$")
 STATE_RE = re.compile(r"^\d{1,2}$")
@@ -39,19 +39,12 @@ ASSOCIATION_RE = re.compile(r"^[0-9]{8,9}$")
 MAX_ASSOCIATION_VALUES = 5  # further `verband` values are not even looked at
 
 
-def _fold_name(text: str) -> str:
-    return (
-        text.casefold()
-        .replace("ä", "ae")
-        .replace("ö", "oe")
-        .replace("ü", "ue")
-        .replace("ß", "ss")
-        .replace(" ", "")
-        .replace("-", "")
-    )
+def _state_name_key(text: str) -> str:
+    """A state name as compared in links: "Baden-Württemberg" ~ "badenwuerttemberg"."""
+    return search_key(text).replace(" ", "").replace("-", "")
 
 
-_STATE_BY_NAME = {_fold_name(name): key for key, name in STATE_NAMES.items()}
+_STATE_BY_NAME = {_state_name_key(name): key for key, name in STATE_NAMES.items()}
 
 
 def state_key(value: str) -> str | None:
@@ -66,7 +59,7 @@ def state_key(value: str) -> str | None:
         return key if key in STATE_NAMES else None
     if value.upper() in STATE_ABBREVIATIONS:
         return STATE_ABBREVIATIONS[value.upper()]
-    return _STATE_BY_NAME.get(_fold_name(value))
+    return _STATE_BY_NAME.get(_state_name_key(value))
 
 
 def association_region(key: str) -> str:

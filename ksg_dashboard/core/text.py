@@ -88,6 +88,26 @@ def ignored_note(
     return f"{many} {listing(values)} {suffix.replace('wurde', 'wurden')}"
 
 
+def search_key(text: str) -> str:
+    """Lower case without accents; umlauts as ae/oe/ue and ß as ss ("Gröditz" ~ "groeditz"):
+    what a search or a name in a link is compared by."""
+    text = text.casefold().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+    text = text.replace("ß", "ss")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# Markdown's special characters, for text shown in full (escape_markdown).
+_MARKDOWN_ALL = re.compile(r"([\\`*_\[\]{}<>#+|~$:])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text safe to put into Streamlit markdown in full (no formatting, links, LaTeX or
+    directives); unlike `plain` it is never shortened."""
+    escaped = _MARKDOWN_ALL.sub(r"\\\1", text)
+    return re.sub(r"^(\d+)\.", r"\1\\.", escaped)
+
+
 def neutralise_formula(value: object) -> object:
     """A text cell that spreadsheet programs show as text, never run as a formula.
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from ksg_dashboard.core.text import search_key
 from ksg_dashboard.examples.records import STATE_ABBREVIATION, Example
 
 # The programme ran 2010–2019 (merged into the new programme structure from 2020).
@@ -47,20 +47,12 @@ def normalise_years(year_from: int | None, year_to: int | None) -> tuple[int | N
     )
 
 
-def fold(text: str) -> str:
-    """Lower case without accents; umlauts as ae/oe/ue and ß as ss ("Gröditz" ~ "groeditz")."""
-    text = text.casefold().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
-    text = text.replace("ß", "ss")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def search_text(example: Example) -> str:
     """What the text search looks at: name, lead, member names and projects."""
     parts = [example.name, example.lead or "", *example.projects]
     for member in example.members:
         parts += [member.name, member.official_name or ""]
-    return fold(" ".join(parts))
+    return search_key(" ".join(parts))
 
 
 def matches(example: Example, flt: ExampleFilter) -> bool:
@@ -80,7 +72,7 @@ def matches(example: Example, flt: ExampleFilter) -> bool:
             return False
     if flt.text.strip():
         haystack = search_text(example)
-        if not all(token in haystack for token in fold(flt.text).split()):
+        if not all(token in haystack for token in search_key(flt.text).split()):
             return False
     return True
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -16,7 +15,7 @@ from ksg_dashboard.app import widgets as ui
 from ksg_dashboard.app.cache import load_municipality_shapes, load_sources, load_states
 from ksg_dashboard.assets import read_asset
 from ksg_dashboard.core.config import STATE_NAMES
-from ksg_dashboard.core.text import plain
+from ksg_dashboard.core.text import escape_markdown, plain
 from ksg_dashboard.examples import categories as example_categories
 from ksg_dashboard.examples import charts as charts_examples
 from ksg_dashboard.examples import map as examples_map
@@ -42,7 +41,6 @@ PAGE_SIZE = 12  # cards at a time (4 rows of 3, 6 of 2); a phone shows them one 
 MAX_CARD_PROJECTS = 3
 # On phones the chosen themes and the open option list must not cover the page.
 PHONE_FILTER_CSS = f"<style>{read_asset('examples_phone_filter.css').rstrip()}</style>"
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#+|~$:])")
 
 
 @dataclass(frozen=True)
@@ -51,12 +49,6 @@ class PageState:
 
     filter: ExampleFilter = field(default_factory=ExampleFilter)
     selected: str | None = None
-
-
-def md(text: str) -> str:
-    """Text safe to put into Streamlit markdown (no formatting, links, LaTeX or directives)."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return re.sub(r"^(\d+)\.", r"\1\\.", escaped)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -258,12 +250,14 @@ def workshop_badge(example: Example) -> str:
     """Markdown badge for examples presented at the workshop (talk or tour, not a poster)."""
     if example.workshop is None:
         return ""
-    return f":violet-badge[★ Auf der Werkstatt vorgestellt] {md(example.workshop.role)}"
+    return (
+        f":violet-badge[★ Auf der Werkstatt vorgestellt] {escape_markdown(example.workshop.role)}"
+    )
 
 
 def theme_tags(example: Example) -> str:
     """The themes as grey markdown badges."""
-    return " ".join(f":gray-badge[{md(theme)}]" for theme in example.themes)
+    return " ".join(f":gray-badge[{escape_markdown(theme)}]" for theme in example.themes)
 
 
 def meta_line(example: Example) -> str:
@@ -271,24 +265,24 @@ def meta_line(example: Example) -> str:
     since = f"seit {example.since}" if example.since else "Aufnahmejahr unbekannt"
     count = len(example.members)
     members = "1 Gemeinde" if count == 1 else f"{count} Mitglieder"
-    return f"**{md(example.state_label)}** · {since} · {members}"
+    return f"**{escape_markdown(example.state_label)}** · {since} · {members}"
 
 
 def members_line(example: Example) -> str:
     """Member names; members without AGS (Ämter, Samtgemeinden) marked."""
-    names = [md(m.name) + ("" if m.ags else "¹") for m in example.members]
+    names = [escape_markdown(m.name) + ("" if m.ags else "¹") for m in example.members]
     return "**Mitglieder:** " + ", ".join(names)
 
 
 def source_link(title: str, url: str | None) -> str:
     """A markdown link to a source (plain text without URL)."""
-    label = md(title)
+    label = escape_markdown(title)
     return f"[{label}]({url.replace(')', '%29')})" if url else label
 
 
 def card_head_markdown(example: Example) -> str:
     """What a card always shows: name, workshop badge, state, year, number of members, themes."""
-    lines = [f"#### {md(example.name)}"]
+    lines = [f"#### {escape_markdown(example.name)}"]
     if example.workshop:
         lines.append(workshop_badge(example))
     lines.append(meta_line(example))
@@ -301,10 +295,10 @@ def card_body_markdown(example: Example, association: str | None = None) -> str:
     """What a card shows on demand: members, Gemeindeverband, summary, projects, source."""
     lines = [members_line(example)]
     if association:
-        lines.append(f"**Gemeindeverband:** {md(association)}")
-    lines.append(md(example.summary))
+        lines.append(f"**Gemeindeverband:** {escape_markdown(association)}")
+    lines.append(escape_markdown(example.summary))
     if example.projects:
-        shown = [f"- {md(p)}" for p in example.projects[:MAX_CARD_PROJECTS]]
+        shown = [f"- {escape_markdown(p)}" for p in example.projects[:MAX_CARD_PROJECTS]]
         more = len(example.projects) - MAX_CARD_PROJECTS
         if more > 0:
             shown.append(f"- … und {more} weitere (siehe Details)")
@@ -468,7 +462,7 @@ def detail_body(
     territory_note: str | None = None,
 ) -> None:
     """Everything about one example: figures, members' population, projects, notes, sources."""
-    lead = f" · Leitkommune: {md(example.lead)}" if example.lead else ""
+    lead = f" · Leitkommune: {escape_markdown(example.lead)}" if example.lead else ""
     st.markdown(meta_line(example) + lead)
     if example.workshop:
         links = workshop_links(example, programme_data, link_params)
@@ -476,7 +470,7 @@ def detail_body(
         st.markdown(" · ".join(anchor(h, label) for h, label in links), unsafe_allow_html=True)
     if example.themes:
         st.markdown(theme_tags(example))
-    st.markdown(md(example.summary))
+    st.markdown(escape_markdown(example.summary))
     _population_part(example, population, register, presenter, territory_note)
     without_key = [m.name for m in example.members if not m.ags]
     if without_key:
@@ -484,7 +478,10 @@ def detail_body(
             "Ohne eigenen Gemeindeschlüssel (keine Einwohnerzahlen): " + ", ".join(without_key)
         )
     if example.projects:
-        st.markdown("**Schlüsselprojekte**\n\n" + "\n".join(f"- {md(p)}" for p in example.projects))
+        st.markdown(
+            "**Schlüsselprojekte**\n\n"
+            + "\n".join(f"- {escape_markdown(p)}" for p in example.projects)
+        )
     uncertain_note(example.uncertain)
     st.markdown("**Quellen**\n\n" + "\n".join(f"- {source_link(t, u)}" for t, u in example.sources))
 
@@ -495,13 +492,15 @@ def detail_dialog(example: Example, **kwargs) -> None:
     def body() -> None:
         detail_body(example, **kwargs)
 
-    st.dialog(md(example.name), width="large", on_dismiss=_close_dialog)(body)()
+    st.dialog(escape_markdown(example.name), width="large", on_dismiss=_close_dialog)(body)()
 
 
 def selection_bar(example: Example) -> None:
     """Above the map: which example is selected, with buttons to reopen or clear it."""
     cols = st.columns([3, 1, 2], vertical_alignment="center")
-    cols[0].markdown(f"Ausgewählt: **{md(example.name)}** (Mitgliedsgemeinden umrandet)")
+    cols[0].markdown(
+        f"Ausgewählt: **{escape_markdown(example.name)}** (Mitgliedsgemeinden umrandet)"
+    )
     cols[1].button("Details", key="beispiele.reopen", on_click=select, args=(example.id,))
     cols[2].button("Auswahl aufheben", key="beispiele.clear", on_click=select, args=(None,))
 

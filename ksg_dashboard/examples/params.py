@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from ksg_dashboard.core.config import STATE_NAMES
 from ksg_dashboard.core.selection import query_values, resolve_values, state_key
-from ksg_dashboard.core.text import cut, ignored_note, quote
-from ksg_dashboard.examples.criteria import YEAR_MAX, YEAR_MIN, ExampleFilter, fold, normalise_years
+from ksg_dashboard.core.text import cut, ignored_note, quote, search_key
+from ksg_dashboard.examples.criteria import YEAR_MAX, YEAR_MIN, ExampleFilter, normalise_years
 from ksg_dashboard.examples.records import STATE_ABBREVIATION, Example
 from ksg_dashboard.programme import model as programme
 
@@ -22,7 +22,7 @@ MAX_SEARCH_LENGTH = 100
 
 def slug(text: str) -> str:
     """URL-friendly form of a theme name ("Wohnen & Leerstand" -> "wohnen-leerstand")."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", search_key(text)).strip("-")
 
 
 @dataclass

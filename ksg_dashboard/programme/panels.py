@@ -10,7 +10,7 @@ import streamlit as st
 
 from ksg_dashboard.app import url_state
 from ksg_dashboard.app import widgets as ui
-from ksg_dashboard.examples.panels import md
+from ksg_dashboard.core.text import escape_markdown
 from ksg_dashboard.programme import model as programme
 
 KEY_STATE = "programm.state"  # canonical id of the 'now' item (None: nothing highlighted)
@@ -46,10 +46,11 @@ def page_header(data: Mapping, presenter: bool) -> None:
         return
     st.title(title)
     moderation = data["moderation"]
+    event = {k: escape_markdown(data[k]) for k in ("title", "subtitle", "dates", "place")}
+    host = {k: escape_markdown(moderation[k]) for k in ("name", "organisation")}
     st.markdown(
-        f"**{md(data['title'])}** – {md(data['subtitle'])}, {md(data['dates'])} in "
-        f"{md(data['place'])}. Moderation: {md(moderation['name'])}, "
-        f"{md(moderation['organisation'])}."
+        f"**{event['title']}** – {event['subtitle']}, {event['dates']} in {event['place']}. "
+        f"Moderation: {host['name']}, {host['organisation']}."
     )
 
 
@@ -125,7 +126,7 @@ def link_html(link: programme.Link, base_path: str, extra: Mapping[str, str]) ->
 
 
 def _speakers(entry: Mapping) -> list[str]:
-    return [md(programme.speaker_label(s)) for s in entry.get("speakers") or []]
+    return [escape_markdown(programme.speaker_label(s)) for s in entry.get("speakers") or []]
 
 
 def item_markdown(
@@ -133,12 +134,12 @@ def item_markdown(
 ) -> str:
     """One programme item as markdown with HTML links (render with unsafe_allow_html)."""
     icon = programme.KIND_ICONS.get(item.get("kind", ""), "")
-    lines = [f"**{programme.time_label(item)}** {icon}", f"**{md(item['title'])}**"]
+    lines = [f"**{programme.time_label(item)}** {icon}", f"**{escape_markdown(item['title'])}**"]
     lines += [f"_{s}_" for s in _speakers(item)]
     if item.get("location"):
-        lines.append(f"📍 {md(item['location'])}")
+        lines.append(f"📍 {escape_markdown(item['location'])}")
     for part in item.get("parts") or []:
-        part_lines = [f"- **{md(part['title'])}**"]
+        part_lines = [f"- **{escape_markdown(part['title'])}**"]
         part_lines += [f"  <br>_{s}_" for s in _speakers(part)]
         part_lines += [
             f"  <br>{link_html(link, base_path, extra)}"
@@ -163,7 +164,9 @@ def item_box(
             st.markdown(":orange-badge[▶ Jetzt]")
         st.markdown(item_markdown(item, names, base_path, extra), unsafe_allow_html=True)
         if tables and tables.get("item") == item["id"]:
-            st.markdown("\n".join(f"{i}. {md(t)}" for i, t in enumerate(tables["tables"], 1)))
+            st.markdown(
+                "\n".join(f"{i}. {escape_markdown(t)}" for i, t in enumerate(tables["tables"], 1))
+            )
             st.caption(f"{tables['format']} · Moderation: {tables['moderation']}")
         if item.get("uncertain"):
             st.caption(f"Unsicher: {item['uncertain']}")
@@ -199,7 +202,7 @@ def now_banner(
     if item is None:
         return
     with st.container(border=True, key=KEY_BANNER):
-        st.markdown(f":orange-badge[▶ Jetzt] **{md(item['day_label'])}**")
+        st.markdown(f":orange-badge[▶ Jetzt] **{escape_markdown(item['day_label'])}**")
         st.markdown(item_markdown(item, names, base_path, extra), unsafe_allow_html=True)
         following = programme.next_item(data, item["id"])
         if following:
@@ -212,7 +215,9 @@ def now_banner(
 def guiding_questions(data: Mapping) -> None:
     """The workshop's four guiding questions."""
     st.subheader("Leitfragen")
-    st.markdown("\n".join(f"{i}. {md(q)}" for i, q in enumerate(data["guiding_questions"], 1)))
+    st.markdown(
+        "\n".join(f"{i}. {escape_markdown(q)}" for i, q in enumerate(data["guiding_questions"], 1))
+    )
 
 
 def theme_tables(data: Mapping) -> None:
@@ -233,4 +238,4 @@ def theme_tables(data: Mapping) -> None:
             columns, list(enumerate(titles, 1))[start : start + 2], strict=False
         ):
             with column.container(border=True):
-                st.markdown(f"**Tisch {number}**\n\n{md(title)}")
+                st.markdown(f"**Tisch {number}**\n\n{escape_markdown(title)}")

@@ -330,7 +330,7 @@ def _tidy(rows: Iterable[Sequence[str]]) -> list[list[str]]:
     return tidy
 
 
-def _cell(row: list[str], index: int | None) -> str:
+def _cell_text(row: list[str], index: int | None) -> str:
     """The cell at `index`, or "" for a missing column or a short (ragged) row."""
     return row[index] if index is not None and index < len(row) else ""
 
@@ -406,7 +406,7 @@ def _bare_key_list(rows: list[list[str]]) -> _Columns | None:
     if len(used) != 1:
         return None
     column = used.pop()
-    values = [_cell(row, column) for row in rows]
+    values = [_cell_text(row, column) for row in rows]
     # A first cell with letters is a title ("Meine Gemeinden"), not a key.
     has_title = not _looks_like_key(values[0]) and bool(re.search(r"[^\W\d]", values[0]))
     data = values[1:] if has_title else values
@@ -493,7 +493,7 @@ def _tally_keys(body: list[list[str]], columns: _Columns, known: frozenset[str])
     tally = _KeyTally()
     seen: set[str] = set()
     for row in body:
-        raw = _cell(row, columns.key)
+        raw = _cell_text(row, columns.key)
         if not raw:
             continue
         cleaned = _clean_key(raw)
@@ -513,10 +513,10 @@ def _tally_keys(body: list[list[str]], columns: _Columns, known: frozenset[str])
             tally.unknown.append(key)
             continue
         tally.ags.append(key)
-        if _cell(row, columns.name):
-            tally.names[key] = _cell(row, columns.name)
-        if _cell(row, columns.group):
-            tally.groups[key] = _cell(row, columns.group)
+        if _cell_text(row, columns.name):
+            tally.names[key] = _cell_text(row, columns.name)
+        if _cell_text(row, columns.group):
+            tally.groups[key] = _cell_text(row, columns.group)
     return tally
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from ksg_dashboard.core.config import REPO_ROOT
 from ksg_dashboard.core.navigation import PAGES
+from ksg_dashboard.core.text import escape_markdown
 from ksg_dashboard.data import datastore
 from ksg_dashboard.examples import categories as example_categories
 from ksg_dashboard.examples import criteria as example_criteria
@@ -20,7 +21,7 @@ from ksg_dashboard.examples import map as examples_map
 from ksg_dashboard.examples import members as example_members
 from ksg_dashboard.examples import params as example_params
 from ksg_dashboard.examples import records as example_records
-from ksg_dashboard.examples.panels import card_markdown, md
+from ksg_dashboard.examples.panels import card_markdown
 
 DATA = REPO_ROOT / "data"
 # Keys renumbered by the Göttingen district reform (1 Nov 2016) -> their key in VG250 2016.
@@ -493,8 +494,8 @@ def test_members_without_ags_have_no_series(examples, register, population):
 
 
 def test_markdown_escaping_neutralises_formatting():
-    assert md("*a* [b](c) $x$ :red[y]") == r"\*a\* \[b\](c) \$x\$ \:red\[y\]"
-    assert md("1. Platz") == r"1\. Platz"
+    assert escape_markdown("*a* [b](c) $x$ :red[y]") == r"\*a\* \[b\](c) \$x\$ \:red\[y\]"
+    assert escape_markdown("1. Platz") == r"1\. Platz"
 
 
 def test_card_shows_workshop_badge_tags_source_and_amt_marker(examples):
