@@ -19,7 +19,7 @@ index = tour_panels.current_stop(n_stops)
 tour_panels.sync_url(index)
 
 tour_panels.presenter_layout(selection.presenter)
-tour_panels.intro(data, selection.presenter, filters.show_notes)
+tour_panels.intro(data, selection.presenter)
 tour_panels.step_buttons(index, n_stops)
 if not selection.presenter:  # presenters step with the buttons or ←/→ (the select costs a row)
     tour_panels.stop_select(data, index)

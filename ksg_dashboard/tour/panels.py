@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import streamlit as st
 
+from ksg_dashboard.app import sidebar as filters
 from ksg_dashboard.app import url_state
 from ksg_dashboard.app import widgets as ui
 from ksg_dashboard.core import numbers
@@ -275,14 +276,14 @@ INTRO_HTML = (
 )
 
 
-def intro(data: TourData, presenter: bool, notes: Callable[[], None]) -> None:
+def intro(data: TourData, presenter: bool) -> None:
     """Title, date and the reconstruction note (not in presenter mode), the page's notes
-    (`notes`: the filter's, then the tour's own) and any problem of the schedule."""
+    (the filter's, then the tour's own) and any problem of the schedule."""
     if not presenter:
         st.title("Rundfahrt durch die Kooperationsräume")
         st.html(INTRO_HTML)
         reconstruction_note(data, presenter=False)
-    notes()
+    filters.show_notes()
     show_note()
     for problem in data.problems:
         st.error(f"Zeitplan nicht stimmig: {problem}", icon="⚠️")
