@@ -32,7 +32,7 @@ BUFFER_COLOUR = "#e9edf1"
 STOP_VIEW_LAT, STOP_VIEW_LON = 0.08, 0.13
 MAP_CSS = style_block(read_asset("tour_map.css"))
 # Presenter mode: place names a room can read from a projector (at least 18 px).
-PRESENTER_CSS = style_block(read_asset("tour_map_presenter.css"))
+MAP_PRESENTER_CSS = style_block(read_asset("tour_map_presenter.css"))
 
 
 def _stop_icon(number: int, place: str, colour: str, active: bool, shift: int, left: bool) -> str:
@@ -187,7 +187,7 @@ def build_tour_map(
     fmap = maps.base_map(bounds, online_tiles=online_tiles)
     fmap.get_root().header.add_child(folium.Element(MAP_CSS))
     if presenter:
-        fmap.get_root().header.add_child(folium.Element(PRESENTER_CSS))
+        fmap.get_root().header.add_child(folium.Element(MAP_PRESENTER_CSS))
     if states is not None:
         maps.add_outlines(fmap, states[["geometry"]], maps.OUTLINE_STATE, "Länder")
     if districts is not None:

@@ -125,7 +125,7 @@ def stop_select(data: TourData, index: int | None) -> None:
 
 
 SOURCES_LIST_STYLE = "margin:.1rem 0 .2rem 1rem;padding:0"
-PRESENTER_CSS = "<style>.ksg-tour-card p { margin-bottom: .35rem; }</style>"
+CARD_PRESENTER_CSS = "<style>.ksg-tour-card p { margin-bottom: .35rem; }</style>"
 KEY_STOP_PANEL = "tour-stop"
 # Phones stack the columns: the stop's text comes right under the step buttons, the map after.
 NARROW_CSS = (
@@ -136,7 +136,7 @@ NARROW_CSS = (
 
 def presenter_layout(presenter: bool) -> None:
     """Stop text first on phones; tighter stop cards in presenter mode."""
-    st.html(NARROW_CSS + (PRESENTER_CSS if presenter else ""))
+    st.html(NARROW_CSS + (CARD_PRESENTER_CSS if presenter else ""))
 
 
 def reconstruction_note(data: TourData, presenter: bool) -> None:

@@ -46,7 +46,7 @@ def _built_strings() -> dict[str, str]:
         "view_tools": view_tools.TOOLS_CSS + view_tools.PRESENTER_TOOLS_CSS,
         "page": widgets.BASE_CSS + widgets.PRESENTER_CSS,
         "phone_filter": examples_panels.PHONE_FILTER_CSS,
-        "tour_map": tour_charts.MAP_CSS + tour_charts.PRESENTER_CSS,
+        "tour_map": tour_charts.MAP_CSS + tour_charts.MAP_PRESENTER_CSS,
         "map_header": builders.MAP_BASE_CSS + builders.LABEL_CSS,
         "map_update": render_cache._update_script(view, "karte.x"),
         "map": fmap.get_root().render(),
