@@ -13,6 +13,7 @@ from ksg_dashboard.core.validation import DataValidationError
 from ksg_dashboard.maps import offline
 
 logging.basicConfig(level=logging.INFO)
+memory.use_system_arrow_pool()  # before any data is read: Arrow's freed pages can be trimmed
 memory.start_trimmer()  # once per process: freed heap pages go back to the OS
 
 st.set_page_config(

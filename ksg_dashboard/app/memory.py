@@ -7,6 +7,11 @@ The app turns off Streamlit's full `gc.collect(2)` after every script run (`runn
 and glibc keeps freed pages in its arenas, so the resident memory stayed at its peak. A daemon
 thread does both every KSG_MALLOC_TRIM_SECONDS (default 20 s, 0 = off). On other C libraries
 (musl, macOS) only the collection runs.
+
+Arrow's own allocator (mimalloc in the pyarrow wheels) keeps the pages it freed for itself, out of
+reach of `malloc_trim`: the app's strings live in Arrow buffers (pandas' `str` dtype), so
+`use_system_arrow_pool()` lets Arrow allocate from glibc instead (about 95 MB less resident memory
+after the warm-up, measured 01.12.2026). ARROW_DEFAULT_MEMORY_POOL, when set, is respected.
 """
 
 from __future__ import annotations
@@ -53,6 +58,16 @@ def collect_and_trim() -> float:
     seconds = time.perf_counter() - start
     logging.getLogger(__name__).debug("gc + malloc_trim: %.3f s", seconds)
     return seconds
+
+
+def use_system_arrow_pool() -> str:
+    """Make Arrow allocate with the C library's malloc (so freed pages can be trimmed) unless
+    ARROW_DEFAULT_MEMORY_POOL chooses a pool; returns the backend now in use."""
+    import pyarrow as pa
+
+    if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        pa.set_memory_pool(pa.system_memory_pool())
+    return pa.default_memory_pool().backend_name
 
 
 def interval_from_env() -> float:

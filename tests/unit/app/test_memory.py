@@ -104,3 +104,26 @@ def test_member_table_cache_answers_each_territory_with_its_own_table() -> None:
         tables[mode] = panels._member_table(data, ags)
         assert tables[mode].equals(overview.member_table(data, ags))
     assert not tables[territory.DEFAULT_MODE].equals(tables[territory.PUBLISHED])
+
+
+def test_arrow_allocates_with_the_c_library_so_freed_pages_can_be_trimmed(monkeypatch):
+    import pyarrow as pa
+
+    previous = pa.default_memory_pool()
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    try:
+        assert memory.use_system_arrow_pool() == "system"
+        assert pa.default_memory_pool().backend_name == "system"
+    finally:
+        pa.set_memory_pool(previous)
+
+
+def test_an_explicit_arrow_pool_choice_is_respected(monkeypatch):
+    import pyarrow as pa
+
+    previous = pa.default_memory_pool()
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", previous.backend_name)
+    try:
+        assert memory.use_system_arrow_pool() == previous.backend_name
+    finally:
+        pa.set_memory_pool(previous)
