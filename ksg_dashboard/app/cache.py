@@ -14,6 +14,7 @@ import streamlit as st
 from ksg_dashboard.associations import model as associations
 from ksg_dashboard.core import indicators, selection, territory
 from ksg_dashboard.data import datastore
+from ksg_dashboard.data.compact import compact
 from ksg_dashboard.data.datastore import DetailLevel
 from ksg_dashboard.demography import model as demography
 from ksg_dashboard.demography import views as demography_views
@@ -319,21 +320,28 @@ def germany_map(
 # Columns of the two 2015 tables that no page reads: a footnote text and a level repeated on
 # each of ~600,000 / ~460,000 rows (~49 MB of the ~163 MB the two frames hold in memory).
 _UNREAD_2015_COLUMNS = ("territorial_note", "level")
+# Labels repeated on every row and small counters: as categories and small integers the two
+# frames hold ~60 MB less (measured 01.12.2026).
+_2015_CATEGORIES = ("sex", "age_group", "direction")
+_2015_SMALL_INTS = ("age_order", "age_from", "age_to", "predecessors")
+
+
+def _compact_2015(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.drop(columns=list(_UNREAD_2015_COLUMNS), errors="ignore")
+    return compact(frame, _2015_CATEGORIES, _2015_SMALL_INTS)
 
 
 @st.cache_resource(show_spinner=False)
 def load_municipal_age() -> pd.DataFrame:
     """Population by sex and 17 age groups, 31.12.2015, per municipality of 31.12.2022."""
-    frame = datastore.read_age_2015_territory()
-    return frame.drop(columns=list(_UNREAD_2015_COLUMNS), errors="ignore")
+    return _compact_2015(datastore.read_age_2015_territory())
 
 
 @st.cache_resource(show_spinner=False)
 def load_migration() -> pd.DataFrame:
     """Moves across the municipal border per sex and age group, 2015, per municipality of
     31.12.2022 (moves between merged predecessors stay counted: they crossed a border then)."""
-    frame = datastore.read_migration_2015_territory()
-    return frame.drop(columns=list(_UNREAD_2015_COLUMNS), errors="ignore")
+    return _compact_2015(datastore.read_migration_2015_territory())
 
 
 # A few hundred bytes of values per entry (the key: at most the 300 AGS of an own list, ~20 kB),
