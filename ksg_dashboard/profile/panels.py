@@ -20,7 +20,6 @@ from ksg_dashboard.app.cache import (
 from ksg_dashboard.core.selection import Selection
 from ksg_dashboard.core.validation import DataValidationError
 from ksg_dashboard.profile import model as profile
-from ksg_dashboard.profile.pdf import error_pdf, render_pdf
 
 
 def profile_download(
@@ -47,6 +46,10 @@ def profile_download(
     title, _, _ = profile.title_of(selection, register, cooperations)
 
     def pdf() -> bytes:
+        # Imported on the first download: matplotlib and fpdf2 are ~45 MB of a process's memory
+        # that page views never need.
+        from ksg_dashboard.profile.pdf import error_pdf, render_pdf
+
         try:
             data = replace(load_overview_data(mode), cooperations=cooperations)
         except DataValidationError as error:

@@ -71,3 +71,26 @@ def test_every_module_says_what_it_is_for(name):
         return
     docstring = ast.get_docstring(MODULES[name])
     assert docstring and len(docstring) > 20, f"{name} has no module docstring"
+
+
+def test_page_views_do_not_load_the_pdf_libraries() -> None:
+    """matplotlib and fpdf2 (~45 MB resident) load only when somebody downloads a profile."""
+    import subprocess
+    import sys
+
+    panels = sorted(name for name in MODULES if name.endswith("panels") or name.startswith("app."))
+    assert "profile.panels" in panels and "app.cache" in panels
+    code = (
+        "import importlib, sys\n"
+        f"for name in {panels!r}:\n"
+        "    importlib.import_module('ksg_dashboard.' + name)\n"
+        "print(sorted(m for m in ('matplotlib', 'fpdf') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PACKAGE.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
