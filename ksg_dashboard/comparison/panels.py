@@ -310,23 +310,26 @@ def download_lines(sources: Mapping) -> list[str]:
 
 
 def downloads(frame: pd.DataFrame, sources: Mapping) -> None:
-    """CSV with header lines and an Excel file with a 'Quellen' sheet."""
+    """CSV with header lines and an Excel file with a 'Quellen' sheet, generated only when
+    clicked (not on every rerun)."""
     table = cmp.display_table(frame, YEAR, BASE_YEAR)
     name = f"ksg_vergleich_{len(members())}_gemeinden_{YEAR}"
     left, right = st.columns(2)
     left.download_button(
         "CSV herunterladen",
-        csv_with_header_lines(table, download_lines(sources)),
+        data=lambda: csv_with_header_lines(table, download_lines(sources)),
         file_name=f"{name}.csv",
         mime="text/csv",
+        on_click="ignore",
         key="vergleich.csv",
         width="stretch",
     )
     right.download_button(
         "Excel herunterladen (.xlsx)",
-        xlsx_bytes(table, cmp.provenance(sources)),
+        data=lambda: xlsx_bytes(table, cmp.provenance(sources)),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
         key="vergleich.xlsx",
         width="stretch",
     )

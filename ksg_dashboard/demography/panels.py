@@ -287,9 +287,12 @@ def ranking_section(
         )
     st.download_button(
         "CSV herunterladen",
-        export.csv_with_metadata(shown, mode, sources, f"31.12.{year}, Basisjahr {base_year}"),
+        data=lambda: export.csv_with_metadata(
+            shown, mode, sources, f"31.12.{year}, Basisjahr {base_year}"
+        ),
         file_name=f"ksg_{indicator.key}_{year}_gebiet_{mode}.csv",
         mime="text/csv",
+        on_click="ignore",
         key="demografie.csv",
     )
     ui.sources_caption(sources, ["population", "crosswalk"])

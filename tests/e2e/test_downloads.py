@@ -88,3 +88,18 @@ def test_demographics_profile_and_chart_images(app_server, browser_page):
     assert svg.lstrip().startswith("<svg") and 'width="1600"' in svg and 'height="900"' in svg
     assert external_requests(page) == []
     save_screenshot(page, "demografie-bildformat")
+
+
+def test_demographics_ranking_csv_is_made_on_the_click(app_server, browser_page):
+    """The ranking's CSV is generated when clicked (not with every page view) and still names
+    its source, territory and the selected municipalities."""
+    page = browser_page
+    sources = read_sources()
+    open_page(page, app_server.url, "demografie", "region=region-in-bewegung", timeout_ms=SLOW_MS)
+    assert not wait_until_rendered(page, SLOW_MS)
+    path, name = _download(page, "CSV herunterladen")
+    text = path.read_text(encoding="utf-8-sig")
+    assert name.startswith("ksg_") and name.endswith(".csv")
+    assert sources["population"]["attribution"] in text
+    assert "Gebietsstand 31.12.2022" in text
+    assert all(member in text for member in MEMBERS)

@@ -227,12 +227,13 @@ def _ranking(theme: MunicipalTheme, key: str, ids: Sequence[str]) -> None:
     ui.table(shown, max_height=360)
     st.download_button(
         "CSV herunterladen",
-        export.csv_bytes(
+        data=lambda: export.csv_bytes(
             shown,
             header=export.download_header(sources, ids, territory.MODES[territory.CONSISTENT]),
         ),
         file_name=f"ksg_{key}_2015.csv",
         mime="text/csv",
+        on_click="ignore",
         key=f"demografie.dv.csv.{key}",
     )
     ui.sources_caption(sources, ids)
