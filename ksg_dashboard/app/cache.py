@@ -47,18 +47,15 @@ def load_population_for(mode: str) -> pd.DataFrame:
     return load_population() if mode == territory.PUBLISHED else load_population_2022()
 
 
-# Every (year, AGS) with its 2022 successor(s).
-load_crosswalk = _shared(datastore.read_crosswalk)
-
-
 # The register of territorial changes 2011–2022.
 load_territorial_changes = _shared(datastore.read_territorial_changes)
 
 
 @st.cache_resource(show_spinner=False)
 def load_change_events() -> pd.DataFrame:
-    """(ags22, year, kind, other) per territorial change."""
-    return territory.change_events(load_territorial_changes(), load_crosswalk())
+    """(ags22, year, kind, other) per territorial change. The crosswalk (146,000 rows, ~13 MB)
+    is read for this only and not kept."""
+    return territory.change_events(load_territorial_changes(), datastore.read_crosswalk())
 
 
 # Official state and Germany totals (12411-0018).
