@@ -124,6 +124,15 @@ def _rate(numerator: float | None, denominator: float | None, per: int) -> float
     return float(numerator) / float(denominator) * per
 
 
+# Label columns as published, whatever the storage of the input (the app's cached tables hold
+# them as categories and small integers): the result tables look the same for every selection.
+_LABEL_DTYPES = {"age_order": "int64", "age_group": "str", "age_from": "int64", "age_to": "Int64"}
+
+
+def _plain_labels(labels: pd.DataFrame) -> pd.DataFrame:
+    return labels.astype({c: t for c, t in _LABEL_DTYPES.items() if c in labels.columns})
+
+
 def age_profile(age: pd.DataFrame, ags: Iterable[str]) -> AgeProfile:
     """Shares, counts and dependency ratios of the summed age structure of `ags`."""
     members = _members(ags)
@@ -158,7 +167,7 @@ def pyramid(age: pd.DataFrame, ags: Iterable[str]) -> tuple[pd.DataFrame, tuple[
     sexed = age[age["sex"].isin((MALE, FEMALE)) & ~age["is_total"]]
     missing = _missing(sexed, members, "population")
     rows = sexed[sexed["ags"].isin(members)]
-    labels = (
+    labels = _plain_labels(
         age.loc[~age["is_total"], ["age_order", "age_group"]]
         .drop_duplicates()
         .sort_values("age_order")
@@ -188,7 +197,7 @@ def migration_profile(
         )
     )
     labels = moves[["age_order", "age_group", "age_from", "age_to", "is_total"]].drop_duplicates()
-    labels = labels.sort_values("age_order").reset_index(drop=True)
+    labels = _plain_labels(labels.sort_values("age_order").reset_index(drop=True))
     columns = [
         "moves_in",
         "moves_out",

@@ -141,3 +141,24 @@ def test_an_explicit_arrow_pool_choice_is_respected(monkeypatch):
         assert memory.use_system_arrow_pool() == previous.backend_name
     finally:
         pa.set_memory_pool(previous)
+
+
+@pytest.mark.parametrize(
+    "ags",
+    [GROEDITZ_ROEDERAUE, ("14627050",), ("14627050", "99999999"), ("12062124", "12062024")],
+)
+def test_profiles_on_the_compact_tables_equal_those_on_the_published_ones(ags) -> None:
+    """The model functions give the same tables, with the same dtypes, on the cached compact
+    frames as on the frames read from the files."""
+    age, migration = loaders.load_municipal_age(), loaders.load_migration()
+    full_age = datastore.read_age_2015_territory()
+    full_migration = datastore.read_migration_2015_territory()
+    compact_pyramid, compact_missing = dv.pyramid(age, ags)
+    full_pyramid, full_missing = dv.pyramid(full_age, ags)
+    pd.testing.assert_frame_equal(compact_pyramid, full_pyramid)
+    assert compact_missing == full_missing
+    compact_moves = dv.migration_profile(migration, age, ags)
+    full_moves = dv.migration_profile(full_migration, full_age, ags)
+    pd.testing.assert_frame_equal(compact_moves.table, full_moves.table)
+    assert compact_moves.missing == full_moves.missing
+    assert dv.age_profile(age, ags) == dv.age_profile(full_age, ags)
