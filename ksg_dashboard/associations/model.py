@@ -10,6 +10,7 @@ body, the cooperation is *verbandsfrei*.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -91,18 +92,37 @@ class AssociationData:
 
     @cached_property
     def by_year(self) -> dict[int, tuple[dict[str, str], set[str], pd.DataFrame]]:
-        """Per year: body key of each member AGS, all AGS, and the bodies indexed by key."""
-        body_of = {
-            int(year): dict(zip(g["ags"], g["association_key"], strict=True))
-            for year, g in self.members.groupby("year")
-        }
-        known = {int(year): set(g["ags"]) for year, g in self.known.groupby("year")}
+        """Per year: body key of each member AGS, all AGS, and the bodies indexed by key.
+
+        The keys are interned: each year's lookups would otherwise hold their own copies of the
+        same ~11,000 AGS (about 22 MB over 13 years, measured 02.12.2026)."""
+        body_of: dict[int, dict[str, str]] = {}
+        for year, ags, key in zip(
+            self.members["year"].tolist(),
+            _interned(self.members["ags"]),
+            _interned(self.members["association_key"]),
+            strict=True,
+        ):
+            body_of.setdefault(int(year), {})[ags] = key
+        known: dict[int, set[str]] = {}
+        for year, ags in zip(
+            self.known["year"].tolist(), _interned(self.known["ags"]), strict=True
+        ):
+            known.setdefault(int(year), set()).add(ags)
         bodies = {
             int(year): g.set_index("association_key") for year, g in self.bodies.groupby("year")
         }
         return {
             year: (body_of.get(year, {}), known.get(year, set()), bodies[year]) for year in bodies
         }
+
+
+def _interned(keys: pd.Series) -> list[str]:
+    """The keys as a list of interned strings: one object per distinct key across all years,
+    made once per distinct key (no short-lived copy per row that would fragment the heap)."""
+    codes, distinct = pd.factorize(keys)
+    strings = [sys.intern(str(key)) for key in distinct.tolist()]
+    return [strings[code] for code in codes.tolist()]
 
 
 def relation(data: AssociationData, ags: Sequence[str], year: int) -> Relation:

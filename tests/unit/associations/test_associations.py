@@ -82,6 +82,19 @@ def test_relation_counts_and_unknown_members(tiny: assoc.AssociationData) -> Non
     assert assoc.short_text(rel) == "schneidet Amt B (2 von 3); dazu 1 verbandsfreie Gemeinde"
 
 
+def test_yearly_lookups_share_one_string_per_key(data: assoc.AssociationData) -> None:
+    """The per-year lookups hold one string object per AGS and body key, not one per year."""
+    first, last = data.years[0], data.last_year
+    member = next(iter(set(data.by_year[first][0]) & set(data.by_year[last][0])))
+    in_first = next(a for a in data.by_year[first][0] if a == member)
+    in_last = next(a for a in data.by_year[last][0] if a == member)
+    known = next(a for a in data.by_year[last][1] if a == member)
+    assert in_first is in_last is known
+    last_keys = {key: key for key in data.by_year[last][0].values()}
+    key = next(k for k in data.by_year[first][0].values() if k in last_keys)
+    assert key is last_keys[key]
+
+
 # ---------------------------------------------------------------------------------------------
 # The five workshop cooperations, checked by hand against the GV-ISys rows (VB key of each
 # member and the Satzart-50 rows of its district) for 31.12.2010, 2013, 2018 and 2020.
