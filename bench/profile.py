@@ -14,6 +14,7 @@ import time
 from ksg_dashboard.core import territory
 from ksg_dashboard.core.selection import Selection, selected_ags
 from ksg_dashboard.data import datastore
+from ksg_dashboard.data.packed_shapes import PackedShapes
 from ksg_dashboard.overview import model as overview
 from ksg_dashboard.profile import model as profile
 from ksg_dashboard.profile import pdf as profile_pdf
@@ -26,8 +27,8 @@ def _frames() -> tuple[overview.OverviewData, dict, dict]:
     register = datastore.read_municipalities()
     successors = territory.successor_map(register)
     data = overview.OverviewData(
-        shapes=datastore.read_municipality_shapes("regional"),
-        shapes_overview=datastore.read_municipality_shapes("overview"),
+        shapes=PackedShapes.from_frame(datastore.read_municipality_shapes("regional")),
+        shapes_overview=PackedShapes.from_frame(datastore.read_municipality_shapes("overview")),
         states=datastore.read_states(),
         districts=datastore.read_districts(),
         register=register,

@@ -548,12 +548,11 @@ def map_section(
     categories = {e.id: example_categories.marker_category(e, colour_by, flt.themes) for e in shown}
     colours = example_categories.category_colours(categories.values())
     states_shapes = ui.load_or_stop(load_states)
-    if selected:
-        shapes = ui.load_or_stop(lambda: load_municipality_shapes("regional"))
 
     def build_map():
         outlines = None
         if selected:
+            shapes = ui.load_or_stop(lambda: load_municipality_shapes("regional"))
             outlines = example_members.member_shapes(selected, shapes, register, population)
         host = register.set_index("ags").loc[HOST_AGS]
         return examples_map.build_examples_map(

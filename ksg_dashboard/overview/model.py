@@ -12,6 +12,7 @@ from ksg_dashboard.core import palette
 from ksg_dashboard.core.config import STATE_NAMES
 from ksg_dashboard.core.indicators import Headline, territory_headline, union_headline
 from ksg_dashboard.core.selection import Selection
+from ksg_dashboard.data.packed_shapes import PackedShapes
 from ksg_dashboard.maps import builders as maps
 from ksg_dashboard.maps import layers as mapdata
 
@@ -31,8 +32,8 @@ HATCH_LEGEND = "Schraffiert: Mitglied einer zweiten Kooperation"
 class OverviewData:
     """Everything the overview needs, loaded once per process."""
 
-    shapes: gpd.GeoDataFrame  # municipality polygons, regional detail
-    shapes_overview: gpd.GeoDataFrame  # municipality polygons, Germany-wide detail
+    shapes: PackedShapes  # municipality polygons, regional detail
+    shapes_overview: PackedShapes  # municipality polygons, Germany-wide detail
     states: gpd.GeoDataFrame
     districts: gpd.GeoDataFrame
     register: pd.DataFrame
@@ -42,9 +43,14 @@ class OverviewData:
     measures: list[dict]
 
 
+def _members_of(groups: list[dict]) -> set[str]:
+    """Every member AGS of these cooperations or measures."""
+    return {ags for group in groups for ags in group["member_ags"]}
+
+
 def selection_shapes(data: OverviewData, ags: list[str]) -> gpd.GeoDataFrame:
     """Polygons of the selected municipalities (those that exist in the 2016 boundaries)."""
-    return data.shapes[data.shapes["ags"].isin(ags)]
+    return data.shapes.select(ags)
 
 
 def scope_label(data: OverviewData, selection: Selection) -> str:
@@ -77,7 +83,7 @@ def _selection_view(
     selected = selection_shapes(data, ags)
     bounds = mapdata.bounds_of(selected, margin=0.25 if selection.ags else 0.08)
     if len(ags) > MAX_DRAWN_MEMBERS:
-        selected = data.shapes_overview[data.shapes_overview["ags"].isin(ags)]
+        selected = data.shapes_overview.select(ags)
         bounds = mapdata.bounds_of(selected, margin=0.02)
     return selected, bounds
 
@@ -95,7 +101,7 @@ def _add_context(
         return
     districts = mapdata.in_view(data.districts, bounds)
     maps.add_outlines(fmap, districts[["geometry"]], maps.OUTLINE_DISTRICT, "Kreise")
-    context = mapdata.in_view(data.shapes, bounds)
+    context = data.shapes.in_view(bounds)
     context = context[~context["ags"].isin(drawn)]
     # Clickable neighbours only for a regional view: a selection spread over Germany
     # would put thousands of polygons into the page.
@@ -137,11 +143,14 @@ def build_view(
     """
     drawn = [c for c in data.cooperations if len(c["member_ags"]) <= MAX_DRAWN_MEMBERS]
     large = [c for c in data.cooperations if len(c["member_ags"]) > MAX_DRAWN_MEMBERS]
-    members = mapdata.region_members(drawn, data.shapes, data.latest)
+    members = mapdata.region_members(drawn, data.shapes.select(_members_of(drawn)), data.latest)
     outlines = mapdata.region_outlines(members)
     # Programme municipalities are spread over Germany: the coarse level keeps the payload small.
     measure_members = mapdata.measure_members(
-        data.measures, data.shapes_overview, data.latest, exclude=members["ags"]
+        data.measures,
+        data.shapes_overview.select(_members_of(data.measures)),
+        data.latest,
+        exclude=members["ags"],
     )
     points = mapdata.measure_points(data.measures)
     selected, bounds = _selection_view(data, selection, ags)
@@ -151,7 +160,8 @@ def build_view(
     maps.add_regions(fmap, members, outlines)
     if large:
         colours = mapdata.region_colours(data.cooperations)
-        maps.add_region_areas(fmap, mapdata.area_outlines(large, data.shapes_overview, colours))
+        large_members = data.shapes_overview.select(_members_of(large))
+        maps.add_region_areas(fmap, mapdata.area_outlines(large, large_members, colours))
     if associations is not None:
         outlines_all, bodies = associations
         year = int(outlines_all["year"].max())

@@ -247,7 +247,7 @@ def _members(data: OverviewData, ags: list[str]) -> tuple[pd.DataFrame, str]:
 def _map_layers(data: OverviewData, ags: list[str]):
     """Member polygons (coarse for large selections) and the outlines around them."""
     source = data.shapes if len(ags) <= MAX_DRAWN_MEMBERS else data.shapes_overview
-    shapes = source.loc[source["ags"].isin(ags), ["ags", "name", "geometry"]]
+    shapes = source.select(ags)[["ags", "name", "geometry"]]
     bounds = mapdata.bounds_of(shapes, margin=0.08)
     if bounds is None:
         return shapes, data.states.iloc[:0], data.districts.iloc[:0]

@@ -141,7 +141,7 @@ def test_scale_bar_is_metric_only(region_view):
 
 def test_members_are_labelled_at_regional_zoom_and_large_in_presenter_mode(region_view):
     cooperation = next(c for c in read_cooperations() if c["id"] == "region-in-bewegung")
-    names = load_overview_data().shapes.set_index("ags")["name"]
+    names = load_overview_data().shapes.attributes.set_index("ags")["name"]
     labels = member_labels(region_view.script)
     labelled = {name for _, name in labels}
     for ags in cooperation["member_ags"]:

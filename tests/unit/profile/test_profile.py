@@ -20,6 +20,7 @@ from ksg_dashboard.core import territory
 from ksg_dashboard.core.config import REPO_ROOT
 from ksg_dashboard.core.selection import Selection, custom_cooperation, selected_ags
 from ksg_dashboard.data import datastore
+from ksg_dashboard.data.packed_shapes import PackedShapes
 from ksg_dashboard.overview import model as overview
 from ksg_dashboard.profile import model as profile
 from ksg_dashboard.profile import pdf as profile_pdf
@@ -41,8 +42,10 @@ def frames():
     register = datastore.read_municipalities(DATA)
     successors = territory.successor_map(register)
     data = overview.OverviewData(
-        shapes=datastore.read_municipality_shapes("regional", DATA),
-        shapes_overview=datastore.read_municipality_shapes("overview", DATA),
+        shapes=PackedShapes.from_frame(datastore.read_municipality_shapes("regional", DATA)),
+        shapes_overview=PackedShapes.from_frame(
+            datastore.read_municipality_shapes("overview", DATA)
+        ),
         states=datastore.read_states(DATA),
         districts=datastore.read_districts(DATA),
         register=register,
