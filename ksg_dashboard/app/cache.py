@@ -327,7 +327,7 @@ def germany_map(
 _UNREAD_2015_COLUMNS = ("territorial_note", "level")
 # Labels repeated on every row and small counters: as categories and small integers the two
 # frames hold ~60 MB less (measured 01.12.2026).
-_2015_CATEGORIES = ("sex", "age_group", "direction")
+_2015_CATEGORIES = ("ags", "sex", "age_group", "direction")
 _2015_SMALL_INTS = ("age_order", "age_from", "age_to", "predecessors")
 
 

@@ -93,9 +93,13 @@ def _band(frame: pd.DataFrame, lower: int, upper: int | None) -> pd.Series:
 def _by_ags(frame: pd.DataFrame, mask: pd.Series, value: str) -> pd.Series:
     """Sum of `value` per AGS over the masked rows; NA if any of them is unknown."""
     rows = frame[mask]
-    sums = rows.groupby("ags")[value].sum(min_count=1)
-    unknown = rows[value].isna().groupby(rows["ags"]).any()
-    return sums.mask(unknown.reindex(sums.index, fill_value=False)).astype("Float64")
+    sums = rows.groupby("ags", observed=True)[value].sum(min_count=1)
+    unknown = rows[value].isna().groupby(rows["ags"], observed=True).any()
+    result = sums.mask(unknown.reindex(sums.index, fill_value=False)).astype("Float64")
+    if isinstance(result.index, pd.CategoricalIndex):  # the compact cached tables
+        result.index = result.index.astype(str)
+        result = result.sort_index()
+    return result
 
 
 def _ratio(numerator: pd.Series, denominator: pd.Series, per: float) -> pd.Series:
