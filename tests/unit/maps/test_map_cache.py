@@ -163,3 +163,18 @@ def test_the_installed_frontend_evaluates_the_update_where_script_and_header_are
     handler = bundle[start : start + 4000]  # the render handler, up to its eval
     assert "header=data.args.header" in handler
     assert "eval(feature_group+layer_control)" in handler
+
+
+def test_latin1_script_escapes_only_what_latin1_cannot_hold():
+    assert map_cache.latin1_script("Gröditz – „Region“ 🗺") == (
+        "Gröditz \\u2013 \\u201eRegion\\u201c \\ud83d\\uddfa"
+    )
+    assert map_cache.latin1_script("Gröditz, Elsterwerda") == "Gröditz, Elsterwerda"
+
+
+def test_a_rendered_script_is_held_one_byte_a_character():
+    fmap = small_map()
+    folium.CircleMarker([51.5, 13.6], tooltip="Elsterwerda – Bad Liebenwerda").add_to(fmap)
+    script = map_cache.render(fmap).script
+    assert max(map(ord, script)) <= 0xFF
+    assert "Elsterwerda \\u2013 Bad Liebenwerda" in script and "Gröditz" in script
