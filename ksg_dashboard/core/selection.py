@@ -304,20 +304,34 @@ def _read_custom(params: Mapping, ags_keys: set[str], notes: list[str]) -> list[
 
 
 def _read_association(params: Mapping, association_keys: set[str], notes: list[str]) -> str:
-    """`verband`: one Gemeindeverband as a region id ("" if none)."""
+    """`verband`: one Gemeindeverband as a region id ("" if none); one note per kind of problem,
+    however many values have it."""
     chosen = ""
+    malformed, unknown, surplus = [], [], []
     for value in query_values(params, "verband")[:MAX_ASSOCIATION_VALUES]:
         key = value.zfill(9) if ASSOCIATION_RE.match(value) else None
         if key is None:
-            notes.append(
-                f"{quote(value, 20)} ist kein gültiger Gemeindeverbandsschlüssel (9 Ziffern)."
-            )
+            malformed.append(value)
         elif key not in association_keys:
-            notes.append(f"Gemeindeverband {key} ist nicht bekannt und wurde ignoriert.")
+            unknown.append(key)
         elif chosen:
-            notes.append(f"Nur ein Gemeindeverband auswählbar; {key} wurde ignoriert.")
+            surplus.append(key)
         else:
             chosen = association_region(key)
+    if malformed:
+        notes.append(
+            f"{quote(malformed[0], 20)} ist kein gültiger Gemeindeverbandsschlüssel (9 Ziffern)."
+            if len(malformed) == 1
+            else f"{listing(malformed)} sind keine gültigen Gemeindeverbandsschlüssel (9 Ziffern)."
+        )
+    if unknown:
+        notes.append(
+            f"Gemeindeverband {unknown[0]} ist nicht bekannt und wurde ignoriert."
+            if len(unknown) == 1
+            else f"Die Gemeindeverbände {', '.join(unknown)} sind nicht bekannt; ignoriert."
+        )
+    if surplus:
+        notes.append(f"Nur ein Gemeindeverband auswählbar; {', '.join(surplus)} ignoriert.")
     return chosen
 
 

@@ -337,7 +337,15 @@ def test_verband_param_rejects_bad_values() -> None:
     assert "kein gültiger" in parse(verband="12;drop").notes[0]
     assert "Nur ein Gemeindeverband" in parse(verband="097735714,120735305").notes[0]
     many = parse(verband=",".join(str(10**8 + i) for i in range(50)))
-    assert len(many.notes) == 5  # only the first values are looked at
+    # One note for all unknown keys, naming only the first values (the rest are not looked at).
+    assert many.notes == [
+        "Die Gemeindeverbände 100000000, 100000001, 100000002, 100000003, 100000004 sind nicht "
+        "bekannt; ignoriert."
+    ]
+    bad = parse(verband="12;drop,**fett**,999999999,097735714,120735305")
+    assert len(bad.notes) == 3
+    assert "„12;drop“, „**fett**“ sind keine gültigen" in bad.notes[0]
+    assert "Nur ein Gemeindeverband auswählbar; 120735305" in bad.notes[2]
     # A body cannot be smuggled in through `region`.
     assert parse(region="verband-097735714").selection.regions == ()
 

@@ -102,8 +102,10 @@ def test_global_filter_parser(params):
     assert set(chosen.states) <= set(STATE_NAMES)
     assert set(chosen.custom) <= set(KNOWN_AGS)
     _notes_ok(parsed.notes)
-    # One note per parameter at most (a link with 5,000 bad values gives one note, not 5,000).
-    assert len(parsed.notes) <= 8
+    # Notes do not grow with the number of values (a link with 5,000 bad values gives one note,
+    # not 5,000): at most one per kind of problem and parameter, region 1, ags 3, land 2,
+    # praesentation 1, eigene 2, verband 3.
+    assert len(parsed.notes) <= 12
     rejected = [
         v
         for v in selection.query_values(bounded, "region")
