@@ -342,7 +342,10 @@ def member_map(chosen: tuple[str, ...], sources: Mapping) -> None:
         lambda: map_cache.rendered(
             ("vergleich", chosen),
             lambda: build_member_map(
-                loaders.load_municipality_shapes("regional"), loaders.load_states(), chosen, labels
+                loaders.load_packed_shapes("regional").districts_of(chosen),
+                loaders.load_states(),
+                chosen,
+                labels,
             ),
         )
     )

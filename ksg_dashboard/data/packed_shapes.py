@@ -49,9 +49,17 @@ class PackedShapes:
     def __len__(self) -> int:
         return len(self.attributes)
 
-    def select(self, ags: Iterable[str]) -> gpd.GeoDataFrame:
-        """The rows of these municipalities, in the table's order."""
-        return self._decoded(self.attributes["ags"].isin(list(ags)).to_numpy())
+    def select(self, ags: Iterable[str], by: str = "ags") -> gpd.GeoDataFrame:
+        """The rows whose `by` column (the AGS unless told) holds one of the values, in the
+        table's order."""
+        return self._decoded(self.attributes[by].isin(list(ags)).to_numpy())
+
+    def districts_of(self, ags: Iterable[str]) -> gpd.GeoDataFrame:
+        """Every municipality of the districts these municipalities lie in."""
+        attributes = self.attributes
+        return self.select(
+            attributes.loc[attributes["ags"].isin(list(ags)), "district_key"], by="district_key"
+        )
 
     def in_view(self, bounds: tuple[tuple, tuple]) -> gpd.GeoDataFrame:
         """The rows whose polygon intersects the view ((south, west), (north, east))."""

@@ -13,7 +13,7 @@ from ksg_dashboard.app import widgets as ui
 from ksg_dashboard.app.cache import (
     association_map,
     germany_map,
-    load_municipality_shapes,
+    load_packed_shapes,
 )
 from ksg_dashboard.app.widgets import sources_caption
 from ksg_dashboard.charts.figures import make_pyramid, make_time_chart
@@ -197,7 +197,7 @@ def _rendered_map(
         return map_cache.rendered_with_progress(
             map_key,
             lambda: demography_views.selection_map(
-                ui.load_or_stop(lambda: load_municipality_shapes("regional")),
+                ui.load_or_stop(lambda: load_packed_shapes("regional")).select(ags),
                 states,
                 table,
                 ags,

@@ -427,7 +427,9 @@ def download_buttons(
     )
     right.download_button(
         "GeoJSON",
-        data=lambda: geojson_bytes(data.shapes.frame(), table(), metadata, source, shapes_header),
+        data=lambda: geojson_bytes(
+            data.shapes.select(ags), table(), metadata, source, shapes_header
+        ),
         file_name="ksg_auswahl.geojson",
         mime="application/geo+json",
         on_click="ignore",

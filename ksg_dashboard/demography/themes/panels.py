@@ -64,7 +64,7 @@ class MunicipalTheme:
     names: Mapping[str, str]
     presenter: bool
     sources: Mapping
-    shapes_loader: Callable[[], pd.DataFrame]  # regional polygons, read only if a map needs them
+    shapes_loader: Callable[[], pd.DataFrame]  # the scope's regional polygons, read only for a map
     states: pd.DataFrame
 
 
@@ -466,7 +466,7 @@ def render_theme(
     regions_age = ui.load_or_stop(loaders.load_region_age)
 
     def shapes():
-        return ui.load_or_stop(lambda: loaders.load_municipality_shapes("regional"))
+        return ui.load_or_stop(lambda: loaders.load_packed_shapes("regional")).select(scope_.ags)
 
     municipal = MunicipalTheme(
         ui.load_or_stop(loaders.load_dv_table),

@@ -13,7 +13,8 @@ from ksg_dashboard.data.packed_shapes import PackedShapes
 from ksg_dashboard.maps import layers
 
 DATA = REPO_ROOT / "data"
-GROEDITZ_REGION = ["14627060", "12062140", "12062124", "12062092"]
+# Großenhain, Finsterwalde, Elsterwerda, Doberlug-Kirchhain
+SOME_MUNICIPALITIES = ["14627060", "12062140", "12062124", "12062092"]
 
 
 @pytest.fixture(scope="module", params=["overview", "regional"])
@@ -27,7 +28,7 @@ def packed(shapes: gpd.GeoDataFrame) -> PackedShapes:
 
 
 def test_select_equals_the_filtered_frame(shapes: gpd.GeoDataFrame, packed: PackedShapes) -> None:
-    wanted = [*GROEDITZ_REGION, "00000000"]
+    wanted = [*SOME_MUNICIPALITIES, "00000000"]
     expected = shapes[shapes["ags"].isin(wanted)]
     got = packed.select(wanted)
     assert len(got) == 4
@@ -64,3 +65,16 @@ def test_packed_bytes_are_a_fraction_of_the_decoded_geometries(
     wkb_bytes = sum(len(b) for b in packed.wkb)
     coordinates = int(shapes.geometry.count_coordinates().sum())
     assert wkb_bytes < 17 * coordinates + 100 * len(shapes)  # 16 bytes a point, small headers
+
+
+def test_districts_of_gives_every_municipality_of_the_members_districts(
+    shapes: gpd.GeoDataFrame, packed: PackedShapes
+) -> None:
+    members = ["14627050", "12062124"]  # Gröditz (district Meißen), Elsterwerda (Elbe-Elster)
+    districts = set(shapes.loc[shapes["ags"].isin(members), "district_key"])
+    assert districts == {"14627", "12062"}
+    expected = shapes[shapes["district_key"].isin(districts)]
+    assert_geodataframe_equal(packed.districts_of(members), expected)
+    assert_geodataframe_equal(
+        packed.select(["14627"], by="district_key"), shapes[shapes["district_key"] == "14627"]
+    )
