@@ -120,8 +120,8 @@ class AssociationData:
 def _interned(keys: pd.Series) -> list[str]:
     """The keys as a list of interned strings: one object per distinct key across all years,
     made once per distinct key (no short-lived copy per row that would fragment the heap)."""
-    codes, distinct = pd.factorize(keys)
-    strings = [sys.intern(str(key)) for key in distinct.tolist()]
+    codes, distinct = pd.factorize(keys, use_na_sentinel=False)
+    strings = [sys.intern(key) if isinstance(key, str) else key for key in distinct.tolist()]
     return [strings[code] for code in codes.tolist()]
 
 
