@@ -190,7 +190,8 @@ def parse_query(
     known_associations: Iterable[str] = (),
 ) -> ParsedQuery:
     """Read `region`, `ags`, `land`, `praesentation`, `eigene` and `verband`; unknown or
-    malformed values are dropped with one note per parameter (in German, for the UI), never
+    malformed values are dropped with one note per parameter and kind of problem (in German,
+    for the UI), never
     with an error. `land` takes keys, abbreviations or names (state_key); the examples page's
     former `bundesland` adds to `land`, with a note that it now holds on every page."""
     ags_keys = set(known_ags)
@@ -306,7 +307,7 @@ def _read_custom(params: Mapping, ags_keys: set[str], notes: list[str]) -> list[
 def _read_association(params: Mapping, association_keys: set[str], notes: list[str]) -> str:
     """`verband`: one Gemeindeverband as a region id ("" if none); one note per kind of problem,
     however many values have it."""
-    chosen = ""
+    chosen = None
     malformed, unknown, surplus = [], [], []
     for value in query_values(params, "verband")[:MAX_ASSOCIATION_VALUES]:
         key = value.zfill(9) if ASSOCIATION_RE.match(value) else None
@@ -314,25 +315,32 @@ def _read_association(params: Mapping, association_keys: set[str], notes: list[s
             malformed.append(value)
         elif key not in association_keys:
             unknown.append(key)
-        elif chosen:
+        elif chosen is None:
+            chosen = key
+        elif key != chosen:
             surplus.append(key)
-        else:
-            chosen = association_region(key)
+    unknown, surplus = list(dict.fromkeys(unknown)), list(dict.fromkeys(surplus))
     if malformed:
         notes.append(
-            f"{quote(malformed[0], 20)} ist kein gültiger Gemeindeverbandsschlüssel (9 Ziffern)."
+            f"{quote(malformed[0], 20)} ist kein gültiger Gemeindeverbandsschlüssel "
+            "(9 Ziffern) und wurde ignoriert."
             if len(malformed) == 1
-            else f"{listing(malformed)} sind keine gültigen Gemeindeverbandsschlüssel (9 Ziffern)."
+            else f"{listing(malformed)} sind keine gültigen Gemeindeverbandsschlüssel (9 Ziffern) "
+            "und wurden ignoriert."
         )
     if unknown:
         notes.append(
             f"Gemeindeverband {unknown[0]} ist nicht bekannt und wurde ignoriert."
             if len(unknown) == 1
-            else f"Die Gemeindeverbände {', '.join(unknown)} sind nicht bekannt; ignoriert."
+            else f"Die Gemeindeverbände {listing(unknown)} sind nicht bekannt; ignoriert."
         )
     if surplus:
-        notes.append(f"Nur ein Gemeindeverband auswählbar; {', '.join(surplus)} ignoriert.")
-    return chosen
+        notes.append(
+            f"Nur ein Gemeindeverband auswählbar; {listing(surplus)} "
+            + ("wurde" if len(surplus) == 1 else "wurden")
+            + " ignoriert."
+        )
+    return association_region(chosen) if chosen else ""
 
 
 def to_query(selection: Selection) -> dict[str, str]:

@@ -339,13 +339,22 @@ def test_verband_param_rejects_bad_values() -> None:
     many = parse(verband=",".join(str(10**8 + i) for i in range(50)))
     # One note for all unknown keys, naming only the first values (the rest are not looked at).
     assert many.notes == [
-        "Die Gemeindeverbände 100000000, 100000001, 100000002, 100000003, 100000004 sind nicht "
-        "bekannt; ignoriert."
+        "Die Gemeindeverbände „100000000“, „100000001“, „100000002“, „100000003“, „100000004“ "
+        "sind nicht bekannt; ignoriert."
     ]
     bad = parse(verband="12;drop,**fett**,999999999,097735714,120735305")
-    assert len(bad.notes) == 3
-    assert "„12;drop“, „**fett**“ sind keine gültigen" in bad.notes[0]
-    assert "Nur ein Gemeindeverband auswählbar; 120735305" in bad.notes[2]
+    assert bad.notes == [
+        "„12;drop“, „**fett**“ sind keine gültigen Gemeindeverbandsschlüssel (9 Ziffern) und "
+        "wurden ignoriert.",
+        "Gemeindeverband 999999999 ist nicht bekannt und wurde ignoriert.",
+        "Nur ein Gemeindeverband auswählbar; „120735305“ wurde ignoriert.",
+    ]
+    # The same body twice (once without its leading zero) is one choice, not a surplus.
+    twice = parse(verband="97735714,097735714")
+    assert twice.notes == [] and twice.selection.regions == ("verband-097735714",)
+    assert parse(verband="999999999,999999999").notes == [
+        "Gemeindeverband 999999999 ist nicht bekannt und wurde ignoriert."
+    ]
     # A body cannot be smuggled in through `region`.
     assert parse(region="verband-097735714").selection.regions == ()
 
