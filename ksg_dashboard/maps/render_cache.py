@@ -84,7 +84,7 @@ def _links(fmap: folium.Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(dict.fromkeys(css)), tuple(dict.fromkeys(js))
 
 
-_WIDE = re.compile(r"[^\x00-\xff]")
+_WIDE = re.compile(r"(\\*)([^\x00-\xff])")
 
 
 def latin1_script(script: str) -> str:
@@ -93,13 +93,20 @@ def latin1_script(script: str) -> str:
     Python stores a text in the widest width any of its characters needs: a map script of
     530,000 characters with 30 dashes and quotation marks took 2 bytes a character, twice the
     memory in the cache. JavaScript reads the escapes as the same characters (in strings,
-    templates and comments alike), so the map shows the same text."""
+    templates and comments alike), so the map shows the same text. A character after an odd
+    number of backslashes was escaped by the last of them, which JavaScript drops ("\\–" is
+    "–"), so that backslash gives way to the escape."""
     if script.isascii() or not _WIDE.search(script):
         return script
 
     def escape(match: re.Match) -> str:
-        units = match.group().encode("utf-16-be")
-        return "".join(f"\\u{units[i]:02x}{units[i + 1]:02x}" for i in range(0, len(units), 2))
+        backslashes, char = match.groups()
+        if len(backslashes) % 2:
+            backslashes = backslashes[:-1]
+        units = char.encode("utf-16-be")
+        return backslashes + "".join(
+            f"\\u{units[i]:02x}{units[i + 1]:02x}" for i in range(0, len(units), 2)
+        )
 
     return _WIDE.sub(escape, script)
 

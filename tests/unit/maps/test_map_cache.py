@@ -170,6 +170,10 @@ def test_latin1_script_escapes_only_what_latin1_cannot_hold():
         "Gröditz \\u2013 \\u201eRegion\\u201c \\ud83d\\uddfa"
     )
     assert map_cache.latin1_script("Gröditz, Elsterwerda") == "Gröditz, Elsterwerda"
+    # JavaScript drops a backslash before a character it does not escape ("\\–" is "–"):
+    # that backslash gives way, so the text stays what the browser showed before.
+    assert map_cache.latin1_script("a\\–b") == "a\\u2013b"
+    assert map_cache.latin1_script("a\\\\–b") == "a\\\\\\u2013b"
 
 
 def test_a_rendered_script_is_held_one_byte_a_character():
