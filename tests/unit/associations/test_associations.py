@@ -82,6 +82,22 @@ def test_relation_counts_and_unknown_members(tiny: assoc.AssociationData) -> Non
     assert assoc.short_text(rel) == "schneidet Amt B (2 von 3); dazu 1 verbandsfreie Gemeinde"
 
 
+def test_yearly_views_equal_plain_dicts_and_sets_per_year(data: assoc.AssociationData) -> None:
+    """The shared per-AGS table answers each year exactly as a dict and a set of that year."""
+    for year in (data.years[0], 2018, data.last_year):
+        rows = data.members[data.members["year"] == year]
+        expected = dict(zip(rows["ags"], rows["association_key"], strict=True))
+        known = set(data.known.loc[data.known["year"] == year, "ags"])
+        body_of, existing, _ = data.by_year[year]
+        assert dict(body_of) == expected and len(body_of) == len(expected)
+        assert set(existing) == known and len(existing) == len(known)
+        some = next(iter(known - set(expected)))  # a verbandsfreie municipality
+        assert some in existing and some not in body_of and body_of.get(some) is None
+        assert "00000000" not in existing
+        with pytest.raises(KeyError):
+            body_of[some]
+
+
 def test_yearly_lookups_share_one_string_per_key(data: assoc.AssociationData) -> None:
     """The per-year lookups hold one string object per AGS and body key, not one per year."""
     first, last = data.years[0], data.last_year
