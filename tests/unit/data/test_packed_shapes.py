@@ -59,7 +59,7 @@ def test_frame_equals_the_original(shapes: gpd.GeoDataFrame, packed: PackedShape
     assert len(packed) == len(shapes)
 
 
-def test_packed_bytes_are_a_fraction_of_the_decoded_geometries(
+def test_wkb_holds_two_doubles_a_point_and_small_headers(
     shapes: gpd.GeoDataFrame, packed: PackedShapes
 ) -> None:
     wkb_bytes = sum(len(b) for b in packed.wkb)
