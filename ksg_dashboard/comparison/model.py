@@ -292,8 +292,7 @@ def district_profiles(age: pd.DataFrame, migration: pd.DataFrame) -> pd.DataFram
     table = dv_views.municipal_table(
         age.assign(ags=age["ags"].str[:5]), migration.assign(ags=migration["ags"].str[:5])
     )
-    # On the cached tables the AGS are categories, and their prefixes come back as objects.
-    return table.assign(ags=table["ags"].astype(str)).set_index("ags")
+    return table.set_index("ags")
 
 
 def _district_values(

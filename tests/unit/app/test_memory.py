@@ -186,3 +186,15 @@ def test_municipal_indicator_table_on_the_compact_tables_equals_the_published_on
     compact = dv_views.municipal_table(loaders.load_municipal_age(), loaders.load_migration())
     pd.testing.assert_frame_equal(compact, full)
     assert compact["ags"].dtype == full["ags"].dtype
+
+
+def test_district_profiles_on_the_compact_tables_equal_the_published_ones() -> None:
+    """District sums (over the AGS prefixes) equal those of the published tables."""
+    from ksg_dashboard.comparison import model as comparison
+
+    full = comparison.district_profiles(
+        datastore.read_age_2015_territory(), datastore.read_migration_2015_territory()
+    )
+    compact = comparison.district_profiles(loaders.load_municipal_age(), loaders.load_migration())
+    pd.testing.assert_frame_equal(compact, full)
+    assert compact.index.dtype == "str"
