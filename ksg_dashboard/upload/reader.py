@@ -241,16 +241,18 @@ def _utf16_without_bom(content: bytes) -> tuple[str, str] | None:
     """("utf-16-le"/"utf-16-be", label) for UTF-16 text without a byte order mark, else None.
 
     A list of keys is almost all ASCII: in UTF-16 every second byte is then zero (the odd ones
-    in little-endian, the even ones in big-endian). Binary files have zeros everywhere.
+    in little-endian, the even ones in big-endian). Binary files have zeros everywhere. A few
+    characters have a zero in the other byte too (U+0100 "Ā" is 00 01), which in a short file
+    is a large share: up to a quarter of them is allowed (the text is checked after decoding).
     """
     sample = content[:8192]
     if len(sample) < 4 or len(sample) % 2:
         return None
     odd_zeros = sample[1::2].count(0) / (len(sample) // 2)
     even_zeros = sample[0::2].count(0) / (len(sample) // 2)
-    if odd_zeros > 0.7 and even_zeros < 0.05:
+    if odd_zeros > 0.7 and even_zeros < 0.25:
         return "utf-16-le", "UTF-16 (ohne BOM)"
-    if even_zeros > 0.7 and odd_zeros < 0.05:
+    if even_zeros > 0.7 and odd_zeros < 0.25:
         return "utf-16-be", "UTF-16 (ohne BOM)"
     return None
 

@@ -20,6 +20,15 @@ def test_utf16_without_bom_is_read():
         assert "UTF-16" in result.notes[0]
 
 
+def test_utf16_without_bom_with_a_zero_low_byte_in_a_short_file_is_read():
+    # Found by the fuzz test: "Ā" (U+0100) is 00 01 in UTF-16-LE, one zero in 20 even bytes.
+    text = "AGS;Name\r\n14627050;Ā"
+    for encoding in ("utf-16-le", "utf-16-be"):
+        result = parse_upload("liste.csv", text.encode(encoding), KNOWN)
+        assert result.ags == ("14627050",), (encoding, result.error)
+        assert "UTF-16" in result.notes[0]
+
+
 def test_binary_with_zero_bytes_is_still_refused():
     result = parse_upload("x.csv", bytes(range(256)) * 8, KNOWN)
     assert result.error and "keine CSV" in result.error
