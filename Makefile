@@ -89,7 +89,7 @@ loadgen-capacity: install-dev
 
 # Resident memory idle, after warm-up and after 10 rounds of 50 sessions (all closed).
 loadgen-memory: install-dev
-	$(PY) -m harness.loadgen --start --warmup --curve 50 --rounds 10 --env MALLOC_ARENA_MAX=2 \
+	$(PY) -m harness.loadgen --start --warmup --curve 50 --rounds 10 --settle 25 --env MALLOC_ARENA_MAX=2 \
 		--json bench/loadgen-memory.json
 
 # The shipped deployment under load: 200 sessions through nginx, a replica killed mid-run,

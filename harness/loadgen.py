@@ -558,6 +558,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--ramp", type=float, default=0.0, help="spread starts over N seconds")
     parser.add_argument("--no-hold", action="store_true", help="close each session at once")
     parser.add_argument("--session-timeout", type=float, default=180.0)
+    parser.add_argument(
+        "--settle",
+        type=_settle_seconds,
+        default=0.0,
+        help="after the rounds, wait N seconds (one memory release cycle) and read rss again",
+    )
     parser.add_argument("--run-timeout", type=float, default=1500.0, help="whole run, seconds")
     parser.add_argument("--max-errors", type=int, default=10, help="stop a round after this")
     parser.add_argument("--pid", type=int, action="append", default=[], help="server pid(s)")
@@ -578,6 +584,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for --start")
     return parser.parse_args(argv)
+
+
+MAX_SETTLE_SECONDS = 120.0
+
+
+def _settle_seconds(text: str) -> float:
+    """--settle: 0 to MAX_SETTLE_SECONDS (the run stays bounded)."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= MAX_SETTLE_SECONDS:
+        raise argparse.ArgumentTypeError(f"0 to {MAX_SETTLE_SECONDS:.0f} seconds, not {text!r}")
+    return seconds
 
 
 async def _main(args: argparse.Namespace, base_url: str, pids: list[int]) -> dict[str, Any]:
@@ -654,6 +674,13 @@ async def _main(args: argparse.Namespace, base_url: str, pids: list[int]) -> dic
     out["single_session_s"] = single
     out["sessions_held_at_3x"] = capacity(curve, single)
     out["rss_end_mb"] = probe.rss() / 1e6 if probe else None
+    if args.settle > 0 and probe:
+        # The readings above come 1 s after a round closed, at any point of the server's
+        # release cycle (gc + malloc_trim every KSG_MALLOC_TRIM_SECONDS): wait one cycle.
+        await asyncio.sleep(args.settle)
+        out["rss_settled_mb"] = probe.rss() / 1e6
+        out["settle_s"] = args.settle
+        log(f"{args.settle:.0f} s after the last round: rss {out['rss_settled_mb']:.0f} MB")
     out["machine"]["loadavg_end"] = os.getloadavg()
     return out
 

@@ -235,3 +235,19 @@ def test_wire_bytes_attributes_log_lines_by_their_start():
     first = bytes_between(lines, 100.0, 130.5)
     assert first == {"total": 308000, "websocket": 300000, "http": 8000, "requests": 2}
     assert bytes_between(lines, 130.5, 140)["total"] == 7000
+
+
+def test_settle_is_bounded_and_the_memory_run_waits_one_release_cycle():
+    from pathlib import Path
+
+    from ksg_dashboard.app import memory
+
+    assert loadgen.parse_args(["--settle", "25"]).settle == 25.0
+    assert loadgen.parse_args([]).settle == 0.0
+    for bad in ("-1", "121", "soon"):
+        with pytest.raises(SystemExit):
+            loadgen.parse_args(["--settle", bad])
+    makefile = (Path(__file__).parents[3] / "Makefile").read_text()
+    recipe = makefile.split("\nloadgen-memory:", 1)[1].split("\n\n", 1)[0]
+    settle = float(recipe.split("--settle", 1)[1].split()[0])
+    assert settle > memory.DEFAULT_SECONDS  # the reading comes after one gc + malloc_trim
