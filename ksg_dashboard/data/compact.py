@@ -12,15 +12,22 @@ _INTEGER_TYPES = (("int8", "Int8"), ("int16", "Int16"), ("int32", "Int32"))
 
 
 def compact(
-    frame: pd.DataFrame, categories: Iterable[str] = (), small_ints: Iterable[str] = ()
+    frame: pd.DataFrame,
+    categories: Iterable[str] = (),
+    small_ints: Iterable[str] = (),
+    sorted_categories: bool = False,
 ) -> pd.DataFrame:
     """A copy of `frame` with `categories` as category columns (categories in order of first
-    appearance) and `small_ints` downcast; columns that are missing are skipped."""
+    appearance, or sorted by value, so that sorting and grouping by the column give the order
+    its text would) and `small_ints` downcast; columns that are missing are skipped."""
     out = frame.copy(deep=False)
     for column in categories:
         if column in out.columns:
             values = out[column]
-            out[column] = pd.Categorical(values, categories=pd.unique(values.dropna()))
+            labels = pd.unique(values.dropna())
+            out[column] = pd.Categorical(
+                values, categories=sorted(labels) if sorted_categories else labels
+            )
     for column in small_ints:
         if column in out.columns:
             out[column] = _downcast(out[column])
