@@ -14,6 +14,7 @@ from ksg_dashboard.maps import offline
 
 logging.basicConfig(level=logging.INFO)
 memory.use_system_arrow_pool()  # before any data is read: Arrow's freed pages can be trimmed
+memory.fix_mmap_threshold()  # large blocks are mapped on their own and unmapped when freed
 memory.start_trimmer()  # once per process: freed heap pages go back to the OS
 
 st.set_page_config(

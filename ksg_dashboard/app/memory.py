@@ -8,6 +8,13 @@ and glibc keeps freed pages in its arenas, so the resident memory stayed at its 
 thread does both every KSG_MALLOC_TRIM_SECONDS (default 20 s, 0 = off). On other C libraries
 (musl, macOS) only the collection runs.
 
+glibc also raises its mmap threshold each time a large block is freed (up to 32 MB), so later
+large blocks (data frames, rendered maps, the protobuf messages of a page) come from the heap,
+where a small block left behind keeps the pages around it: resident memory after the same load
+varied by ±15 MB from run to run. `fix_mmap_threshold()` sets it to 128 KiB for good, so blocks
+from 128 KiB on are mapped on their own and unmapped when freed (KSG_MMAP_THRESHOLD in bytes,
+0 = glibc's default; MALLOC_MMAP_THRESHOLD_, glibc's own variable, wins when set).
+
 Arrow's own allocator (mimalloc in the pyarrow wheels) keeps the pages it freed for itself, out of
 reach of `malloc_trim`: the app's strings live in Arrow buffers (pandas' `str` dtype), so
 `use_system_arrow_pool()` lets Arrow allocate from glibc instead (about 95 MB less resident memory
@@ -25,21 +32,24 @@ import threading
 import time
 
 DEFAULT_SECONDS = 20.0
+DEFAULT_MMAP_THRESHOLD = 128 * 1024
+_M_MMAP_THRESHOLD = -3  # mallopt parameter number in glibc's malloc.h
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
 
 
-def _malloc_trim():
-    name = ctypes.util.find_library("c")
-    if not name:
+def _glibc_function(name: str):
+    library = ctypes.util.find_library("c")
+    if not library:
         return None
     try:
-        return ctypes.CDLL(name).malloc_trim
+        return getattr(ctypes.CDLL(library), name)
     except (OSError, AttributeError):
         return None
 
 
-_TRIM = _malloc_trim()
+_TRIM = _glibc_function("malloc_trim")
+_MALLOPT = _glibc_function("mallopt")
 
 
 def trim() -> bool:
@@ -58,6 +68,23 @@ def collect_and_trim() -> float:
     seconds = time.perf_counter() - start
     logging.getLogger(__name__).debug("gc + malloc_trim: %.3f s", seconds)
     return seconds
+
+
+def mmap_threshold_from_env() -> int:
+    """Bytes from KSG_MMAP_THRESHOLD (0: keep glibc's adjusting default)."""
+    try:
+        return max(0, int(os.environ.get("KSG_MMAP_THRESHOLD", DEFAULT_MMAP_THRESHOLD)))
+    except ValueError:
+        return DEFAULT_MMAP_THRESHOLD
+
+
+def fix_mmap_threshold(size: int | None = None) -> bool:
+    """Fix glibc's mmap threshold at `size` bytes (default from the environment); False where
+    it is left alone: no glibc, size 0, or MALLOC_MMAP_THRESHOLD_ set."""
+    size = mmap_threshold_from_env() if size is None else size
+    if _MALLOPT is None or size <= 0 or "MALLOC_MMAP_THRESHOLD_" in os.environ:
+        return False
+    return bool(_MALLOPT(_M_MMAP_THRESHOLD, size))
 
 
 def use_system_arrow_pool() -> str:

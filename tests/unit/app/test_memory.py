@@ -198,3 +198,64 @@ def test_district_profiles_on_the_compact_tables_equal_the_published_ones() -> N
     compact = comparison.district_profiles(loaders.load_municipal_age(), loaders.load_migration())
     pd.testing.assert_frame_equal(compact, full)
     assert compact.index.dtype == "str"
+
+
+# In a fresh interpreter: free a mapped 8 MB block (glibc's adjusting threshold rises to 8 MB),
+# then ask for 1 MB and report whether it was mapped on its own (mallinfo2's count of mapped
+# blocks). A fresh process, since in this one a free 1 MB chunk may already sit in the heap.
+_MAPPED_PROBE = """
+import ctypes, ctypes.util, sys
+from ksg_dashboard.app import memory
+
+class Info(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_size_t) for n in (
+        "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split())]
+
+libc = ctypes.CDLL(ctypes.util.find_library("c"))
+if not hasattr(libc, "mallinfo2"):
+    print("skip"); sys.exit()
+libc.mallinfo2.restype = Info
+libc.malloc.restype = ctypes.c_void_p
+libc.free.argtypes = [ctypes.c_void_p]
+if sys.argv[1] == "fixed":
+    memory.fix_mmap_threshold()
+libc.free(libc.malloc(8 * 1024 * 1024))
+before = libc.mallinfo2().hblks
+block = libc.malloc(1024 * 1024)
+print("mapped" if libc.mallinfo2().hblks == before + 1 else "heap")
+"""
+
+
+def _one_megabyte_block(mode: str) -> str:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MALLOC_", "KSG_MMAP"))}
+    result = subprocess.run(
+        [sys.executable, "-c", _MAPPED_PROBE, mode],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=True,
+    )
+    if result.stdout.strip() == "skip":
+        pytest.skip("glibc without mallinfo2 (before 2.33)")
+    return result.stdout.strip()
+
+
+@glibc
+def test_fixed_mmap_threshold_maps_large_blocks_even_after_a_large_free() -> None:
+    assert _one_megabyte_block("default") == "heap"  # what the fix is for
+    assert _one_megabyte_block("fixed") == "mapped"
+
+
+def test_mmap_threshold_is_left_alone_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert memory.fix_mmap_threshold(0) is False
+    monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", "65536")
+    assert memory.fix_mmap_threshold(memory.DEFAULT_MMAP_THRESHOLD) is False
+    monkeypatch.setenv("KSG_MMAP_THRESHOLD", "0")
+    assert memory.mmap_threshold_from_env() == 0
+    monkeypatch.setenv("KSG_MMAP_THRESHOLD", "big")
+    assert memory.mmap_threshold_from_env() == memory.DEFAULT_MMAP_THRESHOLD
