@@ -35,6 +35,7 @@ DEFAULT_SECONDS = 20.0
 DEFAULT_MMAP_THRESHOLD = 128 * 1024
 _M_MMAP_THRESHOLD = -3  # mallopt parameter number in glibc's malloc.h
 _lock = threading.Lock()
+_mmap_threshold: int | None = None  # the size set by fix_mmap_threshold, once per process
 _thread: threading.Thread | None = None
 
 
@@ -81,10 +82,17 @@ def mmap_threshold_from_env() -> int:
 def fix_mmap_threshold(size: int | None = None) -> bool:
     """Fix glibc's mmap threshold at `size` bytes (default from the environment); False where
     it is left alone: no glibc, size 0, or MALLOC_MMAP_THRESHOLD_ set."""
+    global _mmap_threshold
     size = mmap_threshold_from_env() if size is None else size
     if _MALLOPT is None or size <= 0 or "MALLOC_MMAP_THRESHOLD_" in os.environ:
         return False
-    return bool(_MALLOPT(_M_MMAP_THRESHOLD, size))
+    # dashboard.py runs on every rerun; mallopt also consolidates the main arena, so only once.
+    with _lock:
+        if _mmap_threshold != size:
+            if not _MALLOPT(_M_MMAP_THRESHOLD, size):
+                return False
+            _mmap_threshold = size
+    return True
 
 
 def use_system_arrow_pool() -> str:

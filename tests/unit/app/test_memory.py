@@ -251,6 +251,18 @@ def test_fixed_mmap_threshold_maps_large_blocks_even_after_a_large_free() -> Non
     assert _one_megabyte_block("fixed") == "mapped"
 
 
+def test_mmap_threshold_is_set_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
+    monkeypatch.setattr(memory, "_MALLOPT", lambda *args: calls.append(args) or 1)
+    monkeypatch.setattr(memory, "_mmap_threshold", None)
+    assert memory.fix_mmap_threshold(131072) is True
+    assert memory.fix_mmap_threshold(131072) is True
+    assert calls == [(-3, 131072)]
+    assert memory.fix_mmap_threshold(262144) is True
+    assert calls == [(-3, 131072), (-3, 262144)]
+
+
 def test_mmap_threshold_is_left_alone_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     assert memory.fix_mmap_threshold(0) is False
     monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", "65536")
