@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from ksg_dashboard.core import territory
 from ksg_dashboard.core.config import DEFAULT_BASE_YEAR, FIRST_CENSUS_YEAR
 
 # A municipality's area changing by more than this share from one year to the next marks a
@@ -109,7 +110,7 @@ def territory_headline(
     base_total = None if then.empty or gaps else int(then["population"].sum())
     absolute, percent = change(total, base_total)
     # Unincorporated areas (gemeindefreie Gebiete) are not municipalities.
-    incorporated = ~now["type"].fillna("").astype(str).str.startswith("Gemeindefreies Gebiet")
+    incorporated = ~territory.is_unincorporated(now["type"])
     return Headline(
         municipalities=int(incorporated.sum()),
         population=total,
@@ -120,10 +121,6 @@ def territory_headline(
         change_pct=percent,
         missing=(),
     )
-
-
-def _is_unincorporated(types: pd.Series) -> pd.Series:
-    return types.fillna("").astype(str).str.startswith("Gemeindefreies Gebiet")
 
 
 def whole_states(population: pd.DataFrame, ags: Iterable[str], year: int | None = None) -> list:
@@ -160,7 +157,7 @@ def union_headline(
     if rest or not states:
         fixed = headline(population, rest, year, base_year)
         now = population[(population["year"] == year) & population["ags"].isin(rest)]
-        outside = int(_is_unincorporated(now["type"]).sum()) if "type" in now else 0
+        outside = int(territory.is_unincorporated(now["type"]).sum()) if "type" in now else 0
         parts.append(_with_municipalities(fixed, fixed.municipalities - outside))
     return _combine(parts, year, base_year)
 

@@ -59,7 +59,8 @@ def caption(mode: str) -> str:
 
 def is_unincorporated(types: pd.Series) -> pd.Series:
     """True for unincorporated areas (gemeindefreie Gebiete), which are no municipalities."""
-    return types.fillna("").astype(str).str.startswith(UNINCORPORATED_PREFIX)
+    # As text first: a categorical column cannot be filled with a value it has no category for.
+    return types.astype("str").str.startswith(UNINCORPORATED_PREFIX, na=False)
 
 
 def change_events(changes: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:

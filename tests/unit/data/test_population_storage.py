@@ -7,9 +7,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ksg_dashboard.core import indicators
+from ksg_dashboard.core import indicators, territory
 from ksg_dashboard.core.config import REPO_ROOT
 from ksg_dashboard.data import datastore
+from ksg_dashboard.data.compact import compact
 from ksg_dashboard.demography import model as demography
 
 DATA = REPO_ROOT / "data"
@@ -17,7 +18,9 @@ READERS = {
     "population.parquet": datastore.read_population,
     "population_2022.parquet": datastore.read_population_2022,
 }
-REGION_IN_BEWEGUNG = ["14627050", "12062024", "12062112", "14627240", "14627160"]
+REGION_IN_BEWEGUNG = next(
+    c["member_ags"] for c in datastore.read_cooperations(DATA) if c["id"] == "region-in-bewegung"
+)
 
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -90,3 +93,17 @@ def test_series_and_latest_values_are_the_same(storages) -> None:
     pd.testing.assert_frame_equal(
         _as_text(indicators.territorial_changes(held)), indicators.territorial_changes(plain)
     )
+
+
+def test_a_missing_type_counts_as_a_municipality_on_both_storages() -> None:
+    plain = pd.read_parquet(DATA / "population_2022.parquet")
+    plain = plain[plain["ags"].isin(REGION_IN_BEWEGUNG)].reset_index(drop=True)
+    plain["type"] = plain["type"].where(plain["ags"] != "14627050")  # Gröditz: type unknown
+    held = compact(plain, datastore.POPULATION_CATEGORIES, sorted_categories=True)
+    assert held["type"].isna().any()
+    for frame in (plain, held):
+        assert not territory.is_unincorporated(frame["type"]).any()
+        figures = indicators.union_headline(frame, REGION_IN_BEWEGUNG)
+        assert figures.municipalities == len(REGION_IN_BEWEGUNG)
+        saxony = plain.loc[plain["year"] == 2022, "ags"].str.startswith("14").sum()
+        assert indicators.territory_headline(frame, ("14",)).municipalities == saxony
