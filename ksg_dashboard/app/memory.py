@@ -13,7 +13,7 @@ large blocks (data frames, rendered maps, the protobuf messages of a page) come 
 where a small block left behind keeps the pages around it: resident memory after the same load
 varied by ±15 MB from run to run. `fix_mmap_threshold()` sets it to 128 KiB for good, so blocks
 from 128 KiB on are mapped on their own and unmapped when freed (KSG_MMAP_THRESHOLD in bytes,
-0 = glibc's default; MALLOC_MMAP_THRESHOLD_, glibc's own variable, wins when set).
+0 = glibc's default; glibc's own MALLOC_MMAP_THRESHOLD_ or GLIBC_TUNABLES setting wins).
 
 Arrow's own allocator (mimalloc in the pyarrow wheels) keeps the pages it freed for itself, out of
 reach of `malloc_trim`: the app's strings live in Arrow buffers (pandas' `str` dtype), so
@@ -33,6 +33,8 @@ import time
 
 DEFAULT_SECONDS = 20.0
 DEFAULT_MMAP_THRESHOLD = 128 * 1024
+# Below 16 KiB most blocks would get their own mapping; 32 MiB is glibc's own maximum.
+MMAP_THRESHOLD_RANGE = (16 * 1024, 32 * 1024 * 1024)
 _M_MMAP_THRESHOLD = -3  # mallopt parameter number in glibc's malloc.h
 _lock = threading.Lock()
 _mmap_threshold: int | None = None  # the size set by fix_mmap_threshold, once per process
@@ -51,6 +53,9 @@ def _glibc_function(name: str):
 
 _TRIM = _glibc_function("malloc_trim")
 _MALLOPT = _glibc_function("mallopt")
+if _MALLOPT is not None:
+    _MALLOPT.argtypes = [ctypes.c_int, ctypes.c_int]
+    _MALLOPT.restype = ctypes.c_int
 
 
 def trim() -> bool:
@@ -72,19 +77,29 @@ def collect_and_trim() -> float:
 
 
 def mmap_threshold_from_env() -> int:
-    """Bytes from KSG_MMAP_THRESHOLD (0: keep glibc's adjusting default)."""
+    """Bytes from KSG_MMAP_THRESHOLD (0: keep glibc's adjusting default), within
+    MMAP_THRESHOLD_RANGE: a value outside it (a size in KiB, say) gives the default."""
     try:
-        return max(0, int(os.environ.get("KSG_MMAP_THRESHOLD", DEFAULT_MMAP_THRESHOLD)))
+        size = int(os.environ.get("KSG_MMAP_THRESHOLD", DEFAULT_MMAP_THRESHOLD))
     except ValueError:
         return DEFAULT_MMAP_THRESHOLD
+    low, high = MMAP_THRESHOLD_RANGE
+    return size if size == 0 or low <= size <= high else DEFAULT_MMAP_THRESHOLD
+
+
+def _glibc_sets_mmap_threshold() -> bool:
+    """glibc's own setting (MALLOC_MMAP_THRESHOLD_ or the tunable) wins over ours."""
+    tunables = os.environ.get("GLIBC_TUNABLES", "")
+    return "MALLOC_MMAP_THRESHOLD_" in os.environ or "glibc.malloc.mmap_threshold" in tunables
 
 
 def fix_mmap_threshold(size: int | None = None) -> bool:
     """Fix glibc's mmap threshold at `size` bytes (default from the environment); False where
-    it is left alone: no glibc, size 0, or MALLOC_MMAP_THRESHOLD_ set."""
+    it is left alone: no glibc, size 0 or out of range, or glibc's own setting present."""
     global _mmap_threshold
     size = mmap_threshold_from_env() if size is None else size
-    if _MALLOPT is None or size <= 0 or "MALLOC_MMAP_THRESHOLD_" in os.environ:
+    low, high = MMAP_THRESHOLD_RANGE
+    if _MALLOPT is None or not low <= size <= high or _glibc_sets_mmap_threshold():
         return False
     # dashboard.py runs on every rerun; mallopt also consolidates the main arena, so only once.
     with _lock:

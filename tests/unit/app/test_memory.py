@@ -231,7 +231,11 @@ def _one_megabyte_block(mode: str) -> str:
     import subprocess
     import sys
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MALLOC_", "KSG_MMAP"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("MALLOC_", "KSG_MMAP", "GLIBC_TUNABLES"))
+    }
     result = subprocess.run(
         [sys.executable, "-c", _MAPPED_PROBE, mode],
         capture_output=True,
@@ -271,3 +275,12 @@ def test_mmap_threshold_is_left_alone_when_asked(monkeypatch: pytest.MonkeyPatch
     assert memory.mmap_threshold_from_env() == 0
     monkeypatch.setenv("KSG_MMAP_THRESHOLD", "big")
     assert memory.mmap_threshold_from_env() == memory.DEFAULT_MMAP_THRESHOLD
+    for slip in ("128", "4294967396", "-1"):  # KiB for bytes; beyond a C int; negative
+        monkeypatch.setenv("KSG_MMAP_THRESHOLD", slip)
+        assert memory.mmap_threshold_from_env() == memory.DEFAULT_MMAP_THRESHOLD
+    monkeypatch.setenv("KSG_MMAP_THRESHOLD", "1048576")
+    assert memory.mmap_threshold_from_env() == 1048576
+    assert memory.fix_mmap_threshold(2**32 + 100) is False
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_")
+    monkeypatch.setenv("GLIBC_TUNABLES", "glibc.malloc.mmap_threshold=65536")
+    assert memory.fix_mmap_threshold(memory.DEFAULT_MMAP_THRESHOLD) is False
