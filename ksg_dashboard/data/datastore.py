@@ -199,7 +199,7 @@ def _read_json(name: str, directory: Path | None) -> object:
 
 # The labels repeated on every year's row of the two population series, held as categories
 # sorted by their text (so sorting and grouping give the text's order): 8.5 MB of each series'
-# 19-20 MB become 0.4 MB (02.12.2026).
+# 19-20 MB become 1.4 MB (02.12.2026).
 POPULATION_CATEGORIES = ("name", "type", "district_key", "state_key")
 
 
