@@ -562,7 +562,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--settle",
         type=_settle_seconds,
         default=0.0,
-        help="after the rounds, wait N seconds (one memory release cycle) and read rss again",
+        help="after the curve's rounds (not with --capacity), wait N seconds (one memory "
+        "release cycle) and read rss again",
     )
     parser.add_argument("--run-timeout", type=float, default=1500.0, help="whole run, seconds")
     parser.add_argument("--max-errors", type=int, default=10, help="stop a round after this")
