@@ -21,6 +21,8 @@ MAX_LISTED = 20
 # Values from the file are shortened to this length when they appear in a message.
 MAX_SHOWN_CHARS = 40
 # Germany has about 11,000 municipalities; longer files are not a list of them.
+# Share of printable ASCII characters that marks UTF-16 text without BOM (see below).
+UTF16_ASCII_SHARE = 0.25
 MAX_ROWS = 50_000
 # Cells beyond this column are ignored (a list needs three columns at most).
 MAX_COLUMNS = 100
@@ -240,21 +242,24 @@ def _decode(filename: str, content: bytes) -> tuple[str, str]:
 def _utf16_without_bom(content: bytes) -> tuple[str, str] | None:
     """("utf-16-le"/"utf-16-be", label) for UTF-16 text without a byte order mark, else None.
 
-    A list of keys is almost all ASCII: in UTF-16 every second byte is then zero (the odd ones
-    in little-endian, the even ones in big-endian). Binary files have zeros everywhere. A few
-    characters have a zero in the other byte too (U+0100 "Ā" is 00 01), which in a short file
-    is a large share: up to a quarter of them is allowed (the text is checked after decoding).
+    A list of keys is mostly printable ASCII (digits, separators, line breaks), even when its
+    names are not. The byte order that reads the sample as the larger share of printable ASCII
+    is the one, if that share is at least UTF16_ASCII_SHARE; read in the wrong order, or as
+    binary data, almost no character is printable ASCII. (Counting zero bytes instead refused a
+    short list whose names were "Ā" (00 01) or beyond U+FFFF.)
     """
     sample = content[:8192]
     if len(sample) < 4 or len(sample) % 2:
         return None
-    odd_zeros = sample[1::2].count(0) / (len(sample) // 2)
-    even_zeros = sample[0::2].count(0) / (len(sample) // 2)
-    if odd_zeros > 0.7 and even_zeros < 0.25:
-        return "utf-16-le", "UTF-16 (ohne BOM)"
-    if even_zeros > 0.7 and odd_zeros < 0.25:
-        return "utf-16-be", "UTF-16 (ohne BOM)"
-    return None
+    shares = {}
+    for codec in ("utf-16-le", "utf-16-be"):
+        text = sample.decode(codec, errors="replace")  # the cut may split a surrogate pair
+        printable = sum(" " <= c < "\x7f" or c in "\t\r\n" for c in text)
+        shares[codec] = printable / len(text)
+    codec = max(shares, key=shares.get)
+    if shares[codec] < UTF16_ASCII_SHARE:
+        return None
+    return codec, "UTF-16 (ohne BOM)"
 
 
 def _sniff_separator(text: str) -> str:

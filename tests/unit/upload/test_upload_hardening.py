@@ -20,13 +20,14 @@ def test_utf16_without_bom_is_read():
         assert "UTF-16" in result.notes[0]
 
 
-def test_utf16_without_bom_with_a_zero_low_byte_in_a_short_file_is_read():
+def test_utf16_without_bom_with_zero_bytes_in_names_is_read():
     # Found by the fuzz test: "Ā" (U+0100) is 00 01 in UTF-16-LE, one zero in 20 even bytes.
-    text = "AGS;Name\r\n14627050;Ā"
-    for encoding in ("utf-16-le", "utf-16-be"):
-        result = parse_upload("liste.csv", text.encode(encoding), KNOWN)
-        assert result.ags == ("14627050",), (encoding, result.error)
-        assert "UTF-16" in result.notes[0]
+    # Then: "ĀĀĀ𐀀𐀀", where a quarter of the even bytes are zero (U+10000 is D800 DC00).
+    for text in ("AGS;Name\r\n14627050;Ā", "AGS;Name\r\n14627050;ĀĀĀ𐀀𐀀"):
+        for encoding in ("utf-16-le", "utf-16-be"):
+            result = parse_upload("liste.csv", text.encode(encoding), KNOWN)
+            assert result.ags == ("14627050",), (text, encoding, result.error)
+            assert "UTF-16" in result.notes[0]
 
 
 def test_binary_with_zero_bytes_is_still_refused():
