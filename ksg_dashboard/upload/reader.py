@@ -20,9 +20,9 @@ MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_LISTED = 20
 # Values from the file are shortened to this length when they appear in a message.
 MAX_SHOWN_CHARS = 40
-# Germany has about 11,000 municipalities; longer files are not a list of them.
 # Share of printable ASCII characters that marks UTF-16 text without BOM (see below).
 UTF16_ASCII_SHARE = 0.25
+# Germany has about 11,000 municipalities; longer files are not a list of them.
 MAX_ROWS = 50_000
 # Cells beyond this column are ignored (a list needs three columns at most).
 MAX_COLUMNS = 100
