@@ -142,9 +142,16 @@ def current_selection() -> Selection:
     return st.session_state.get(KEY_SELECTION, Selection())
 
 
-def request_selection(selection: Selection) -> None:
-    """Set a new selection (e.g. from a map click) and rerun so every widget shows it."""
+def set_selection(selection: Selection) -> None:
+    """Set a new selection. As a button's `on_click` it needs no rerun: the callback runs
+    before the script, so the sidebar's widgets already show it (one script run, not two)."""
     st.session_state[KEY_SELECTION] = selection
+
+
+def request_selection(selection: Selection) -> None:
+    """Set a new selection found while the script runs (e.g. a map click) and rerun so every
+    widget drawn before shows it."""
+    set_selection(selection)
     st.rerun()
 
 
@@ -391,8 +398,13 @@ def _territory_and_presenter() -> None:
 
 def _reset_button(selection: Selection) -> None:
     """'Auswahl zurücksetzen' for a non-empty selection (the presentation mode stays)."""
-    if not selection.is_empty and st.button("Auswahl zurücksetzen", width="stretch"):
-        request_selection(Selection(presenter=selection.presenter))
+    if not selection.is_empty:
+        st.button(
+            "Auswahl zurücksetzen",
+            width="stretch",
+            on_click=set_selection,
+            args=(Selection(presenter=selection.presenter),),
+        )
 
 
 def _close_on_narrow_screens() -> None:

@@ -332,10 +332,12 @@ def selection_details(
     st.subheader("Kooperationen der Werkstatt")
     st.caption("Zum Auswählen anklicken – in der Karte oder hier:")
     for cooperation in data.cooperations:
-        if st.button(cooperation["short_name"], key=f"overview.pick.{cooperation['id']}"):
-            filters.request_selection(
-                Selection(regions=(cooperation["id"],), presenter=selection.presenter)
-            )
+        st.button(
+            cooperation["short_name"],
+            key=f"overview.pick.{cooperation['id']}",
+            on_click=filters.set_selection,
+            args=(Selection(regions=(cooperation["id"],), presenter=selection.presenter),),
+        )
 
 
 MAX_PICKER_MEMBERS = 300
