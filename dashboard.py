@@ -52,5 +52,10 @@ if not selection.presenter:
 url_state.drop(foreign_params(navigation.url_path))
 ui.apply_styles(selection.presenter)
 navigation.run()
-if selection.presenter and st.button("Präsentationsmodus beenden", key="presenter.exit"):
-    filters.request_selection(selection.with_presenter(False))
+if selection.presenter:
+    st.button(
+        "Präsentationsmodus beenden",
+        key="presenter.exit",
+        on_click=filters.set_selection,
+        args=(selection.with_presenter(False),),
+    )

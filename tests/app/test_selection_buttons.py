@@ -48,3 +48,23 @@ def test_reset_button_clears_the_selection_without_a_second_run(reruns):
     assert "region" not in at.query_params
     assert not [b for b in at.sidebar.button if b.label == "Auswahl zurücksetzen"]
     assert reruns == []
+
+
+def test_reset_button_keeps_presentation_mode(reruns):
+    at = open_app(region="kurstadtregion-elbe-elster", praesentation="1")
+    assert at.toggle(key="filter.presenter").value is True
+    next(b for b in at.sidebar.button if b.label == "Auswahl zurücksetzen").click().run()
+    assert not at.exception, at.exception
+    assert at.multiselect(key="filter.region").value == []
+    assert at.toggle(key="filter.presenter").value is True
+    assert reruns == []
+
+
+def test_leaving_presentation_mode_without_a_second_run(reruns):
+    at = open_app(praesentation="1")
+    at.button(key="presenter.exit").click().run()
+    assert not at.exception, at.exception
+    assert at.toggle(key="filter.presenter").value is False
+    assert "praesentation" not in at.query_params
+    assert not [b for b in at.button if b.label == "Präsentationsmodus beenden"]
+    assert reruns == []
