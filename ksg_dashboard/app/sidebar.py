@@ -14,6 +14,7 @@ from ksg_dashboard.app.cache import (
     load_municipality_labels,
     load_sources,
     load_successors,
+    load_unincorporated_ags,
 )
 from ksg_dashboard.app.widgets import labelled_choice
 from ksg_dashboard.associations import model as associations
@@ -295,8 +296,8 @@ def _active_line(
         count = ""
         if register is not None:
             keys = selected_ags(selection, session_cooperations(cooperations), register)
-            types = register.drop_duplicates("ags").set_index("ags")["type"].reindex(keys)
-            inside = len(keys) - int(territory.is_unincorporated(types).sum())
+            unincorporated = load_unincorporated_ags()
+            inside = len(keys) - sum(key in unincorporated for key in keys)
             count = " = " + numbers.count(inside, "Gemeinde", "Gemeinden")
         # Names may come from an uploaded file's name: each is shown literally.
         parts = " + ".join(plain(p, 80) for p in active_parts(selection, names, labels))

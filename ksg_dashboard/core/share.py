@@ -7,6 +7,7 @@ generated offline with segno.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Mapping, Sequence
@@ -80,9 +81,13 @@ def view_url(
     return f"{link}?{urlencode(pairs, safe=',')}" if pairs else link
 
 
+# Encoding a QR code took ~15 ms of every script run (the view tools draw it on each rerun).
+# A data URI is at most ~6 kB (version 40 at scale 6): 256 entries hold at most ~1.5 MB.
+@functools.lru_cache(maxsize=256)
 def qr_data_uri(text: str, scale: int = 6) -> str | None:
     """A QR code of `text` as a PNG data URI (error correction M, quiet zone of 4 modules);
-    None when the text is too long for any QR code (e.g. an own list of 300 keys)."""
+    None when the text is too long for any QR code (e.g. an own list of 300 keys). Cached per
+    process by text and scale."""
     try:
         code = segno.make(text, error="m", micro=False)
     except segno.DataOverflowError:

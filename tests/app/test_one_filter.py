@@ -7,6 +7,7 @@ import re
 
 from streamlit.testing.v1 import AppTest
 
+from ksg_dashboard.app.cache import load_unincorporated_ags
 from ksg_dashboard.core.selection import RULE
 from ksg_dashboard.examples.panels import DETAILS_KEY_PREFIX
 from tests.app.pages import open_app, param, run_page
@@ -136,3 +137,15 @@ def test_selected_state_is_outlined_on_the_overview_map():
 
     assert '"dashArray": "10 5"' in script(run_app(land="12"))
     assert '"dashArray": "10 5"' not in script(run_app(region=TEMPLIN))
+
+
+def test_active_line_counts_bavaria_without_its_unincorporated_areas():
+    """Bavaria holds most of Germany's unincorporated areas (forests, lakes): they are no
+    municipalities, so the sidebar's count is the metric's count, not the number of keys."""
+    at = run_app(land="09")
+    assert not at.exception, at.exception
+    shown = at.metric[0].value
+    assert active_line(at).startswith(f"Aktiv: Bayern = {shown} Gemeinden.")
+    unincorporated = load_unincorporated_ags()
+    assert len([k for k in unincorporated if k.startswith("09")]) > 100
+    assert shown != str(len(unincorporated))

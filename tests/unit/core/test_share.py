@@ -73,3 +73,19 @@ def test_a_link_too_long_for_any_qr_code_gives_none():
     long_link = "http://localhost:8501/?eigene=" + ",".join(f"{i:08d}" for i in range(600))
     assert share.qr_data_uri(long_link) is None
     assert share.qr_data_uri("http://localhost:8501/tour?stopp=2").startswith("data:image/png")
+
+
+def test_qr_codes_are_encoded_once_per_link(monkeypatch) -> None:
+    share.qr_data_uri.cache_clear()
+    calls = []
+    make = segno.make
+    monkeypatch.setattr(share.segno, "make", lambda *a, **k: calls.append(a[0]) or make(*a, **k))
+    first = share.qr_data_uri("https://ksg.example.org/?region=ag-bachtal")
+    again = share.qr_data_uri("https://ksg.example.org/?region=ag-bachtal")
+    other = share.qr_data_uri("https://ksg.example.org/?region=bad-berleburg")
+    assert again == first != other
+    assert calls == [
+        "https://ksg.example.org/?region=ag-bachtal",
+        "https://ksg.example.org/?region=bad-berleburg",
+    ]
+    assert share.qr_data_uri.cache_info().maxsize == 256
