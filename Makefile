@@ -121,4 +121,4 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) static/vendor .cache
+	rm -rf $(VENV) static/vendor static/layers .cache

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import folium
 
-VENDOR_STATIC_PATH = "app/static/vendor"
+APP_STATIC_PATH = "app/static"
+VENDOR_STATIC_PATH = f"{APP_STATIC_PATH}/vendor"
 LEAFLET_STATIC_PATH = f"{VENDOR_STATIC_PATH}/leaflet"
 _configured = {"base_url_path": ""}
 
 
+def app_static_url(path: str, base_url_path: str | None = None) -> str:
+    """Local URL of a file in the app's static folder (Streamlit serves it as app/static)."""
+    base = _configured["base_url_path"] if base_url_path is None else base_url_path
+    return "/" + "/".join(p for p in (base.strip("/"), APP_STATIC_PATH, path) if p)
+
+
 def vendor_url(path: str, base_url_path: str | None = None) -> str:
     """Local URL of a file fetched from npm into static/vendor (see `make assets`)."""
-    base = _configured["base_url_path"] if base_url_path is None else base_url_path
-    return "/" + "/".join(p for p in (base.strip("/"), VENDOR_STATIC_PATH, path) if p)
+    return app_static_url(f"vendor/{path}", base_url_path)
 
 
 def leaflet_urls(base_url_path: str = "") -> tuple[str, str]:

@@ -26,6 +26,7 @@ import streamlit as st
 import streamlit_folium
 
 from ksg_dashboard.assets import fill_asset
+from ksg_dashboard.maps import layer_files
 
 DEFAULT_BUDGET_MB = 64.0
 _RETURN_DEFAULTS = {
@@ -58,12 +59,20 @@ class RenderedMap:
     zoom: Any
     digest: str  # stable hash of the script: the component key of this view
     extra: Any = None
+    # Large GeoJSON layers the script reads from static files (see maps.layer_files).
+    layers: tuple[layer_files.Layer, ...] = ()
 
     @property
     def size(self) -> int:
         """Approximate bytes held (the text dominates)."""
         links = sum(len(x) for x in self.css_links + self.js_links)
-        return len(self.script) + len(self.header) + len(self.html) + links + 512
+        held = sum(len(layer.text) + len(layer.url) for layer in self.layers)
+        return len(self.script) + len(self.header) + len(self.html) + links + held + 512
+
+    @property
+    def full_script(self) -> str:
+        """The script as folium rendered it, with the layers' data inline."""
+        return layer_files.inline(self.script, self.layers)
 
 
 def _links(fmap: folium.Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -117,7 +126,7 @@ def render(fmap: folium.Map, extra: Any = None) -> RenderedMap:
     fmap.render()
     html = streamlit_folium._get_html(fmap)
     header = streamlit_folium._get_header(fmap)
-    script = latin1_script(streamlit_folium._get_map_string(fmap))
+    script, layers = layer_files.externalise(latin1_script(streamlit_folium._get_map_string(fmap)))
     map_id = streamlit_folium.get_full_id(fmap)
     try:
         (south, west), (north, east) = fmap.get_bounds()
@@ -139,6 +148,7 @@ def render(fmap: folium.Map, extra: Any = None) -> RenderedMap:
         zoom=fmap.options.get("zoom"),
         digest=hashlib.sha256(script.encode()).hexdigest()[:24],
         extra=extra,
+        layers=layers,
     )
 
 
@@ -325,6 +335,7 @@ def _update_script(view: RenderedMap, key: str) -> str:
         click_fields=json.dumps(list(_CLICK_FIELDS)),
         count_json=json.dumps(_COUNT),
         count_field=_COUNT,
+        layers=json.dumps([[layer.digest, layer.url] for layer in view.layers]),
     )
 
 
@@ -353,7 +364,9 @@ def show(
         defaults["bounds"] = view.bounds
     if "zoom" in returned:
         defaults["zoom"] = view.zoom
+    # The layer files are not part of the key: the kept iframe loads a new view's layers itself.
     assets = json.dumps([view.html, view.css_links, view.js_links])
+    layer_files.ensure_written(view.layers)
     component_key = hashlib.sha256(f"{key}|{assets}".encode()).hexdigest()
     fresh_key = f"{key}.__fresh"
 
@@ -378,7 +391,7 @@ def show(
         layer_control=None,
         pixelated=False,
         css_links=list(view.css_links),
-        js_links=list(view.js_links),
+        js_links=[*view.js_links, *(layer.url for layer in view.layers)],
         on_change=on_change,
         wrap_longitude=False,
     )

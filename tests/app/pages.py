@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from streamlit.testing.v1 import AppTest
 
 from ksg_dashboard.core.navigation import foreign_params
+from ksg_dashboard.maps import layer_files
 from tests.conftest import APP_FILE
 
 TIMEOUT = 60
@@ -41,3 +44,28 @@ def run_page(page: str, timeout: int = TIMEOUT, **params: str) -> AppTest:
     if page == OVERVIEW:
         return at.run()
     return at.switch_page(page).run()
+
+
+FOLIUM_COMPONENT = "streamlit_folium.st_folium"
+
+
+def folium_args(at: AppTest) -> list[dict]:
+    """The arguments of every folium map on the page, as sent. `script` has the data of the
+    layers sent as files back in place (what folium rendered, see maps.layer_files);
+    `wire_script` is the script as sent."""
+    found = []
+    for component in at.get("component_instance"):
+        if component.proto.component_name != FOLIUM_COMPONENT:
+            continue
+        args = json.loads(component.proto.json_args)
+        args["wire_script"] = args["script"]
+        args["script"] = layer_files.inline_from_files(args["script"])
+        found.append(args)
+    return found
+
+
+def folium_map_args(at: AppTest) -> dict:
+    """The arguments of the page's one folium map (see `folium_args`)."""
+    found = folium_args(at)
+    assert len(found) == 1, f"expected exactly one folium map, found {len(found)}"
+    return found[0]

@@ -3,12 +3,10 @@ overview's details panel and map layer, on the demographics page and in the exam
 
 from __future__ import annotations
 
-import json
-
 import plotly.io as pio
 from streamlit.testing.v1 import AppTest
 
-from tests.app.pages import run_page
+from tests.app.pages import folium_args, run_page
 from tests.app.test_shell import run_app, texts
 from tests.conftest import APP_FILE
 
@@ -18,11 +16,7 @@ GERSWALDE = "120735305"
 
 
 def folium_scripts(at: AppTest) -> list[str]:
-    return [
-        json.loads(c.proto.json_args)["script"]
-        for c in at.get("component_instance")
-        if c.proto.component_name == "streamlit_folium.st_folium"
-    ]
+    return [args["script"] for args in folium_args(at)]
 
 
 def html_bodies(at: AppTest) -> str:

@@ -9,7 +9,6 @@ switching to app_pages/demographics.py.
 from __future__ import annotations
 
 import base64
-import json
 
 import numpy as np
 import plotly.graph_objects as go
@@ -22,7 +21,7 @@ from ksg_dashboard.core.navigation import PAGES
 from ksg_dashboard.data import datastore
 from ksg_dashboard.demography.model import age_shares, pyramid
 from ksg_dashboard.demography.views import DemographyParams, to_query
-from tests.app.pages import run_page
+from tests.app.pages import folium_args, run_page
 
 TIMEOUT = 90
 PAGE = "app_pages/demographics.py"
@@ -71,14 +70,6 @@ def time_chart(at: AppTest) -> go.Figure:
     figures = charts(at)
     assert figures, "no plotly chart on the page"
     return figures[0]
-
-
-def folium_args(at: AppTest) -> list[dict]:
-    return [
-        json.loads(c.proto.json_args)
-        for c in at.get("component_instance")
-        if c.proto.component_name == "streamlit_folium.st_folium"
-    ]
 
 
 def legend_html(at: AppTest) -> str:
@@ -214,10 +205,12 @@ def test_germany_view_draws_the_local_canvas_layer() -> None:
     assert not at.exception, at.exception
     assert at.radio(key=KEYS["view"]).value == "deutschland"
     (args,) = folium_args(at)
-    assert args["js_links"] == [  # the app's own copies (npm), never a CDN
+    assert args["js_links"][:2] == [  # the app's own copies (npm), never a CDN
         "/app/static/vendor/leaflet/leaflet.js",
         "/app/static/vendor/polyline/polyline.js",
     ]
+    # then the large outline layers, as the app's own static files (maps.layer_files)
+    assert all(link.startswith("/app/static/layers/") for link in args["js_links"][2:])
     assert args["css_links"] == ["/app/static/vendor/leaflet/leaflet.css"]
     assert all(link.startswith("/app/static/") for link in args["js_links"] + args["css_links"])
     assert "https://" not in args["script"] and "http://" not in args["script"]

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from ksg_dashboard.examples.map import MARKER_CLASS
 from ksg_dashboard.examples.panels import DETAILS_KEY_PREFIX, KEY_STATE, PAGE_SIZE
-from tests.app.pages import param
+from tests.app.pages import folium_map_args, param
 from tests.app.pages import run_page as open_page
 
 PAGE = "app_pages/examples.py"
@@ -29,13 +27,7 @@ def card_ids(at: AppTest) -> list[str]:
 
 
 def map_args(at: AppTest) -> dict:
-    maps = [
-        c
-        for c in at.get("component_instance")
-        if c.proto.component_name == "streamlit_folium.st_folium"
-    ]
-    assert len(maps) == 1
-    return json.loads(maps[0].proto.json_args)
+    return folium_map_args(at)
 
 
 def marker_count(at: AppTest) -> int:

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from ksg_dashboard.app.cache import load_unincorporated_ags
 from ksg_dashboard.core.selection import RULE
 from ksg_dashboard.examples.panels import DETAILS_KEY_PREFIX
-from tests.app.pages import open_app, param, run_page
+from tests.app.pages import folium_map_args, open_app, param, run_page
 
 EXAMPLES = "app_pages/examples.py"
 TEMPLIN = "mittelbereich-templin"
@@ -125,15 +125,8 @@ def test_legacy_land_key_and_abbreviation_open_the_same_view():
 
 
 def test_selected_state_is_outlined_on_the_overview_map():
-    import json
-
     def script(at):
-        (component,) = [
-            c
-            for c in at.get("component_instance")
-            if c.proto.component_name == "streamlit_folium.st_folium"
-        ]
-        return json.loads(component.proto.json_args)["script"]
+        return folium_map_args(at)["script"]
 
     assert '"dashArray": "10 5"' in script(run_app(land="12"))
     assert '"dashArray": "10 5"' not in script(run_app(region=TEMPLIN))

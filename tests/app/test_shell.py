@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from ksg_dashboard.core import numbers
 from ksg_dashboard.core.navigation import PAGES
 from ksg_dashboard.data.datastore import read_population
-from tests.app.pages import open_app
+from tests.app.pages import folium_map_args, open_app
 
 TIMEOUT = 60
 
@@ -24,16 +22,6 @@ def texts(at: AppTest) -> str:
     parts += [e.value for e in at.info] + [e.value for e in at.caption]
     parts += [e.value for e in at.subheader]
     return "\n".join(str(p) for p in parts)
-
-
-def folium_args(at: AppTest) -> dict:
-    components = [
-        c
-        for c in at.get("component_instance")
-        if c.proto.component_name == "streamlit_folium.st_folium"
-    ]
-    assert len(components) == 1, "expected exactly one folium map"
-    return json.loads(components[0].proto.json_args)
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=[p.url_path or "overview" for p in PAGES])
@@ -127,7 +115,7 @@ def test_presenter_param_switches_to_compact_layout():
 
 def test_map_loads_only_local_scripts_and_styles():
     at = run_app(region="region-in-bewegung")
-    args = folium_args(at)
+    args = folium_map_args(at)
     links = args["js_links"] + args["css_links"]
     assert links, "no Leaflet assets referenced"
     assert all(link.startswith("/app/static/") for link in links), links

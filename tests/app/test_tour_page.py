@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ksg_dashboard.data.datastore import read_tour
-from tests.app.pages import run_page
+from tests.app.pages import folium_map_args, run_page
 
 TIMEOUT = 60
 PAGE = "app_pages/tour.py"
@@ -40,16 +40,6 @@ def highlighted(at: AppTest) -> list[str]:
 def clock(text: str) -> int:
     """Minutes since midnight of every 'HH:MM' in a cell, e.g. '14:12–14:27' → [852, 867]."""
     return [int(h) * 60 + int(m) for h, m in re.findall(r"(\d{2}):(\d{2})", text)]
-
-
-def folium_args(at: AppTest) -> dict:
-    components = [
-        c
-        for c in at.get("component_instance")
-        if c.proto.component_name == "streamlit_folium.st_folium"
-    ]
-    assert len(components) == 1, "expected exactly one folium map"
-    return json.loads(components[0].proto.json_args)
 
 
 def test_stop_list_order_and_times_are_consistent():
@@ -156,7 +146,7 @@ def test_presenter_mode_keeps_step_buttons_and_drops_the_title():
 
 def test_map_is_offline_and_highlights_the_stop():
     at = run_tour(stopp="3")
-    args = folium_args(at)
+    args = folium_map_args(at)
     links = args["js_links"] + args["css_links"]
     assert links and all(link.startswith("/app/static/") for link in links), links
     script = args["script"]

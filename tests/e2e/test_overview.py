@@ -94,7 +94,8 @@ def test_permalink_reproduces_the_view(app_server, browser_page, browser_context
     other.goto(link)
     other.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
     sidebar = other.get_by_test_id("stSidebar")
-    assert sidebar.get_by_text("Kurstadtregion", exact=True).is_visible()
+    # The state can read notRunning before the first run has started: wait for the chips.
+    sidebar.get_by_text("Kurstadtregion", exact=True).wait_for(state="visible", timeout=30_000)
     assert sidebar.get_by_text("Sachsen", exact=True).is_visible()
     assert other.get_by_text("Kurstadtregion + Sachsen").first.is_visible()
 

@@ -93,3 +93,10 @@ def test_nginx_accepts_the_rendered_config(tmp_path):
         ["nginx", "-t", "-c", str(conf), "-p", str(tmp_path)], capture_output=True, text=True
     )
     assert check.returncode == 0, check.stderr
+
+
+def test_map_layers_are_immutable_and_fall_back_to_a_replica(tmp_path):
+    layers = server_block(cluster.render_config(settings(tmp_path)), "/app/static/layers/")
+    assert f"alias {tmp_path / 'app-static'}/layers/;" in layers
+    assert "expires 1y;" in layers and 'add_header Cache-Control "public, immutable";' in layers
+    assert "error_page 404 = @replica;" in layers

@@ -86,7 +86,8 @@ def test_render_sends_the_same_arguments_as_st_folium(monkeypatch):
     for name in ("script", "header", "html", "id", "css_links", "js_links"):
         assert captured[name] == expected[name], name
     # A small update script, evaluated on every change under the stable key, runs the script.
-    assert "eval(script" in captured["feature_group"]
+    assert "var viewScript = script" in captured["feature_group"]
+    assert "eval(viewScript" in captured["feature_group"]
     assert expected["script"] not in captured["feature_group"]
     assert captured["returned_objects"] == ["last_active_drawing", "last_object_clicked_count"]
     assert captured["default"] == {"last_object_clicked_count": 0, "last_active_drawing": None}

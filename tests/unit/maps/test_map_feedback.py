@@ -69,7 +69,7 @@ def test_cooperation_colours_are_fixed_by_id_and_okabe_ito():
 
 
 def test_polygons_are_filled_only_with_palette_colours(region_view):
-    fills = {s["fillColor"].lower() for s in style_calls(region_view.script)}
+    fills = {s["fillColor"].lower() for s in style_calls(region_view.full_script)}
     region_fills = {c.lower() for c in region_colours(read_cooperations()).values()}
     assert region_fills & fills, fills
     for fill in fills:
@@ -80,7 +80,7 @@ def test_polygons_are_filled_only_with_palette_colours(region_view):
 
 
 def test_a_second_membership_is_hatched_not_a_second_fill(region_view):
-    script = region_view.script
+    script = region_view.full_script
     assert "ksg-second-membership" in script
     assert "HatchPatterns" not in script or "ksg-hatch-" in script
     assert "p.setAttribute('patternTransform'" in script
@@ -114,7 +114,7 @@ def marker_options(script: str, icon_name: str) -> tuple[str, dict]:
 
 
 def test_the_host_star_does_not_take_clicks(region_view):
-    script = region_view.script
+    script = region_view.full_script
     host = [name for name, markup in div_icons(script).items() if 'class="ksg-host"' in markup]
     assert len(host) == 1
     marker, options = marker_options(script, host[0])
@@ -135,25 +135,25 @@ def member_labels(script: str) -> list[tuple[int, str]]:
 
 
 def test_scale_bar_is_metric_only(region_view):
-    assert "L.control.scale({metric: true, imperial: false})" in region_view.script
-    assert "L.control.scale()" not in region_view.script
+    assert "L.control.scale({metric: true, imperial: false})" in region_view.full_script
+    assert "L.control.scale()" not in region_view.full_script
 
 
 def test_members_are_labelled_at_regional_zoom_and_large_in_presenter_mode(region_view):
     cooperation = next(c for c in read_cooperations() if c["id"] == "region-in-bewegung")
     names = load_overview_data().shapes.attributes.set_index("ags")["name"]
-    labels = member_labels(region_view.script)
+    labels = member_labels(region_view.full_script)
     labelled = {name for _, name in labels}
     for ags in cooperation["member_ags"]:
         if ags != overview.HOST_AGS:
             assert maps.html_text(names[ags]) in labelled
     assert {px for px, _ in labels} == {maps.LABEL_PX}
     presenter = view(Selection(regions=("region-in-bewegung",)), presenter=True)
-    sizes = {px for px, _ in member_labels(presenter.script)}
+    sizes = {px for px, _ in member_labels(presenter.full_script)}
     assert sizes and min(sizes) >= 18
     assert member_labels(view(Selection()).script) == []  # Germany-wide: no member labels
     # Labels are kept inside the map's edge after every move.
-    assert "map.on('moveend zoomend resize', fit)" in region_view.script
+    assert "map.on('moveend zoomend resize', fit)" in region_view.full_script
 
 
 def test_legend_lists_only_what_is_in_view(region_view):
@@ -207,7 +207,7 @@ def test_tour_map_uses_the_palette_and_explains_the_hatching():
     for region, colour in data.colours.items():
         assert colour == palette.COOPERATION_COLOURS[region]
     fmap = tour_charts.build_tour_map(data.plan, data.members, data.outlines, data.colours)
-    script = map_cache.render(fmap).script
+    script = map_cache.render(fmap).full_script
     assert "ksg-second-membership" in script
     regions = list(dict.fromkeys(data.members["region"]))
     items = tour_charts.legend_items(regions, data.colours, data.cooperation_names, data.members)
